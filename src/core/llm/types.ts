@@ -1,0 +1,49 @@
+// The one interface both model roles are reached through. Ollama, OpenAI-compatible servers
+// and the embedded llama.cpp provider all implement ChatModel, so the protocol engine never
+// knows which one it is talking to.
+
+import type { CallUsage } from '../ledger/types';
+
+export type Role = 'local' | 'remote';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** A JSON Schema object (draft 2020-12 subset that Ollama, OpenAI strict mode and llama.cpp grammars accept). */
+export type JsonSchema = Record<string, unknown>;
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  /** When set, the model must answer with JSON matching it (server-side enforcement where supported). */
+  schema?: { name: string; schema: JsonSchema };
+  temperature?: number;
+  /** Upper bound on generated tokens. */
+  maxTokens?: number;
+  signal?: AbortSignal;
+  /** Called with each streamed text delta, when the provider streams. */
+  onDelta?: (text: string) => void;
+}
+
+export type FinishReason = 'stop' | 'length' | 'content_filter' | 'refusal' | 'other';
+
+export interface ChatResult {
+  content: string;
+  usage: CallUsage;
+  finishReason: FinishReason;
+  /** Model name as the server reported it. */
+  model: string;
+  ms: number;
+}
+
+export interface ChatModel {
+  readonly role: Role;
+  /** Provider kind, e.g. `ollama`, `openai-compatible`, `embedded`. */
+  readonly provider: string;
+  /** Model name, e.g. `qwen2.5-coder:3b`, `gpt-4.1`. */
+  readonly model: string;
+  /** Context window the provider will use, when known (the engine sizes chunks and digests to it). */
+  readonly contextTokens?: number;
+  chat(request: ChatRequest): Promise<ChatResult>;
+}

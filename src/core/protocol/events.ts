@@ -1,0 +1,64 @@
+// The RunEvent stream: the seam between the engine and everything that shows a run.
+// A run is an AsyncIterable<RunEvent>. The webview renders it, the CLI prints it, tests assert
+// it. Every run ends with exactly one of `run-finished` or `cancelled`, and nothing follows it.
+
+import type { LedgerSnapshot, CallUsage } from '../ledger/types';
+import type { Role } from '../llm/types';
+
+export type ProtocolName = 'minions' | 'minion' | 'remote' | 'local';
+
+export interface Citation {
+  path: string;
+  startLine: number;
+  endLine: number;
+}
+
+/** One task of a remote plan, as validated and normalised by the engine. */
+export interface PlanTask {
+  id: string;
+  instruction: string;
+  keywords: string[];
+  /** Path globs the task is limited to (empty: the whole scope). */
+  globs: string[];
+}
+
+export type JobStatus = 'queued' | 'running' | 'answered' | 'abstained' | 'failed';
+
+/** A job is (task, chunk): one local request. */
+export interface JobInfo {
+  id: string;
+  round: number;
+  taskId: string;
+  task: string;
+  path: string;
+  startLine: number;
+  endLine: number;
+  symbol?: string;
+}
+
+export interface EventError {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export type RunEvent =
+  | { type: 'run-started'; runId: string; protocol: ProtocolName; question: string; scope: string[]; startedAt: number;
+      localModel: string; remoteModel: string }
+  | { type: 'round-started'; round: number; maxRounds: number }
+  | { type: 'plan'; round: number; tasks: PlanTask[]; advice?: string }
+  | { type: 'job-queued'; job: JobInfo }
+  | { type: 'job-started'; jobId: string }
+  | { type: 'job-finished'; jobId: string; status: 'answered' | 'abstained' | 'failed';
+      finding?: string; citation?: Citation; error?: EventError; usage?: CallUsage; ms: number }
+  | { type: 'synthesis'; round: number; decision: 'answer' | 'continue'; missing?: string }
+  /** A model call completed (for the log); never carries prompts or keys. */
+  | { type: 'model-call'; role: Role; model: string; purpose: string; usage: CallUsage; ms: number; ok: boolean; error?: EventError }
+  | { type: 'usage'; ledger: LedgerSnapshot }
+  | { type: 'answer'; markdown: string; citations: Citation[] }
+  /** fatal: the run cannot go on (a `run-finished` with ok=false follows). */
+  | { type: 'error'; error: EventError; fatal: boolean }
+  | { type: 'cancelled'; ledger: LedgerSnapshot }
+  | { type: 'run-finished'; ok: boolean; rounds: number; ms: number; ledger: LedgerSnapshot };
+
+export type RunEventType = RunEvent['type'];
