@@ -1,29 +1,44 @@
 // `minions` — the headless CLI over the same core the extension uses.
+// Each command lives in its own module under ./commands and exports `run(argv): Promise<number>`.
 import { MinionsError } from '../core/errors';
+import * as indexCommand from './commands/index';
+import * as searchCommand from './commands/search';
+import * as askCommand from './commands/ask';
 
-const USAGE = `usage: minions <command> [options]
+interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
 
-commands:
-  index   build or refresh the workspace index
-  search  rank the workspace's code for a query
-  ask     answer a question with the MinionS protocol
+const COMMANDS: Record<string, Command> = {
+  index: { summary: 'build or refresh the workspace index', run: indexCommand.run },
+  search: { summary: "rank the workspace's code for a query", run: searchCommand.run },
+  ask: { summary: 'answer a question about the workspace (MinionS and friends)', run: askCommand.run },
+};
 
-run 'minions <command> --help' for a command's options`;
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(7)} ${c.summary}`);
+  return `usage: minions <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nrun 'minions <command> --help' for a command's options`;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [command] = argv;
-  if (!command || command === '--help' || command === '-h') {
-    process.stdout.write(USAGE + '\n');
-    return command ? 0 : 2;
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
   }
-  throw new MinionsError('bad-input', `unknown command '${command}'`, "Run 'minions --help' to see the commands");
+  const command = COMMANDS[name];
+  if (!command) throw new MinionsError('bad-input', `unknown command '${name}'`, "Run 'minions --help' to see the commands");
+  return command.run(rest);
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     const text = err instanceof MinionsError ? err.toUserString() : err instanceof Error ? err.message : String(err);
     process.stderr.write(`minions: ${text}\n`);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );
