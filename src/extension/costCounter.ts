@@ -1,0 +1,94 @@
+// The workspace's running cost counter: what Minions runs spent on the remote model and what
+// they saved against the remote-only baseline. Pure, so the status-bar text and tooltip are
+// unit-tested; statusBar.ts shows it and persists it in workspaceState.
+
+import type { LedgerSnapshot } from '../core/ledger/types';
+
+export interface CostTotals {
+  runs: number;
+  /** Dollars spent on the remote model (runs whose price was unknown add nothing here). */
+  spentUsd: number;
+  /** Baseline minus actual, summed over runs where both were priced. */
+  savedUsd: number;
+  remotePromptTokens: number;
+  remoteCompletionTokens: number;
+  localTokens: number;
+  /** Runs whose remote model had no known price (their dollars are not in the sums). */
+  unpricedRuns: number;
+}
+
+export function emptyTotals(): CostTotals {
+  return { runs: 0, spentUsd: 0, savedUsd: 0, remotePromptTokens: 0, remoteCompletionTokens: 0, localTokens: 0, unpricedRuns: 0 };
+}
+
+/** Adds one finished (or cancelled) run's ledger to the totals. */
+export function addRun(totals: CostTotals, ledger: LedgerSnapshot): CostTotals {
+  const priced = ledger.remote.costUsd !== null;
+  return {
+    runs: totals.runs + 1,
+    spentUsd: totals.spentUsd + (ledger.remote.costUsd ?? 0),
+    savedUsd: totals.savedUsd + (priced && ledger.savings.costUsd !== null ? ledger.savings.costUsd : 0),
+    remotePromptTokens: totals.remotePromptTokens + ledger.remote.promptTokens,
+    remoteCompletionTokens: totals.remoteCompletionTokens + ledger.remote.completionTokens,
+    localTokens: totals.localTokens + ledger.local.promptTokens + ledger.local.completionTokens,
+    unpricedRuns: totals.unpricedRuns + (priced ? 0 : 1),
+  };
+}
+
+/** Validates totals read back from storage; anything malformed starts from zero. */
+export function parseTotals(value: unknown): CostTotals {
+  const empty = emptyTotals();
+  if (typeof value !== 'object' || value === null) return empty;
+  const v = value as Record<string, unknown>;
+  const out = { ...empty };
+  for (const key of Object.keys(empty) as (keyof CostTotals)[]) {
+    const n = v[key];
+    if (typeof n === 'number' && Number.isFinite(n) && n >= 0) out[key] = n;
+  }
+  return out;
+}
+
+/** Dollars the way a person reads them: cents above a cent, more digits below. */
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0.00';
+  const abs = Math.abs(usd);
+  const sign = usd < 0 ? '-' : '';
+  if (abs >= 0.01) return `${sign}$${abs.toFixed(2)}`;
+  if (abs >= 0.0001) return `${sign}$${abs.toFixed(4)}`;
+  return `${sign}<$0.0001`;
+}
+
+export function formatTokens(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 2 : 1)}M`;
+}
+
+/** e.g. `$(hubot) $0.03 · saved $0.41`. A negative saving is shown as such, never hidden. */
+export function formatStatusText(totals: CostTotals, icon = '$(hubot)'): string {
+  const saved = totals.savedUsd >= 0 ? `saved ${formatUsd(totals.savedUsd)}` : `cost ${formatUsd(-totals.savedUsd)} more`;
+  return `${icon} ${formatUsd(totals.spentUsd)} · ${saved}`;
+}
+
+/** The status bar while indexing: `$(sync~spin) Minions: indexing 120/800`. */
+export function formatIndexingText(done: number, total: number): string {
+  return total > 0 ? `$(sync~spin) Minions: indexing ${done}/${total}` : '$(sync~spin) Minions: indexing…';
+}
+
+/** Tooltip lines (markdown) with the breakdown. */
+export function formatTooltip(totals: CostTotals): string {
+  const lines = [
+    '**Minions — this workspace**',
+    '',
+    `Runs: ${totals.runs}`,
+    `Remote spent: ${formatUsd(totals.spentUsd)}`,
+    `Saved vs remote-only: ${formatUsd(totals.savedUsd)}`,
+    `Remote tokens: ${formatTokens(totals.remotePromptTokens)} in, ${formatTokens(totals.remoteCompletionTokens)} out`,
+    `Local tokens: ${formatTokens(totals.localTokens)} (free)`,
+  ];
+  if (totals.unpricedRuns > 0) {
+    lines.push('', `${totals.unpricedRuns} run(s) used a remote model with no known price: set \`minions.prices\` to count them.`);
+  }
+  lines.push('', 'Click to open the Minions panel.');
+  return lines.join('\n\n').replace(/\n\n\n\n/g, '\n\n');
+}

@@ -1,0 +1,161 @@
+// The extension's settings as one typed, validated object. Pure (no `vscode` import): the
+// caller passes a getter over the `minions` configuration section, so the defaults and the
+// clamping are unit-tested and every consumer reads the same normalised values.
+
+import type { ProtocolName } from '../core/protocol/events';
+
+export type LocalProvider = 'ollama' | 'openai-compatible';
+export type NumCtxPolicy = 'auto' | 'fixed';
+export type PrivacyLevel = 'standard' | 'strict';
+
+/** USD per 1M tokens; the user's overrides of the built-in price table. */
+export interface PriceOverride {
+  input: number;
+  output: number;
+  cachedInput?: number;
+}
+
+export interface MinionsSettings {
+  local: {
+    provider: LocalProvider;
+    url: string;
+    model: string;
+    numCtxPolicy: NumCtxPolicy;
+    /** The cap under `auto`, the value under `fixed`. */
+    numCtx: number;
+    parallelJobs: number;
+  };
+  remote: {
+    baseUrl: string;
+    model: string;
+  };
+  protocol: ProtocolName;
+  maxRounds: number;
+  jobs: {
+    /** Chunks taken per planned task (top K). */
+    perTask: number;
+    /** Cap on local jobs in one round. */
+    maxPerRound: number;
+  };
+  index: {
+    include: string[];
+    exclude: string[];
+    maxFileBytes: number;
+    /** Upper bound on one chunk's size in tokens. */
+    chunkTokens: number;
+    onStartup: boolean;
+  };
+  privacy: PrivacyLevel;
+  prices: Record<string, PriceOverride>;
+}
+
+/** Reads `minions.<key>` (without the prefix); returns undefined when unset. */
+export type SettingGetter = (key: string) => unknown;
+
+export const DEFAULT_SETTINGS: MinionsSettings = {
+  local: {
+    provider: 'ollama',
+    url: 'http://127.0.0.1:11434',
+    model: 'qwen2.5-coder:3b',
+    numCtxPolicy: 'auto',
+    numCtx: 16384,
+    parallelJobs: 4,
+  },
+  remote: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4.1' },
+  protocol: 'minions',
+  maxRounds: 3,
+  jobs: { perTask: 8, maxPerRound: 64 },
+  index: { include: [], exclude: [], maxFileBytes: 512 * 1024, chunkTokens: 800, onStartup: true },
+  privacy: 'standard',
+  prices: {},
+};
+
+const PROTOCOLS: readonly ProtocolName[] = ['minions', 'minion', 'remote', 'local'];
+
+export function readSettings(get: SettingGetter): MinionsSettings {
+  const d = DEFAULT_SETTINGS;
+  return {
+    local: {
+      provider: oneOf(get('local.provider'), ['ollama', 'openai-compatible'] as const, d.local.provider),
+      url: url(get('local.url'), d.local.url),
+      model: nonEmpty(get('local.model'), d.local.model),
+      numCtxPolicy: oneOf(get('local.numCtxPolicy'), ['auto', 'fixed'] as const, d.local.numCtxPolicy),
+      numCtx: int(get('local.numCtx'), d.local.numCtx, 512, 1_048_576),
+      parallelJobs: int(get('local.parallelJobs'), d.local.parallelJobs, 1, 64),
+    },
+    remote: {
+      baseUrl: url(get('remote.baseUrl'), d.remote.baseUrl),
+      model: nonEmpty(get('remote.model'), d.remote.model),
+    },
+    protocol: oneOf(get('protocol'), PROTOCOLS, d.protocol),
+    maxRounds: int(get('maxRounds'), d.maxRounds, 1, 10),
+    jobs: {
+      perTask: int(get('jobs.perTask'), d.jobs.perTask, 1, 100),
+      maxPerRound: int(get('jobs.maxPerRound'), d.jobs.maxPerRound, 1, 5000),
+    },
+    index: {
+      include: globs(get('index.include')),
+      exclude: globs(get('index.exclude')),
+      maxFileBytes: int(get('index.maxFileBytes'), d.index.maxFileBytes, 1024, 64 * 1024 * 1024),
+      chunkTokens: int(get('index.chunkTokens'), d.index.chunkTokens, 64, 32_768),
+      onStartup: typeof get('index.onStartup') === 'boolean' ? (get('index.onStartup') as boolean) : d.index.onStartup,
+    },
+    privacy: oneOf(get('privacy'), ['standard', 'strict'] as const, d.privacy),
+    prices: prices(get('prices')),
+  };
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof value === 'string' && (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function nonEmpty(value: unknown, fallback: string): string {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : fallback;
+}
+
+/** An http(s) URL without a trailing slash; anything else falls back to the default. */
+function url(value: unknown, fallback: string): string {
+  if (typeof value !== 'string') return fallback;
+  try {
+    const parsed = new URL(value.trim());
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return fallback;
+    return value.trim().replace(/\/+$/, '');
+  } catch {
+    return fallback;
+  }
+}
+
+function int(value: unknown, fallback: number, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+function globs(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter((g): g is string => typeof g === 'string' && g.trim() !== '').map((g) => g.trim());
+}
+
+function prices(value: unknown): Record<string, PriceOverride> {
+  const out: Record<string, PriceOverride> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
+  for (const [model, raw] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof raw !== 'object' || raw === null) continue;
+    const p = raw as Record<string, unknown>;
+    if (!isPrice(p.input) || !isPrice(p.output)) continue;
+    out[model] = isPrice(p.cachedInput)
+      ? { input: p.input, output: p.output, cachedInput: p.cachedInput }
+      : { input: p.input, output: p.output };
+  }
+  return out;
+}
+
+function isPrice(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}
+
+/** Which top-level parts a configuration change touches, so only those are rebuilt. */
+export function changedAreas(affects: (section: string) => boolean): { index: boolean; models: boolean; any: boolean } {
+  const index = affects('minions.index');
+  const models = affects('minions.local') || affects('minions.remote') || affects('minions.prices');
+  return { index, models, any: affects('minions') };
+}

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { addRun, emptyTotals, formatStatusText, formatTooltip, formatUsd, formatTokens, parseTotals, formatIndexingText } from '../../../src/extension/costCounter';
+import type { LedgerSnapshot } from '../../../src/core/ledger/types';
+
+function ledger(cost: number | null, saved: number | null, remoteIn = 1000, remoteOut = 200, localIn = 5000, localOut = 300): LedgerSnapshot {
+  return {
+    local: { requests: 10, promptTokens: localIn, completionTokens: localOut },
+    remote: { requests: 2, promptTokens: remoteIn, cachedPromptTokens: 0, completionTokens: remoteOut, costUsd: cost },
+    baseline: { remotePromptTokens: 40000, remoteCompletionTokens: 200, costUsd: cost === null ? null : cost + (saved ?? 0) },
+    savings: { costUsd: saved, ratio: null },
+  };
+}
+
+test('addRun sums spent, saved and tokens across runs', () => {
+  let t = emptyTotals();
+  t = addRun(t, ledger(0.01, 0.2));
+  t = addRun(t, ledger(0.02, 0.21, 500, 100, 1000, 50));
+  assert.equal(t.runs, 2);
+  assert.ok(Math.abs(t.spentUsd - 0.03) < 1e-12);
+  assert.ok(Math.abs(t.savedUsd - 0.41) < 1e-12);
+  assert.equal(t.remotePromptTokens, 1500);
+  assert.equal(t.remoteCompletionTokens, 300);
+  assert.equal(t.localTokens, 5300 + 1050);
+  assert.equal(t.unpricedRuns, 0);
+  assert.equal(formatStatusText(t), '$(hubot) $0.03 · saved $0.41');
+});
+
+test('an unpriced run counts its tokens but not dollars, and the tooltip says so', () => {
+  const t = addRun(emptyTotals(), ledger(null, null));
+  assert.equal(t.spentUsd, 0);
+  assert.equal(t.savedUsd, 0);
+  assert.equal(t.unpricedRuns, 1);
+  assert.equal(t.remotePromptTokens, 1000);
+  const tip = formatTooltip(t);
+  assert.match(tip, /Runs: 1/);
+  assert.match(tip, /1 run\(s\) used a remote model with no known price/);
+  assert.match(tip, /Remote tokens: 1\.0k in, 200 out/);
+  assert.match(tip, /Local tokens: 5\.3k/);
+});
+
+test('a negative saving is shown, not hidden', () => {
+  const t = addRun(emptyTotals(), ledger(0.05, -0.02));
+  assert.equal(formatStatusText(t), '$(hubot) $0.05 · cost $0.02 more');
+});
+
+test('formatUsd and formatTokens', () => {
+  assert.equal(formatUsd(0), '$0.00');
+  assert.equal(formatUsd(0.034), '$0.03');
+  assert.equal(formatUsd(0.00123), '$0.0012');
+  assert.equal(formatUsd(0.00001), '<$0.0001');
+  assert.equal(formatUsd(12.5), '$12.50');
+  assert.equal(formatTokens(999), '999');
+  assert.equal(formatTokens(1234), '1.2k');
+  assert.equal(formatTokens(123456), '123k');
+  assert.equal(formatTokens(2_500_000), '2.50M');
+  assert.equal(formatIndexingText(3, 10), '$(sync~spin) Minions: indexing 3/10');
+  assert.equal(formatIndexingText(0, 0), '$(sync~spin) Minions: indexing…');
+});
+
+test('parseTotals keeps valid numbers and drops junk', () => {
+  assert.deepEqual(parseTotals(undefined), emptyTotals());
+  assert.deepEqual(parseTotals('x'), emptyTotals());
+  const t = parseTotals({ runs: 3, spentUsd: 0.5, savedUsd: 'lots', localTokens: -4, extra: 1 });
+  assert.equal(t.runs, 3);
+  assert.equal(t.spentUsd, 0.5);
+  assert.equal(t.savedUsd, 0);
+  assert.equal(t.localTokens, 0);
+  assert.equal('extra' in t, false);
+});
