@@ -35,6 +35,11 @@ export interface ChatResult {
   /** Model name as the server reported it. */
   model: string;
   ms: number;
+  /**
+   * Set when the server evaluated far fewer prompt tokens than were sent: it silently cut the
+   * prompt to fit its context window (Ollama does this instead of failing).
+   */
+  promptTruncated?: { reportedTokens: number; expectedTokens: number };
 }
 
 export interface ChatModel {
