@@ -1,39 +1,101 @@
 // Messages between the extension host and the panel's webview: one discriminated union each
 // way, defined once here and imported by both sides so they cannot drift apart. The host
-// validates every incoming WebviewToHost message with `parseWebviewMessage` before acting.
+// validates every incoming WebviewToHost message with `parseWebviewMessage` before acting:
+// a webview runs model output, so anything it sends is treated as untrusted input.
 
 import type { RunEvent } from '../core/protocol/events';
 
+/** How a stored run ended. `interrupted`: the window closed or reloaded while it ran. */
+export type RunOutcome = 'running' | 'ok' | 'failed' | 'cancelled' | 'interrupted';
+
+/** One line of the run history (the full events are loaded on demand). */
+export interface RunSummary {
+  runId: string;
+  question: string;
+  protocol: string;
+  startedAt: number;
+  outcome: RunOutcome;
+  ms?: number;
+  jobs: number;
+  /** Remote dollars spent; null when the model's price is unknown. */
+  remoteCostUsd: number | null;
+  /** Dollars saved against the remote-only baseline; null when unknown. */
+  savedUsd: number | null;
+}
+
+/** A notice the panel shows inline (what happened, what to do). */
+export interface PanelNotice {
+  level: 'info' | 'error';
+  message: string;
+  hint?: string;
+}
+
 export type HostToWebview =
-  | { type: 'init'; title: string }
-  | { type: 'run-event'; runId: string; event: RunEvent };
+  /** Answer to `ready`: the history and which run is live now (if any). */
+  | { type: 'init'; title: string; history?: RunSummary[]; liveRunId?: string }
+  /** One event of the live run. */
+  | { type: 'run-event'; runId: string; event: RunEvent }
+  /** Several events of the live run, in order (the host coalesces bursts, e.g. a thousand jobs). */
+  | { type: 'run-events'; runId: string; events: RunEvent[] }
+  /** Replace the view with this run (a reopened past run, or the live run after the webview reloaded). */
+  | { type: 'show-run'; runId: string; events: RunEvent[]; live: boolean }
+  | { type: 'history'; runs: RunSummary[] }
+  | { type: 'notice'; notice: PanelNotice };
 
 export type WebviewToHost =
-  | { type: 'ready' }
+  /** The webview (re)loaded; `viewingRunId` is the run its saved state shows. */
+  | { type: 'ready'; viewingRunId?: string }
   | { type: 'ask'; question: string }
   | { type: 'cancel' }
-  | { type: 'open-citation'; path: string; startLine: number; endLine: number };
+  | { type: 'open-citation'; path: string; startLine: number; endLine: number }
+  | { type: 'open-run'; runId: string }
+  | { type: 'export-run'; runId: string }
+  | { type: 'delete-run'; runId: string };
 
-/** Returns the message when it is well-formed, otherwise undefined (the host drops it). */
+export const MAX_QUESTION_CHARS = 20_000;
+const MAX_PATH_CHARS = 4096;
+const MAX_LINE = 10_000_000;
+const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Whether a string can be a run id (also keeps ids safe to use as file names). */
+export function isRunId(value: unknown): value is string {
+  return typeof value === 'string' && RUN_ID.test(value) && value !== '.' && value !== '..';
+}
+
+/**
+ * Returns the message when it is well-formed, otherwise undefined (the host drops it).
+ * Only the fields of the message type are copied, so extra properties never reach the host.
+ * Whether a citation's path lies inside the workspace is checked by the host, which knows the
+ * workspace folders (see src/extension/panel/citation-target.ts).
+ */
 export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const m = value as Record<string, unknown>;
   switch (m.type) {
     case 'ready':
+      if (m.viewingRunId === undefined) return { type: 'ready' };
+      return isRunId(m.viewingRunId) ? { type: 'ready', viewingRunId: m.viewingRunId } : undefined;
     case 'cancel':
-      return { type: m.type };
+      return { type: 'cancel' };
     case 'ask':
-      return typeof m.question === 'string' && m.question.trim().length > 0 && m.question.length <= 20_000
+      return typeof m.question === 'string' && m.question.trim().length > 0 && m.question.length <= MAX_QUESTION_CHARS
         ? { type: 'ask', question: m.question }
         : undefined;
     case 'open-citation': {
       const { path, startLine, endLine } = m;
-      if (typeof path !== 'string' || path.length === 0 || path.length > 4096) return undefined;
-      if (!Number.isInteger(startLine) || !Number.isInteger(endLine)) return undefined;
-      if ((startLine as number) < 1 || (endLine as number) < (startLine as number)) return undefined;
-      return { type: 'open-citation', path, startLine: startLine as number, endLine: endLine as number };
+      if (typeof path !== 'string' || path.length === 0 || path.length > MAX_PATH_CHARS || path.includes('\0')) return undefined;
+      if (!isLine(startLine) || !isLine(endLine) || endLine < startLine) return undefined;
+      return { type: 'open-citation', path, startLine, endLine };
     }
+    case 'open-run':
+    case 'export-run':
+    case 'delete-run':
+      return isRunId(m.runId) ? { type: m.type, runId: m.runId } : undefined;
     default:
       return undefined;
   }
+}
+
+function isLine(value: unknown): value is number {
+  return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_LINE;
 }

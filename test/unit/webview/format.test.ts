@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { formatUsd, formatTokens, formatMs, savingFigures, citationLabel } from '../../../src/webview/format';
+import { ledger } from './fixtures';
+
+test('dollars: unknown stays unknown, small amounts keep their digits', () => {
+  assert.equal(formatUsd(null), 'unknown');
+  assert.equal(formatUsd(undefined), 'unknown');
+  assert.equal(formatUsd(0), '$0.00');
+  assert.equal(formatUsd(0.00123), '$0.0012');
+  assert.equal(formatUsd(1.5), '$1.50');
+  assert.equal(formatUsd(-0.25), '-$0.25');
+});
+
+test('tokens and durations read naturally', () => {
+  assert.equal(formatTokens(1234567), '1,234,567');
+  assert.equal(formatMs(850), '850 ms');
+  assert.equal(formatMs(4200), '4.2 s');
+  assert.equal(formatMs(125_000), '2 min 5 s');
+});
+
+test('saving figures from a priced ledger', () => {
+  const f = savingFigures(ledger(0.01, 0.2));
+  assert.equal(f.costRatio, '20.0x cheaper');
+  assert.equal(f.costPercent, '95.0%');
+  assert.equal(f.saved, '$0.19');
+  assert.equal(f.tokenRatio, '11.6x fewer remote tokens');
+});
+
+test('saving figures with an unknown price are unknown, not $0', () => {
+  const f = savingFigures(ledger(null, null));
+  assert.equal(f.costRatio, 'unknown');
+  assert.equal(f.costPercent, 'unknown');
+  assert.equal(f.saved, 'unknown');
+  assert.equal(f.tokenRatio, '11.6x fewer remote tokens');
+});
+
+test('citation labels', () => {
+  assert.equal(citationLabel('a.ts', 3, 3), 'a.ts:3');
+  assert.equal(citationLabel('a.ts', 3, 9), 'a.ts:3-9');
+});
