@@ -1,0 +1,37 @@
+// Runs test/vscode/exthost/suites/*.ts inside a real VS Code extension host (code-server +
+// Chromium) and reports each of them here as its own test.
+import { describe, it } from 'node:test';
+import { runExtensionHostTests, type ExtensionHostRun } from './harness/exthost';
+import { buildExtensionHostTests, ensureExtensionBuilt } from './harness/prepare';
+
+describe('extension host (code-server)', async () => {
+  let run: ExtensionHostRun | undefined;
+  let setupError: unknown;
+  try {
+    ensureExtensionBuilt();
+    buildExtensionHostTests();
+    run = await runExtensionHostTests({ name: 'exthost' });
+  } catch (err) {
+    setupError = err;
+  }
+  if (!run) {
+    it('starts VS Code and runs the extension-host tests', () => { throw setupError; });
+    return;
+  }
+  for (const result of run.results) {
+    it(result.name, () => {
+      if (!result.ok) throw new Error(`${result.error ?? 'failed'}${hint(run)}`);
+    });
+  }
+  // A non-zero exit with every reported test green means run() itself broke (e.g. no suites).
+  if (run.exitCode !== 0 && run.results.every((r) => r.ok)) {
+    const { exitCode, log } = run;
+    it('extension-host run() completes', () => {
+      throw new Error(`run() ended with exit code ${exitCode}; last log lines:\n${log.slice(-30).join('\n')}${hint(run)}`);
+    });
+  }
+});
+
+function hint(run: ExtensionHostRun | undefined): string {
+  return run?.artifacts.length ? `\nartifacts: ${run.artifacts.join(', ')}` : '';
+}
