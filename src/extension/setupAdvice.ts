@@ -104,3 +104,22 @@ export function connectionGist(err: unknown): string {
   if (code && /^E[A-Z]+$/.test(code)) return code;
   return typeof e?.message === 'string' ? e.message : String(err);
 }
+
+/** The fixing buttons for an error a run ended with (by MinionsError code). */
+export function actionsForErrorCode(code: string): { label: string; action: FixAction }[] {
+  switch (code) {
+    case 'local-unreachable':
+      return [{ label: 'How to Start Ollama', action: 'ollamaInstructions' }, { label: 'Open Settings', action: 'openSettings' }];
+    case 'local-model-missing':
+      return [{ label: 'Pull Model', action: 'pullModel' }, { label: 'Select Local Model', action: 'selectModel' }];
+    case 'remote-key-missing':
+    case 'remote-key-rejected':
+      return [{ label: 'Set API Key', action: 'setApiKey' }];
+    case 'remote-model-missing':
+    case 'remote-unreachable':
+    case 'context-too-long':
+      return [{ label: 'Open Settings', action: 'openSettings' }, { label: 'Show Log', action: 'showLog' }];
+    default:
+      return [{ label: 'Show Log', action: 'showLog' }];
+  }
+}

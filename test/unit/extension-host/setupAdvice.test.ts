@@ -59,3 +59,11 @@ test('connectionGist extracts the errno code', () => {
   assert.equal(connectionGist(err), 'ECONNREFUSED');
   assert.equal(connectionGist(new Error('boom')), 'boom');
 });
+
+test('a run error gets the buttons that fix it', async () => {
+  const { actionsForErrorCode } = await import('../../../src/extension/setupAdvice');
+  assert.deepEqual(actionsForErrorCode('local-unreachable').map((a) => a.action), ['ollamaInstructions', 'openSettings']);
+  assert.deepEqual(actionsForErrorCode('remote-key-rejected').map((a) => a.action), ['setApiKey']);
+  assert.deepEqual(actionsForErrorCode('local-model-missing').map((a) => a.action), ['pullModel', 'selectModel']);
+  assert.deepEqual(actionsForErrorCode('internal').map((a) => a.action), ['showLog']);
+});

@@ -1,0 +1,57 @@
+// What the extension host needs from the core, as one narrow interface. The VS Code modules
+// (index service, setup checks, run controller, model picker) depend on this, not on the
+// core's modules directly: core.ts binds it to the real core, and activation stays cheap
+// because nothing here pulls in tree-sitter or the model clients until they are used.
+
+import type { CodeIndex, IndexProgress } from '../core/index/types';
+import type { RunEvent } from '../core/protocol/events';
+import type { MinionsSettings } from './settings';
+
+export interface IndexRoot {
+  name: string;
+  fsPath: string;
+}
+
+/** A built index that can be kept fresh. */
+export interface IndexHandle {
+  readonly index: CodeIndex;
+  /** Re-reads these workspace-relative paths (changed, created or deleted). */
+  update(paths: readonly string[]): Promise<void>;
+  dispose(): void;
+}
+
+export interface OpenIndexOptions {
+  roots: readonly IndexRoot[];
+  cacheDir: string;
+  settings: MinionsSettings['index'];
+  onProgress?: (p: IndexProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface PullProgress {
+  status: string;
+  completed?: number;
+  total?: number;
+}
+
+export type RemoteCheck = { ok: true } | { ok: false; code: string; message: string; hint?: string };
+
+export interface RunInput {
+  question: string;
+  scope: readonly string[];
+  settings: MinionsSettings;
+  apiKey: string | undefined;
+  index: CodeIndex;
+  signal: AbortSignal;
+}
+
+export interface CoreApi {
+  openIndex(options: OpenIndexOptions): Promise<IndexHandle>;
+  clearIndexCache(cacheDir: string): Promise<void>;
+  /** Model names the local server has (Ollama `/api/tags`, or `/v1/models` for OpenAI-compatible). Throws when unreachable. */
+  listLocalModels(settings: MinionsSettings['local'], signal?: AbortSignal): Promise<string[]>;
+  pullLocalModel(settings: MinionsSettings['local'], model: string, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void>;
+  /** A cheap authenticated request to the remote (e.g. list models) to see whether the key is accepted. */
+  checkRemote(settings: MinionsSettings['remote'], apiKey: string, signal?: AbortSignal): Promise<RemoteCheck>;
+  runProtocol(input: RunInput): AsyncIterable<RunEvent>;
+}

@@ -1,0 +1,226 @@
+// Runs one question at a time through the core's protocol engine and fans its RunEvents out to
+// the panel, the log and the status bar. Before a run it checks trust, the setup and the
+// index; a run that cannot start says why with buttons that fix it. Cancel aborts the run's
+// signal, which the engine turns into a `cancelled` event within a second.
+
+import * as vscode from 'vscode';
+import { MinionsError, isCancellation, toMinionsError } from '../core/errors';
+import type { LedgerSnapshot } from '../core/ledger/types';
+import type { RunEvent } from '../core/protocol/events';
+import type { CoreApi } from './coreApi';
+import { currentSettings } from './config';
+import type { IndexService } from './indexService';
+import type { MinionsLog } from './log';
+import type { ApiKeyStore } from './secrets';
+import type { SetupChecker } from './setup';
+import { actionsForErrorCode } from './setupAdvice';
+import type { CostStatusBar } from './statusBar';
+
+/** How long a cancelled run may take to end its stream before the host lets go of it. */
+const CANCEL_GRACE_MS = 3000;
+
+export interface RunOutcome {
+  runId?: string;
+  status: 'finished' | 'failed' | 'cancelled' | 'not-started';
+  events: number;
+  answer?: string;
+  ledger?: LedgerSnapshot;
+  error?: string;
+}
+
+/** Where the controller sends events; the panel in production, a recorder in tests. */
+export interface RunSink {
+  /** Shows the panel (creating it if needed) and returns whether it was just created. */
+  show(): { created: boolean };
+  push(runId: string, event: RunEvent): void;
+}
+
+interface ActiveRun {
+  runId: string | undefined;
+  abort: AbortController;
+  events: RunEvent[];
+  done: Promise<RunOutcome>;
+}
+
+const ZERO_LEDGER: LedgerSnapshot = {
+  local: { requests: 0, promptTokens: 0, completionTokens: 0 },
+  remote: { requests: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, costUsd: 0 },
+  baseline: { remotePromptTokens: 0, remoteCompletionTokens: 0, costUsd: 0 },
+  savings: { costUsd: 0, ratio: null },
+};
+
+export class RunController implements vscode.Disposable {
+  private active: ActiveRun | undefined;
+  private readonly finished = new vscode.EventEmitter<RunOutcome>();
+  readonly onDidFinish = this.finished.event;
+  /** The last outcome (extension-host tests read it). */
+  lastOutcome: RunOutcome | undefined;
+
+  constructor(
+    private readonly core: CoreApi,
+    private readonly index: IndexService,
+    private readonly setup: SetupChecker,
+    private readonly keys: ApiKeyStore,
+    private readonly statusBar: CostStatusBar,
+    private readonly log: MinionsLog,
+    private readonly sink: RunSink,
+  ) {}
+
+  get running(): boolean {
+    return this.active !== undefined;
+  }
+
+  /** Shows the panel; when it had to be created during a run, replays the run so far into it. */
+  showPanel(): void {
+    const { created } = this.sink.show();
+    const run = this.active;
+    if (created && run?.runId) for (const e of run.events) this.sink.push(run.runId, e);
+  }
+
+  async ask(question: string, scope: readonly string[] = []): Promise<RunOutcome> {
+    const q = question.trim();
+    if (q === '') return this.notStarted('The question is empty');
+    if (!vscode.workspace.isTrusted) {
+      const pick = await vscode.window.showWarningMessage(
+        'Minions: this workspace is not trusted, so Minions does not read its files or send anything to a model. Trust the workspace to ask questions.',
+        'Manage Workspace Trust');
+      if (pick) await vscode.commands.executeCommand('workbench.trust.manage');
+      return this.notStarted('workspace not trusted');
+    }
+    if (this.active) {
+      this.log.info('a new question replaces the running one; cancelling it');
+      await this.cancelAndWait();
+    }
+    const abort = new AbortController();
+    const run: ActiveRun = { runId: undefined, abort, events: [], done: Promise.resolve({ status: 'not-started', events: 0 }) };
+    this.active = run;
+    void vscode.commands.executeCommand('setContext', 'minions.running', true);
+    this.statusBar.setRunning(true);
+    run.done = this.execute(run, q, scope).finally(() => {
+      if (this.active === run) this.active = undefined;
+      void vscode.commands.executeCommand('setContext', 'minions.running', this.active !== undefined);
+      this.statusBar.setRunning(this.active !== undefined);
+    });
+    const outcome = await run.done;
+    this.lastOutcome = outcome;
+    this.finished.fire(outcome);
+    return outcome;
+  }
+
+  /** Cancels the running question; false when none runs. */
+  cancel(): boolean {
+    if (!this.active) return false;
+    this.log.info('cancel requested');
+    this.active.abort.abort();
+    return true;
+  }
+
+  private async cancelAndWait(): Promise<void> {
+    const run = this.active;
+    if (!run) return;
+    run.abort.abort();
+    await run.done.catch(() => undefined);
+  }
+
+  private notStarted(error: string): RunOutcome {
+    const outcome: RunOutcome = { status: 'not-started', events: 0, error };
+    this.lastOutcome = outcome;
+    return outcome;
+  }
+
+  private async execute(run: ActiveRun, question: string, scope: readonly string[]): Promise<RunOutcome> {
+    const settings = currentSettings();
+    try {
+      if (!(await this.setup.check())) return { status: 'not-started', events: 0, error: 'setup incomplete' };
+      if (run.abort.signal.aborted) return { status: 'cancelled', events: 0 };
+      const handle = await this.index.ensure();
+      if (run.abort.signal.aborted) return { status: 'cancelled', events: 0 };
+      const { key } = await this.keys.get();
+      this.sink.show();
+      const stream = this.core.runProtocol({ question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal });
+      return await this.consume(run, stream);
+    } catch (err) {
+      if (isCancellation(err) || run.abort.signal.aborted) return { status: 'cancelled', events: run.events.length, ...(run.runId ? { runId: run.runId } : {}) };
+      const e = toMinionsError(err);
+      this.log.error(e.toUserString());
+      if (run.runId) {
+        // The engine threw instead of ending its stream: end the run in the panel too.
+        this.deliver(run, { type: 'error', error: e.toJSON(), fatal: true });
+        this.deliver(run, { type: 'run-finished', ok: false, rounds: 0, ms: 0, ledger: lastLedger(run.events) });
+      }
+      void this.setup.show({ severity: 'error', message: e.toUserString(), actions: actionsForErrorCode(e.code) });
+      return { status: 'failed', events: run.events.length, error: e.toUserString(), ...(run.runId ? { runId: run.runId } : {}) };
+    }
+  }
+
+  private async consume(run: ActiveRun, stream: AsyncIterable<RunEvent>): Promise<RunOutcome> {
+    const it = stream[Symbol.asyncIterator]();
+    let answer: string | undefined;
+    let fatal: MinionsError | undefined;
+    // After a cancel, give the engine a grace period to end its own stream.
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    const graceOver = new Promise<'grace-over'>((resolve) => {
+      run.abort.signal.addEventListener('abort', () => { graceTimer = setTimeout(() => resolve('grace-over'), CANCEL_GRACE_MS); }, { once: true });
+    });
+    try {
+      for (;;) {
+        const next = await Promise.race([it.next(), graceOver]);
+        if (next === 'grace-over') {
+          this.log.error(`the run did not stop within ${CANCEL_GRACE_MS} ms of cancel; it was detached`);
+          void it.return?.();
+          const ledger = lastLedger(run.events);
+          this.deliver(run, { type: 'cancelled', ledger });
+          await this.statusBar.recordRun(ledger);
+          return { status: 'cancelled', events: run.events.length, ledger, ...(run.runId ? { runId: run.runId } : {}) };
+        }
+        if (next.done) break;
+        const event = next.value;
+        if (event.type === 'run-started') run.runId = event.runId;
+        this.deliver(run, event);
+        switch (event.type) {
+          case 'answer':
+            answer = event.markdown;
+            break;
+          case 'error':
+            if (event.fatal) fatal = new MinionsError(event.error.code as MinionsError['code'], event.error.message, event.error.hint);
+            break;
+          case 'cancelled':
+            await this.statusBar.recordRun(event.ledger);
+            return { status: 'cancelled', events: run.events.length, ledger: event.ledger, ...(run.runId ? { runId: run.runId } : {}) };
+          case 'run-finished': {
+            await this.statusBar.recordRun(event.ledger);
+            if (!event.ok && fatal) {
+              void this.setup.show({ severity: 'error', message: fatal.toUserString(), actions: actionsForErrorCode(fatal.code) });
+            }
+            return {
+              status: event.ok ? 'finished' : 'failed', events: run.events.length, ledger: event.ledger,
+              ...(run.runId ? { runId: run.runId } : {}), ...(answer !== undefined ? { answer } : {}), ...(fatal ? { error: fatal.toUserString() } : {}),
+            };
+          }
+        }
+      }
+      throw new MinionsError('internal', 'The run ended without a result', 'Show the log (Minions: Show Log) and report it');
+    } finally {
+      if (graceTimer) clearTimeout(graceTimer);
+    }
+  }
+
+  private deliver(run: ActiveRun, event: RunEvent): void {
+    run.events.push(event);
+    this.log.event(event);
+    if (run.runId) this.sink.push(run.runId, event);
+  }
+
+  dispose(): void {
+    this.active?.abort.abort();
+    this.finished.dispose();
+  }
+}
+
+function lastLedger(events: readonly RunEvent[]): LedgerSnapshot {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.type === 'usage' || e.type === 'run-finished' || e.type === 'cancelled') return e.ledger;
+  }
+  return ZERO_LEDGER;
+}
