@@ -30,6 +30,19 @@ export function ensureExtensionBuilt(): void {
   runNode('esbuild.mjs', 'building the extension');
 }
 
+/** Packages dist/minions.vsix when it is missing or older than the sources or package.json. */
+export function ensurePackaged(): void {
+  const vsix = join(REPO_ROOT, 'dist/minions.vsix');
+  const newestInput = Math.max(newestMtime(join(REPO_ROOT, 'src')), statSync(join(REPO_ROOT, 'package.json')).mtimeMs);
+  if (existsSync(vsix) && statSync(vsix).mtimeMs >= newestInput) return;
+  try {
+    execFileSync('npm', ['run', 'package'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const output = err as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`npm run package failed:\n${output.stderr?.toString() ?? ''}${output.stdout?.toString() ?? ''}`);
+  }
+}
+
 export function buildExtensionHostTests(): void {
   runNode('test/vscode/build.mjs', 'bundling the extension-host tests');
 }
