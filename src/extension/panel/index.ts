@@ -1,92 +1,332 @@
+// The panel host: creates (or revives) the single Minions webview, forwards the live run's
+// events to it in batches, records runs in the workspace's history, and acts on the webview's
+// messages only after validating them (the page renders model output, so what it sends is
+// untrusted).
+
 import * as vscode from 'vscode';
 import type { Citation, RunEvent } from '../../core/protocol/events';
-import { parseWebviewMessage, type HostToWebview } from '../../shared/messages';
+import { parseWebviewMessage, type HostToWebview, type PanelNotice, type WebviewToHost } from '../../shared/messages';
+import { resolveCitationFile, type WorkspaceRoot } from './citation-target';
+import { runToMarkdown } from './export-markdown';
+import { RunHistory } from './history';
+import { createWorkspaceHistoryStorage } from './history-storage';
+import { panelHtml } from './html';
+import { redactSecrets } from './redact';
+import { registerPanelTestHooks } from './test-hooks';
 
 /** What the panel asks of the extension host; the host owns runs and editors. */
 export interface PanelActions {
   /** The panel's own input box. */
   ask(question: string): void;
-  /** The Cancel button. */
+  /** The Cancel button (and Escape in the panel). */
   cancel(): void;
-  /** The host validates that the path is inside the workspace, then opens the file at the lines. */
+  /**
+   * Open the file at the lines. The panel has already checked that the path names a file inside
+   * a workspace folder (following links); the host may check again.
+   */
   openCitation(citation: Citation): void;
+  /** Secrets that must never be stored or exported (the remote API key). Optional. */
+  knownSecrets?(): Promise<readonly string[]> | readonly string[];
+}
+
+/** Events of a burst (a round queueing a thousand jobs) go to the webview as one message. */
+const BATCH_MS = 30;
+const TERMINAL: ReadonlySet<RunEvent['type']> = new Set(['run-finished', 'cancelled']);
+
+/** What outlives a panel being closed: the history and the live run. One per extension. */
+class PanelHub {
+  readonly history: RunHistory;
+  liveRunId: string | undefined;
+  liveEvents: RunEvent[] = [];
+  /** Events of the live run already recorded: a host that replays a run into a new panel sends them again. */
+  private seen = new WeakSet<RunEvent>();
+  panel: MinionsPanel | undefined;
+  actions: PanelActions | undefined;
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    this.history = new RunHistory(createWorkspaceHistoryStorage(context), { secrets: () => this.secrets() });
+  }
+
+  async secrets(): Promise<readonly string[]> {
+    const fromHost = (await this.actions?.knownSecrets?.()) ?? [];
+    const fromEnv = [process.env.MINIONS_REMOTE_API_KEY, process.env.OPENAI_API_KEY].filter((s): s is string => !!s);
+    return [...fromHost, ...fromEnv];
+  }
+
+  async eventsOf(runId: string): Promise<RunEvent[] | undefined> {
+    if (runId === this.liveRunId) return [...this.liveEvents];
+    return this.history.load(runId);
+  }
+
+  /** The Markdown an export of the run produces, keys redacted; undefined for an unknown run. */
+  async exportMarkdown(runId: string): Promise<string | undefined> {
+    const events = await this.eventsOf(runId);
+    return events ? redactSecrets(runToMarkdown(runId, events), await this.secrets()) : undefined;
+  }
+
+  record(runId: string, event: RunEvent): void {
+    if (runId !== this.liveRunId) {
+      this.liveRunId = runId;
+      this.liveEvents = [];
+      this.seen = new WeakSet();
+    }
+    if (this.seen.has(event)) return; // a replay: the panel gets the whole run on `ready`
+    this.seen.add(event);
+    this.liveEvents.push(event);
+    this.panel?.enqueue(runId, event);
+    if (TERMINAL.has(event.type)) {
+      const events = this.liveEvents;
+      this.liveRunId = undefined;
+      this.liveEvents = [];
+      void this.history.save(runId, events).then(
+        () => this.panel?.post({ type: 'history', runs: this.history.list() }),
+        (err: unknown) => this.panel?.notice({ level: 'error', message: `Minions could not save this run to the history: ${errorText(err)}`, hint: 'The run is still shown; check that the workspace storage folder is writable.' }),
+      );
+    }
+  }
+}
+
+let hub: PanelHub | undefined;
+function hubFor(context: vscode.ExtensionContext): PanelHub {
+  if (!hub || hub.context !== context) hub = new PanelHub(context);
+  return hub;
+}
+
+/**
+ * Records one event of a live run in the history and shows it in the panel if it is open.
+ * Unlike `MinionsPanel.current?.pushEvent`, this keeps recording while the panel is closed.
+ */
+export function pushRunEvent(context: vscode.ExtensionContext, runId: string, event: RunEvent): void {
+  hubFor(context).record(runId, event);
 }
 
 /** The single Minions panel (a webview), created on demand and revealed when it exists. */
 export class MinionsPanel {
   static readonly viewType = 'minions.panel' as const;
-  private static instance: MinionsPanel | undefined;
 
   static get current(): MinionsPanel | undefined {
-    return MinionsPanel.instance;
+    return hub?.panel;
   }
 
   /** Create or reveal the single panel. */
   static show(context: vscode.ExtensionContext, actions: PanelActions): MinionsPanel {
-    if (MinionsPanel.instance) {
-      MinionsPanel.instance.panel.reveal();
-      return MinionsPanel.instance;
+    const h = hubFor(context);
+    h.actions = actions;
+    if (h.panel) {
+      h.panel.panel.reveal(undefined, true);
+      return h.panel;
     }
-    const panel = vscode.window.createWebviewPanel(MinionsPanel.viewType, 'Minions', vscode.ViewColumn.Beside, webviewOptions(context));
-    MinionsPanel.instance = new MinionsPanel(panel, context, actions);
-    return MinionsPanel.instance;
+    const panel = vscode.window.createWebviewPanel(MinionsPanel.viewType, 'Minions', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(context));
+    h.panel = new MinionsPanel(panel, h);
+    return h.panel;
   }
 
   /** Restore after window reload (registerWebviewPanelSerializer calls this). */
   static revive(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, actions: PanelActions, _state: unknown): MinionsPanel {
-    MinionsPanel.instance?.panel.dispose();
+    // The saved webview state comes back to the page itself (getState); the page then tells us
+    // in `ready` which run it shows, so nothing here needs to read it.
+    const h = hubFor(context);
+    h.actions = actions;
+    if (h.panel && h.panel.panel !== panel) h.panel.panel.dispose();
     panel.webview.options = webviewOptions(context);
-    MinionsPanel.instance = new MinionsPanel(panel, context, actions);
-    return MinionsPanel.instance;
+    h.panel = new MinionsPanel(panel, h);
+    return h.panel;
   }
 
-  private constructor(
-    private readonly panel: vscode.WebviewPanel,
-    context: vscode.ExtensionContext,
-    private readonly actions: PanelActions,
-  ) {
-    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.png');
-    panel.webview.html = renderHtml(panel.webview, context.extensionUri);
-    panel.webview.onDidReceiveMessage((raw) => {
-      const message = parseWebviewMessage(raw);
-      if (!message) return;
-      switch (message.type) {
-        case 'ready':
-          this.post({ type: 'init', title: 'Minions' });
-          break;
-        case 'ask':
-          this.actions.ask(message.question);
-          break;
-        case 'cancel':
-          this.actions.cancel();
-          break;
-        case 'open-citation':
-          this.actions.openCitation({ path: message.path, startLine: message.startLine, endLine: message.endLine });
-          break;
-      }
-    });
-    panel.onDidDispose(() => {
-      if (MinionsPanel.instance === this) MinionsPanel.instance = undefined;
-    });
+  private outbox: { runId: string; events: RunEvent[] } | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly hub: PanelHub) {
+    panel.iconPath = vscode.Uri.joinPath(hub.context.extensionUri, 'media', 'icon.png');
+    panel.webview.html = panelHtml(panel.webview, hub.context.extensionUri);
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      panel.onDidDispose(() => this.dispose()),
+    );
   }
 
   /** Feed one event of a live run; the panel renders it and records it in the run history. */
   pushEvent(runId: string, event: RunEvent): void {
-    this.post({ type: 'run-event', runId, event });
+    this.hub.record(runId, event);
   }
 
-  private post(message: HostToWebview): void {
+  /** Queues an event for the webview; bursts leave as one message. */
+  enqueue(runId: string, event: RunEvent): void {
+    if (this.outbox && this.outbox.runId !== runId) this.flush();
+    this.outbox ??= { runId, events: [] };
+    this.outbox.events.push(event);
+    if (TERMINAL.has(event.type) || event.type === 'run-started') this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), BATCH_MS);
+  }
+
+  post(message: HostToWebview): void {
     void this.panel.webview.postMessage(message);
+  }
+
+  notice(notice: PanelNotice): void {
+    this.post({ type: 'notice', notice });
+  }
+
+  /**
+   * Handles one raw message from the webview. Returns what was done, for the test hooks:
+   * 'refused' for anything malformed, unknown or naming a file outside the workspace.
+   */
+  async receive(raw: unknown): Promise<'accepted' | 'refused'> {
+    const message = parseWebviewMessage(raw);
+    if (!message) return 'refused';
+    return this.handle(message);
+  }
+
+  private async handle(message: WebviewToHost): Promise<'accepted' | 'refused'> {
+    const actions = this.hub.actions;
+    switch (message.type) {
+      case 'ready':
+        this.onReady(message.viewingRunId);
+        return 'accepted';
+      case 'ask':
+        actions?.ask(message.question);
+        return 'accepted';
+      case 'cancel':
+        actions?.cancel();
+        return 'accepted';
+      case 'open-citation': {
+        const citation = { path: message.path, startLine: message.startLine, endLine: message.endLine };
+        const file = await resolveCitationFile(workspaceRoots(), citation.path);
+        if (!file) {
+          this.notice({ level: 'error', message: `Minions did not open ${shorten(citation.path)}: it is not a file inside this workspace`,
+            hint: 'Citations open only files in the workspace folders; the file may have moved or been deleted.' });
+          return 'refused';
+        }
+        actions?.openCitation(citation);
+        return 'accepted';
+      }
+      case 'open-run': {
+        const events = await this.hub.eventsOf(message.runId);
+        if (!events) {
+          this.notice({ level: 'error', message: 'That run is no longer in the history', hint: 'It may have been deleted in another window.' });
+          return 'refused';
+        }
+        this.post({ type: 'show-run', runId: message.runId, events, live: message.runId === this.hub.liveRunId });
+        return 'accepted';
+      }
+      case 'export-run':
+        return (await this.exportRun(message.runId)) ? 'accepted' : 'refused';
+      case 'delete-run':
+        if (message.runId === this.hub.liveRunId) {
+          this.notice({ level: 'info', message: 'A running run cannot be deleted', hint: 'Cancel it first, or wait until it ends.' });
+          return 'refused';
+        }
+        await this.hub.history.remove(message.runId);
+        this.post({ type: 'history', runs: this.hub.history.list() });
+        return 'accepted';
+    }
+  }
+
+  private onReady(viewingRunId: string | undefined): void {
+    const { liveRunId } = this.hub;
+    this.post({ type: 'init', title: 'Minions', history: this.hub.history.list(), ...(liveRunId ? { liveRunId } : {}) });
+    if (liveRunId && (viewingRunId === undefined || viewingRunId === liveRunId)) {
+      // The page was rebuilt (hidden and shown again): give it the live run so far, then the rest streams.
+      this.dropOutbox();
+      this.post({ type: 'show-run', runId: liveRunId, events: [...this.hub.liveEvents], live: true });
+    } else if (viewingRunId && this.hub.history.has(viewingRunId)) {
+      void this.hub.history.load(viewingRunId).then((events) => {
+        if (events) this.post({ type: 'show-run', runId: viewingRunId, events, live: false });
+      });
+    }
+  }
+
+  /** Opens the run as an untitled Markdown document (the user saves it where they like). */
+  private async exportRun(runId: string): Promise<boolean> {
+    try {
+      const markdown = await this.hub.exportMarkdown(runId);
+      if (markdown === undefined) {
+        this.notice({ level: 'error', message: 'That run is no longer in the history', hint: 'It may have been deleted in another window.' });
+        return false;
+      }
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+      await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: false });
+      return true;
+    } catch (err) {
+      this.notice({ level: 'error', message: `Minions could not export the run: ${errorText(err)}`, hint: 'Try again; if it keeps failing, run "Minions: Show Log" and report what it says.' });
+      return false;
+    }
+  }
+
+  private flush(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const batch = this.outbox;
+    this.outbox = undefined;
+    if (!batch || batch.events.length === 0) return;
+    const [only] = batch.events;
+    this.post(batch.events.length === 1 && only ? { type: 'run-event', runId: batch.runId, event: only } : { type: 'run-events', runId: batch.runId, events: batch.events });
+  }
+
+  /** Events already included in a full `show-run` must not be sent again. */
+  private dropOutbox(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.outbox = undefined;
+  }
+
+  private dispose(): void {
+    this.dropOutbox();
+    for (const d of this.disposables) d.dispose();
+    if (this.hub.panel === this) this.hub.panel = undefined;
   }
 }
 
 /** Registers the serializer that brings the panel back after a window reload. */
 export function registerPanelSerializer(context: vscode.ExtensionContext, actions: PanelActions): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(MinionsPanel.viewType, {
-    async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
-      MinionsPanel.revive(panel, context, actions, state);
-    },
-  });
+  hubFor(context).actions = actions;
+  const disposables = [
+    vscode.window.registerWebviewPanelSerializer(MinionsPanel.viewType, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown) {
+        MinionsPanel.revive(panel, context, actions, state);
+      },
+    }),
+  ];
+  // Only under the test runner: commands the real-VS-Code tests use to drive the panel.
+  if (process.env.MINIONS_TEST === '1') disposables.push(registerPanelTestHooks(context, actions));
+  return vscode.Disposable.from(...disposables);
+}
+
+/**
+ * Opens a workspace-relative citation in an editor with its lines selected, after the same
+ * inside-the-workspace check. Returns false (and opens nothing) when the path is refused.
+ * Offered to the host for its `openCitation` action.
+ */
+export async function openWorkspaceCitation(citation: Citation): Promise<boolean> {
+  const file = await resolveCitationFile(workspaceRoots(), citation.path);
+  if (!file) return false;
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const last = Math.max(0, doc.lineCount - 1);
+  const start = Math.min(citation.startLine - 1, last);
+  const end = Math.min(citation.endLine - 1, last);
+  const range = new vscode.Range(start, 0, end, doc.lineAt(end).range.end.character);
+  await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.One, preview: true });
+  return true;
+}
+
+export function workspaceRoots(): WorkspaceRoot[] {
+  return (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => ({ name: f.name, fsPath: f.uri.fsPath }));
+}
+
+/** What the panel holds, for the real-VS-Code tests (test-hooks.ts); not used by the product. */
+export function panelTestProbe(context: vscode.ExtensionContext) {
+  const h = hubFor(context);
+  return {
+    open: !!h.panel,
+    visible: h.panel?.panel.visible ?? false,
+    html: h.panel?.panel.webview.html ?? '',
+    liveRunId: h.liveRunId,
+    history: h.history.list(),
+    exportMarkdown: (runId: string) => h.exportMarkdown(runId),
+  };
 }
 
 function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -97,34 +337,10 @@ function webviewOptions(context: vscode.ExtensionContext): vscode.WebviewPanelOp
   };
 }
 
-function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = makeNonce();
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js'));
-  const csp = [
-    "default-src 'none'",
-    `img-src ${webview.cspSource} data:`,
-    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
-    `script-src 'nonce-${nonce}'`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Minions</title>
-</head>
-<body>
-<h1 id="title">Minions</h1>
-<main id="app"></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+function shorten(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
 }
 
-function makeNonce(): string {
-  const bytes = new Uint8Array(18);
-  globalThis.crypto.getRandomValues(bytes);
-  return Buffer.from(bytes).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,0 +1,48 @@
+// The run's header: the question, models, round, outcome, and the Cancel button.
+
+import { h, replaceChildren } from '../dom';
+import { formatMs } from '../format';
+import type { RunView } from '../state';
+
+const OUTCOME_LABEL: Record<RunView['outcome'], string> = {
+  running: 'Running',
+  ok: 'Finished',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+  interrupted: 'Interrupted (the window closed while it ran)',
+};
+
+export class HeaderView {
+  readonly el: HTMLElement;
+  private readonly question = h('h2', { class: 'question', id: 'run-question' });
+  private readonly meta = h('p', { class: 'run-meta', id: 'run-meta' });
+  private readonly status = h('span', { class: 'run-status', id: 'run-status', role: 'status' });
+  readonly cancelButton = h('button', { type: 'button', id: 'cancel', class: 'secondary', title: 'Stop the run (Escape)' }, 'Cancel');
+
+  constructor(onCancel: () => void) {
+    this.cancelButton.addEventListener('click', onCancel);
+    this.el = h('section', { class: 'run-header', 'aria-labelledby': 'run-question', hidden: true },
+      this.question, h('div', { class: 'run-line' }, this.status, this.cancelButton), this.meta);
+  }
+
+  update(view: RunView | undefined, isLive: boolean): void {
+    this.el.hidden = !view;
+    if (!view) return;
+    this.question.textContent = view.question || '(question not recorded)';
+    const running = view.outcome === 'running' && isLive;
+    this.cancelButton.hidden = !running;
+    this.cancelButton.disabled = !running;
+    const round = view.maxRounds > 0 ? ` · round ${view.round} of ${view.maxRounds}` : '';
+    const time = view.ms !== undefined ? ` in ${formatMs(view.ms)}` : '';
+    this.status.className = `run-status outcome-${view.outcome}`;
+    this.status.textContent = `${OUTCOME_LABEL[view.outcome]}${time}${round}`;
+    const parts = [
+      `${view.protocol}`,
+      view.localModel && `local ${view.localModel}`,
+      view.remoteModel && `remote ${view.remoteModel}`,
+      view.startedAt ? new Date(view.startedAt).toLocaleString() : '',
+      view.scope.length ? `scope: ${view.scope.join(', ')}` : '',
+    ].filter(Boolean);
+    replaceChildren(this.meta, parts.join(' · '));
+  }
+}
