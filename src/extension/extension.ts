@@ -26,6 +26,8 @@ export interface MinionsApi {
   /** Milliseconds activate() took (measured inside it). */
   readonly activationMs: number;
   readonly services: Services;
+  /** What the panel calls (Ask box, Cancel button, citation clicks). */
+  readonly actions: PanelActions;
 }
 
 export function activate(context: vscode.ExtensionContext): MinionsApi {
@@ -82,7 +84,7 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
   }
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, services };
+  return { activationMs, services, actions };
 }
 
 export function deactivate(): void {}

@@ -97,12 +97,16 @@ export function diagnose(f: SetupFacts): SetupProblem[] {
   return problems;
 }
 
-/** Shortens a low-level connection error to its gist (e.g. `ECONNREFUSED`). */
+/** Shortens a connection error to its gist (e.g. `ECONNREFUSED`), looking through wrapped causes. */
 export function connectionGist(err: unknown): string {
-  const e = err as { code?: unknown; cause?: { code?: unknown }; message?: unknown };
-  const code = typeof e?.cause?.code === 'string' ? e.cause.code : typeof e?.code === 'string' ? e.code : undefined;
-  if (code && /^E[A-Z]+$/.test(code)) return code;
-  return typeof e?.message === 'string' ? e.message : String(err);
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  const message = (err as { message?: unknown })?.message;
+  return typeof message === 'string' ? message : String(err);
 }
 
 /** The fixing buttons for an error a run ended with (by MinionsError code). */

@@ -58,6 +58,9 @@ test('connectionGist extracts the errno code', () => {
   const err = Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
   assert.equal(connectionGist(err), 'ECONNREFUSED');
   assert.equal(connectionGist(new Error('boom')), 'boom');
+  const wrapped = new Error('Cannot reach Ollama at http://x (ECONNREFUSED)', { cause: err });
+  assert.equal(connectionGist(wrapped), 'ECONNREFUSED');
+  assert.equal(connectionGist(Object.assign(new Error('x'), { code: 'local-unreachable' })), 'x');
 });
 
 test('a run error gets the buttons that fix it', async () => {
