@@ -5,7 +5,8 @@ import { visibleRows, scrollToReveal } from '../../../src/webview/window-range';
 test('renders only the rows in view plus the overscan', () => {
   assert.deepEqual(visibleRows(0, 240, 24, 1000, 5), { start: 0, end: 16 });
   assert.deepEqual(visibleRows(2400, 240, 24, 1000, 5), { start: 95, end: 116 });
-  assert.deepEqual(visibleRows(24_000, 240, 24, 1000, 5), { start: 995, end: 1000 });
+  assert.deepEqual(visibleRows(23_760, 240, 24, 1000, 5), { start: 985, end: 1000 }); // scrolled to the bottom
+  assert.deepEqual(visibleRows(99_999, 240, 24, 1000, 5), { start: 994, end: 1000 }); // past it (a list that just shrank)
 });
 
 test('empty and short lists', () => {
