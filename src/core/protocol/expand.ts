@@ -1,0 +1,84 @@
+// Expand (no model): the remote's declarative plan becomes jobs. Each task's keywords and the
+// question rank the chunks inside its globs and the run's scope; the best K per task become
+// (task, chunk) jobs, interleaved across tasks under the round's job cap. Nothing the model
+// wrote is executed; globs are only matched.
+import type { CodeIndex, Chunk } from '../index/types';
+import type { JobInfo, PlanTask } from './events';
+import type { PlanAnswer } from './schemas';
+
+export interface PlannedJob {
+  info: JobInfo;
+  chunk: Chunk;
+  task: PlanTask;
+}
+
+const MAX_INSTRUCTION = 600;
+const MAX_KEYWORDS = 16;
+const MAX_GLOBS = 8;
+
+/** Validated, trimmed tasks (a plan of a thousand tasks keeps `maxTasks`; empty instructions are dropped). */
+export function normalizePlan(plan: PlanAnswer, maxTasks: number, round: number, question: string): { tasks: PlanTask[]; advice: string } {
+  const tasks: PlanTask[] = [];
+  for (const t of plan.tasks ?? []) {
+    const instruction = String(t.instruction ?? '').trim().slice(0, MAX_INSTRUCTION);
+    if (!instruction) continue;
+    const keywords = [...new Set((t.keywords ?? []).map((k) => String(k).trim()).filter((k) => k && k.length <= 80))].slice(0, MAX_KEYWORDS);
+    // Globs are patterns over workspace paths only: no absolute paths, no climbing out.
+    const globs = (t.globs ?? []).map((g) => String(g).trim().replace(/^\.\//, '')).filter((g) => g && !g.startsWith('/') && !g.split('/').includes('..')).slice(0, MAX_GLOBS);
+    tasks.push({ id: `r${round}t${tasks.length + 1}`, instruction, keywords, globs });
+    if (tasks.length >= maxTasks) break;
+  }
+  // A plan with no usable task still gets the question read once.
+  if (tasks.length === 0) tasks.push({ id: `r${round}t1`, instruction: `Find what this excerpt shows about: ${question}`, keywords: [], globs: [] });
+  return { tasks, advice: String(plan.advice ?? '').trim().slice(0, 1000) };
+}
+
+export interface ExpandOptions {
+  question: string;
+  scope: readonly string[];
+  jobsPerTask: number;
+  maxJobsPerRound: number;
+  round: number;
+  /** (task instruction, chunk) pairs already read in earlier rounds; not read again. */
+  seen: Set<string>;
+}
+
+export function expandPlan(index: CodeIndex, tasks: readonly PlanTask[], o: ExpandOptions): { jobs: PlannedJob[]; notes: string[] } {
+  const notes: string[] = [];
+  const perTask: { task: PlanTask; chunks: Chunk[] }[] = [];
+  for (const task of tasks) {
+    const query = `${task.keywords.join(' ')} ${o.question}`.trim();
+    const scope = o.scope.length ? { scope: o.scope } : {};
+    let hits = index.search(query, { top: o.jobsPerTask * 3, ...scope, ...(task.globs.length ? { globs: task.globs } : {}) });
+    if (hits.length === 0 && task.globs.length) {
+      notes.push(`Task "${task.instruction.slice(0, 60)}": its paths (${task.globs.join(', ')}) match no indexed code, so the whole scope was searched`);
+      hits = index.search(query, { top: o.jobsPerTask * 3, ...scope });
+    }
+    const chunks: Chunk[] = [];
+    const key = (c: Chunk) => `${task.instruction}\u0000${c.id}`;
+    for (const h of hits) {
+      if (chunks.length >= o.jobsPerTask) break;
+      if (o.seen.has(key(h.chunk)) || chunks.some((c) => c.id === h.chunk.id)) continue;
+      chunks.push(h.chunk);
+    }
+    perTask.push({ task, chunks });
+  }
+  const jobs: PlannedJob[] = [];
+  const depth = Math.max(0, ...perTask.map((p) => p.chunks.length));
+  for (let k = 0; k < depth && jobs.length < o.maxJobsPerRound; k++) {
+    for (const { task, chunks } of perTask) {
+      const chunk = chunks[k];
+      if (!chunk || jobs.length >= o.maxJobsPerRound) continue;
+      o.seen.add(`${task.instruction}\u0000${chunk.id}`);
+      jobs.push({
+        task,
+        chunk,
+        info: {
+          id: `${task.id}j${k + 1}`, round: o.round, taskId: task.id, task: task.instruction,
+          path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, ...(chunk.symbol ? { symbol: chunk.symbol } : {}),
+        },
+      });
+    }
+  }
+  return { jobs, notes };
+}

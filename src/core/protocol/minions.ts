@@ -1,0 +1,114 @@
+// MinionS over a codebase (design.md section 4): plan (remote, JSON) → expand (no model) →
+// execute (local, one request per job, P at a time) → aggregate (no model) → synthesize
+// (remote, JSON), for up to maxRounds rounds.
+import { MinionsError, toMinionsError, type ErrorCode } from '../errors';
+import { anySignal } from '../llm/abort';
+import type { CallUsage } from '../ledger/types';
+import type { RunContext } from './run-context';
+import { eventError } from './run-context';
+import { buildRepoMap } from './repo-map';
+import { planMessages, jobMessages, synthesisMessages } from './prompts';
+import { PLAN_SCHEMA, JOB_SCHEMA, SYNTHESIS_SCHEMA, type PlanAnswer, type JobAnswer, type SynthesisAnswer } from './schemas';
+import { normalizePlan, expandPlan, type PlannedJob } from './expand';
+import { runPool } from './scheduler';
+import { citationFor } from './citations';
+import { buildDigest, type Finding } from './digest';
+import { scrubSource } from './privacy';
+import { jsonCall } from './calls';
+
+export interface ProtocolOutcome {
+  answer: string;
+  rounds: number;
+}
+
+/** Job failures that every other job would meet too: the run stops with that error instead of failing N jobs. */
+const FATAL_JOB_ERRORS = new Set<ErrorCode>(['local-unreachable', 'local-model-missing']);
+
+export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
+  const req = ctx.request;
+  const strict = req.privacy === 'strict';
+  const repoMap = buildRepoMap(ctx.index, req.scope, req.budgets.repoMapTokens, !strict);
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  let history = '';
+  for (let round = 1; round <= req.maxRounds; round++) {
+    ctx.throwIfCancelled();
+    ctx.emit({ type: 'round-started', round, maxRounds: req.maxRounds });
+
+    const plan = await jsonCall<PlanAnswer>(ctx, ctx.remote, 'plan', {
+      messages: planMessages({ question: req.question, repoMap, scope: req.scope, round, maxRounds: req.maxRounds, maxTasks: req.budgets.maxTasks, history }),
+      schema: PLAN_SCHEMA, temperature: 0.2, maxTokens: 2000,
+    });
+    const { tasks, advice } = normalizePlan(plan.value, req.budgets.maxTasks, round, req.question);
+    ctx.emit({ type: 'plan', round, tasks, ...(advice ? { advice } : {}) });
+
+    const { jobs, notes } = expandPlan(ctx.index, tasks, {
+      question: req.question, scope: req.scope, jobsPerTask: req.budgets.jobsPerTask, maxJobsPerRound: req.budgets.maxJobsPerRound, round, seen,
+    });
+    for (const note of notes) ctx.emit({ type: 'error', error: { code: 'plan-globs-unmatched', message: note }, fatal: false });
+    for (const job of jobs) ctx.emit({ type: 'job-queued', job: job.info });
+    await executeJobs(ctx, jobs, advice, findings, strict);
+    ctx.usageNow();
+
+    const digest = buildDigest(findings, req.budgets.digestTokens);
+    const synth = await jsonCall<SynthesisAnswer>(ctx, ctx.remote, 'synthesis', {
+      messages: synthesisMessages({ question: req.question, digest: digest.text, round, maxRounds: req.maxRounds }),
+      schema: SYNTHESIS_SCHEMA, temperature: 0.2, maxTokens: 3000,
+    });
+    ctx.answerCompletionTokens = synth.result.usage.completionTokens;
+    const { decision, answer, missing } = synth.value;
+    const final = decision === 'answer' || round === req.maxRounds;
+    ctx.emit({ type: 'synthesis', round, decision: final ? 'answer' : 'continue', ...(missing.trim() ? { missing: missing.trim() } : {}) });
+    if (final) {
+      const text = answer.trim() || `The workers' findings were not enough to answer.${missing.trim() ? ` Still missing: ${missing.trim()}` : ''}`;
+      return { answer: text, rounds: round };
+    }
+    history = `${digest.text}\n\nStill missing after round ${round}: ${missing.trim() || '(not said)'}`;
+  }
+  throw new MinionsError('internal', 'The round loop ended without an answer');
+}
+
+async function executeJobs(ctx: RunContext, jobs: readonly PlannedJob[], advice: string, findings: Finding[], strict: boolean): Promise<void> {
+  let fatal: MinionsError | undefined;
+  const stopRound = new AbortController();
+  const signal = anySignal(ctx.signal, stopRound.signal);
+  await runPool(jobs, ctx.request.parallel, async (job) => {
+    if (fatal || signal.aborted) return;
+    const { info, chunk } = job;
+    ctx.emit({ type: 'job-started', jobId: info.id });
+    ctx.chunksRead.set(chunk.id, chunk);
+    const started = Date.now();
+    const usage: CallUsage = { promptTokens: 0, completionTokens: 0 };
+    try {
+      const { value } = await jsonCall<JobAnswer>(ctx, ctx.local, 'job', {
+        messages: jobMessages({ question: ctx.request.question, instruction: info.task, advice, chunk }),
+        schema: JOB_SCHEMA, temperature: 0, maxTokens: ctx.request.budgets.jobMaxTokens,
+      }, signal, usage);
+      const finding = value.finding.trim();
+      const ms = Date.now() - started;
+      if (!value.relevant || !finding) {
+        ctx.emit({ type: 'job-finished', jobId: info.id, status: 'abstained', ms, usage });
+        return;
+      }
+      const citation = citationFor(chunk, value.lines ?? []);
+      findings.push({
+        round: info.round, taskId: info.taskId, task: info.task, citation,
+        text: strict ? scrubSource(finding, [chunk.text]) : finding,
+        ...(!strict && value.quote?.trim() ? { quote: value.quote.trim() } : {}),
+      });
+      ctx.emit({ type: 'job-finished', jobId: info.id, status: 'answered', finding, citation, ms, usage });
+    } catch (err) {
+      const e = toMinionsError(err);
+      if (e.code === 'cancelled') {
+        if (ctx.signal.aborted) throw e;
+        return; // stopped because another job hit a fatal error
+      }
+      ctx.emit({ type: 'job-finished', jobId: info.id, status: 'failed', error: eventError(e), ms: Date.now() - started, usage });
+      if (FATAL_JOB_ERRORS.has(e.code) && !fatal) {
+        fatal = e;
+        stopRound.abort();
+      }
+    }
+  }, signal);
+  if (fatal) throw fatal;
+}

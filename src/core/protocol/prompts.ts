@@ -1,0 +1,105 @@
+// Every prompt the engine sends, in one place. Each builder says what the call is for. The
+// remote's prompts never contain code in MinionS and Minion: only the question, paths, line
+// numbers, symbol names (standard privacy) and the local workers' own words.
+import type { Chunk } from '../index/types';
+import type { ChatMessage } from '../llm/types';
+
+/** A chunk as the local model sees it: a header, then each line with its number (citations are checked against them). */
+export function renderChunk(chunk: Chunk, maxLines = 400): string {
+  const lines = chunk.text.split(/\r?\n/);
+  const shown = lines.slice(0, maxLines);
+  const width = String(chunk.startLine + shown.length - 1).length;
+  const body = shown.map((l, i) => `${String(chunk.startLine + i).padStart(width, ' ')}| ${l}`).join('\n');
+  const more = lines.length > shown.length ? `\n... (${lines.length - shown.length} more lines not shown)` : '';
+  const symbol = chunk.symbol ? `, in ${chunk.symbol}` : '';
+  return `File: ${chunk.path} (lines ${chunk.startLine}-${chunk.endLine}${symbol}, ${chunk.language})\n${body}${more}`;
+}
+
+// --- MinionS -------------------------------------------------------------------------------
+
+/** Plan (remote): turn the question into small, self-contained reading tasks for local workers. */
+export function planMessages(input: {
+  question: string;
+  repoMap: string;
+  scope: string[];
+  round: number;
+  maxRounds: number;
+  maxTasks: number;
+  history: string;
+}): ChatMessage[] {
+  const system = [
+    'You lead a team of small, fast assistants that read a code repository for you. You never see the code yourself.',
+    `Plan up to ${input.maxTasks} tasks. Each task is run by the workers over the code excerpts that best match its keywords; every worker sees ONE excerpt (a function, class or ~50-100 lines) and reports what it finds there.`,
+    'Write each instruction so a small model can follow it with only that excerpt: concrete, one thing to look for, no references to other tasks.',
+    'keywords: identifiers, function or file names, error messages and domain terms likely to appear in the relevant code (they drive the search).',
+    'globs: optional path globs (e.g. "src/net/**") to restrict a task; use [] when unsure. Tasks only reach paths in the repository map.',
+    'advice: one or two sentences for the workers (what counts as relevant, what to ignore). Use "" if none.',
+  ].join('\n');
+  const scope = input.scope.length ? `\nThe user limited the question to: ${input.scope.join(', ')}\n` : '';
+  const history = input.history ? `\nWhat earlier rounds found:\n${input.history}\n` : '';
+  const user = `Question: ${input.question}\n${scope}\nRepository map (paths, languages, sizes, top-level symbols):\n${input.repoMap}\n${history}\nRound ${input.round} of ${input.maxRounds}. Plan the tasks as JSON.`;
+  return [{ role: 'system', content: system }, { role: 'user', content: user }];
+}
+
+/** Execute (local): read one excerpt for one task and report a short, cited finding or abstain. */
+export function jobMessages(input: { question: string; instruction: string; advice: string; chunk: Chunk }): ChatMessage[] {
+  const system = [
+    'You read one excerpt of a code repository and report what it shows for a task. Use only the excerpt; never guess about code you cannot see.',
+    'If the excerpt does not help with the task, answer {"relevant": false, "finding": "", "lines": [], "quote": ""}.',
+    'Otherwise set relevant to true, write the finding in one to three plain sentences, list the line numbers (from the left margin) that support it in "lines", and put the single most telling line in "quote".',
+  ].join('\n');
+  const advice = input.advice ? `\nAdvice: ${input.advice}` : '';
+  const user = `Task: ${input.instruction}\n(Overall question, for context: ${input.question})${advice}\n\n${renderChunk(input.chunk)}\n\nReply with the JSON object.`;
+  return [{ role: 'system', content: system }, { role: 'user', content: user }];
+}
+
+/** Synthesize (remote): answer from the workers' findings, or say precisely what is still missing. */
+export function synthesisMessages(input: { question: string; digest: string; round: number; maxRounds: number }): ChatMessage[] {
+  const last = input.round >= input.maxRounds;
+  const system = [
+    'You answer a question about a code repository using findings that assistants reported after reading its code. You never see the code itself.',
+    'Each finding starts with its location as [path:start-end]. Cite locations in your answer as path:line or path:start-end, only ones that appear in the findings.',
+    last
+      ? 'This is the last round: set decision to "answer" and give the best answer the findings support, saying plainly what remains unknown.'
+      : 'If the findings answer the question, set decision to "answer" and write the answer in markdown. If something essential is missing, set decision to "continue", leave answer empty, and describe in "missing" exactly what to look for next (names, behaviours, places).',
+  ].join('\n');
+  const user = `Question: ${input.question}\n\nFindings (round ${input.round} of ${input.maxRounds}):\n${input.digest || '(no worker found anything relevant)'}\n\nReply with the JSON object.`;
+  return [{ role: 'system', content: system }, { role: 'user', content: user }];
+}
+
+// --- Minion --------------------------------------------------------------------------------
+
+/** Minion (remote side): chat with one local assistant that holds the code, then answer. */
+export function minionSystem(input: { files: string; maxRounds: number }): string {
+  return [
+    'You answer a question about a code repository. You cannot see the code; a local assistant can, and it holds these excerpts:',
+    input.files,
+    `Ask it one focused question at a time (decision "ask", the question in "message"), at most ${input.maxRounds} times. When you can answer, set decision to "answer" and put the markdown answer in "message", citing locations as path:line.`,
+  ].join('\n');
+}
+
+/** Minion (local side): answer the remote's question from the excerpts it holds. */
+export function minionLocalMessages(input: { context: string; question: string }): ChatMessage[] {
+  return [
+    { role: 'system', content: 'You answer questions about the code excerpts below, briefly and precisely, citing locations as path:line. Say so when the excerpts do not contain the answer.\n\n' + input.context },
+    { role: 'user', content: input.question },
+  ];
+}
+
+// --- Baselines -----------------------------------------------------------------------------
+
+/** Remote-only: the remote reads the code itself. Also the prompt the ledger's baseline is counted on. */
+export function remoteOnlyMessages(question: string, chunks: readonly Chunk[]): ChatMessage[] {
+  return [
+    { role: 'system', content: 'You answer questions about a code repository from the excerpts given. Cite locations as path:line. Say what the excerpts do not show.' },
+    { role: 'user', content: `Question: ${question}\n\n${chunks.map((c) => renderChunk(c)).join('\n\n')}\n\nReply with the JSON object.` },
+  ];
+}
+
+/** Local-only: the local model reads the best excerpts that fit its context and answers alone. */
+export function localOnlyMessages(question: string, chunks: readonly Chunk[]): ChatMessage[] {
+  return [
+    { role: 'system', content: 'You answer questions about a code repository from the excerpts given, in markdown. Cite locations as path:line. Say what the excerpts do not show.' },
+    { role: 'user', content: `Question: ${question}\n\n${chunks.map((c) => renderChunk(c)).join('\n\n')}\n\nReply with the JSON object.` },
+  ];
+}

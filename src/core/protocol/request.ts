@@ -1,0 +1,78 @@
+// What a run is asked to do, and the defaults and caps that make any request safe to run.
+import { MinionsError } from '../errors';
+import type { ProtocolName } from './events';
+
+export interface RunBudgets {
+  /** Tasks kept from one plan (a plan with more is trimmed). Default 8. */
+  maxTasks?: number;
+  /** Chunks read per task per round. Default 6. */
+  jobsPerTask?: number;
+  /** Jobs in one round, across tasks. Default 48. */
+  maxJobsPerRound?: number;
+  /** Tokens of findings sent to the remote per synthesis. Default 4000. */
+  digestTokens?: number;
+  /** Tokens of repository map sent to the planner. Default 1500. */
+  repoMapTokens?: number;
+  /** Tokens of code the local model gets in Minion and local-only. Default: its context minus room to answer, at most 12000. */
+  localContextTokens?: number;
+  /** Tokens of code the remote gets in remote-only. Default 24000. */
+  remoteOnlyTokens?: number;
+  /** Completion tokens a local job may write. Default 400. */
+  jobMaxTokens?: number;
+}
+
+export interface RunRequest {
+  question: string;
+  protocol: ProtocolName;
+  /** Workspace-relative files or folders every round is limited to ("Analyze with Minions"). */
+  scope?: string[];
+  /** Rounds (MinionS) or remote turns (Minion). Default 3; at most 10. */
+  maxRounds?: number;
+  /** Local jobs at once. Default 4; at most 64. */
+  parallel?: number;
+  /** strict: no line of source text reaches the remote (only paths, line numbers and the workers' own words). */
+  privacy?: 'standard' | 'strict';
+  budgets?: RunBudgets;
+  /** Id for the run's events (default: random). */
+  runId?: string;
+}
+
+export type ResolvedRequest = Required<Omit<RunRequest, 'budgets' | 'runId'>> & { budgets: Required<RunBudgets>; runId: string };
+
+const clamp = (value: number | undefined, fallback: number, min: number, max: number): number =>
+  value === undefined || !Number.isFinite(value) ? fallback : Math.min(max, Math.max(min, Math.floor(value)));
+
+export function resolveRequest(req: RunRequest, localContext: number | undefined): ResolvedRequest {
+  const question = (req.question ?? '').trim();
+  if (!question) throw new MinionsError('bad-input', 'The question is empty', 'Type a question about the workspace');
+  if (question.length > 20_000) throw new MinionsError('bad-input', 'The question is longer than 20,000 characters', 'Shorten it; put the details in the files it is about and scope the run to them');
+  if (!['minions', 'minion', 'remote', 'local'].includes(req.protocol)) {
+    throw new MinionsError('bad-input', `Unknown protocol "${String(req.protocol)}"`, 'Use minions, minion, remote or local');
+  }
+  const privacy = req.privacy ?? 'standard';
+  if (privacy === 'strict' && req.protocol === 'remote') {
+    throw new MinionsError('bad-input', 'The remote-only protocol sends code to the remote model, which strict privacy forbids',
+      'Use the minions or minion protocol, or set privacy to standard');
+  }
+  const b = req.budgets ?? {};
+  const localCtx = localContext ?? 8192;
+  return {
+    question,
+    protocol: req.protocol,
+    scope: (req.scope ?? []).map((s) => s.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '')).filter((s) => s && s !== '.'),
+    maxRounds: clamp(req.maxRounds, 3, 1, 10),
+    parallel: clamp(req.parallel, 4, 1, 64),
+    privacy,
+    runId: req.runId ?? `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    budgets: {
+      maxTasks: clamp(b.maxTasks, 8, 1, 50),
+      jobsPerTask: clamp(b.jobsPerTask, 6, 1, 200),
+      maxJobsPerRound: clamp(b.maxJobsPerRound, 48, 1, 5000),
+      digestTokens: clamp(b.digestTokens, 4000, 200, 100_000),
+      repoMapTokens: clamp(b.repoMapTokens, 1500, 100, 50_000),
+      localContextTokens: clamp(b.localContextTokens, Math.min(12_000, Math.max(1024, localCtx - 1536)), 512, 1_000_000),
+      remoteOnlyTokens: clamp(b.remoteOnlyTokens, 24_000, 500, 1_000_000),
+      jobMaxTokens: clamp(b.jobMaxTokens, 400, 50, 8192),
+    },
+  };
+}

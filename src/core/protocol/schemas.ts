@@ -1,0 +1,101 @@
+// The JSON schemas every structured call sends. They are written for OpenAI's strict mode
+// (every property required, no additional properties), which Ollama's `format` and llama.cpp
+// grammars also accept. Caps on counts and lengths are enforced by the engine after parsing,
+// not here, so a model that overshoots is trimmed rather than rejected.
+import type { JsonSchema } from '../llm/types';
+
+const str = { type: 'string' } as const;
+const strings = { type: 'array', items: str } as const;
+
+/** The remote's plan for one round: tasks for the local workers. */
+export const PLAN_SCHEMA: { name: string; schema: JsonSchema } = {
+  name: 'minions_plan',
+  schema: {
+    type: 'object',
+    properties: {
+      tasks: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { instruction: str, keywords: strings, globs: strings },
+          required: ['instruction', 'keywords', 'globs'],
+          additionalProperties: false,
+        },
+      },
+      advice: str,
+    },
+    required: ['tasks', 'advice'],
+    additionalProperties: false,
+  },
+};
+
+/** One local worker's report on one chunk. */
+export const JOB_SCHEMA: { name: string; schema: JsonSchema } = {
+  name: 'minions_job',
+  schema: {
+    type: 'object',
+    properties: {
+      relevant: { type: 'boolean' },
+      finding: str,
+      lines: { type: 'array', items: { type: 'integer' } },
+      quote: str,
+    },
+    required: ['relevant', 'finding', 'lines', 'quote'],
+    additionalProperties: false,
+  },
+};
+
+/** The remote's synthesis: answer now, or say what is still missing. */
+export const SYNTHESIS_SCHEMA: { name: string; schema: JsonSchema } = {
+  name: 'minions_synthesis',
+  schema: {
+    type: 'object',
+    properties: {
+      decision: { type: 'string', enum: ['answer', 'continue'] },
+      answer: str,
+      missing: str,
+    },
+    required: ['decision', 'answer', 'missing'],
+    additionalProperties: false,
+  },
+};
+
+/** Minion: the remote's next turn in its chat with the local model. */
+export const MINION_TURN_SCHEMA: { name: string; schema: JsonSchema } = {
+  name: 'minion_turn',
+  schema: {
+    type: 'object',
+    properties: { decision: { type: 'string', enum: ['ask', 'answer'] }, message: str },
+    required: ['decision', 'message'],
+    additionalProperties: false,
+  },
+};
+
+/** Remote-only and local-only: a final answer. */
+export const ANSWER_SCHEMA: { name: string; schema: JsonSchema } = {
+  name: 'answer',
+  schema: { type: 'object', properties: { answer: str }, required: ['answer'], additionalProperties: false },
+};
+
+export interface PlanAnswer {
+  tasks: { instruction: string; keywords: string[]; globs: string[] }[];
+  advice: string;
+}
+export interface JobAnswer {
+  relevant: boolean;
+  finding: string;
+  lines: number[];
+  quote: string;
+}
+export interface SynthesisAnswer {
+  decision: 'answer' | 'continue';
+  answer: string;
+  missing: string;
+}
+export interface MinionTurn {
+  decision: 'ask' | 'answer';
+  message: string;
+}
+export interface FinalAnswer {
+  answer: string;
+}

@@ -1,0 +1,106 @@
+import { describe, test, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { runProtocol, summarizeRun } from '../../../src/core/protocol/index';
+import { collect, ofType, rig, FIXTURE_REPO, type Rig } from './helpers';
+import { wordFinder, scriptedRemote } from '../../support/scripted-models';
+
+const TWO_ROUNDS = scriptedRemote({
+  plans: [
+    [{ instruction: 'Find where the decision to retry a request is made', keywords: ['shouldRetry', 'retry'], globs: ['src/**'] }],
+    [{ instruction: 'Find the backoff delays between attempts', keywords: ['backoff', 'delay'], globs: [] }],
+  ],
+  syntheses: [
+    { missing: 'How long the client waits between attempts' },
+    { answer: 'Retries are decided by `shouldRetry` in src/http/retry.ts:16-19 and the wait is `backoff` (src/http/retry.ts:10-12).' },
+  ],
+});
+
+function sourceLines(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...sourceLines(p));
+    else if (!name.startsWith('.')) out.push(...readFileSync(p, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l.length >= 12 && /[a-z]/i.test(l)));
+  }
+  return out;
+}
+
+describe('MinionS over the fixture repo', () => {
+  let r: Rig | undefined;
+  afterEach(async () => {
+    await r?.close();
+    r = undefined;
+  });
+
+  test('two rounds: plan, jobs, synthesis, answer with citations; the ledger equals the servers', async () => {
+    r = await rig({ ollama: { chat: wordFinder(['shouldRetry', 'backoff']) }, openai: { chat: TWO_ROUNDS } });
+    const events = await collect(runProtocol({ question: 'Where is the retry policy decided?', protocol: 'minions', maxRounds: 3, parallel: 2 }, r));
+    assert.equal(events[0]!.type, 'run-started');
+    const finished = events.at(-1)!;
+    assert.equal(finished.type, 'run-finished');
+    assert.ok(finished.type === 'run-finished' && finished.ok && finished.rounds === 2);
+    assert.deepEqual(ofType(events, 'round-started').map((e) => e.round), [1, 2]);
+    const plans = ofType(events, 'plan');
+    assert.equal(plans.length, 2);
+    assert.deepEqual(plans[0]!.tasks[0]!.globs, ['src/**']);
+    assert.deepEqual(ofType(events, 'synthesis').map((s) => s.decision), ['continue', 'answer']);
+
+    const queued = ofType(events, 'job-queued');
+    const done = ofType(events, 'job-finished');
+    assert.ok(queued.length >= 2);
+    assert.equal(done.length, queued.length, 'every queued job finishes');
+    assert.ok(queued.filter((q) => q.job.round === 1).every((q) => q.job.path.startsWith('src/')), 'round 1 kept to its glob');
+    const answered = done.filter((d) => d.status === 'answered');
+    assert.ok(answered.length >= 2);
+    for (const a of answered) {
+      const job = queued.find((q) => q.job.id === a.jobId)!.job;
+      assert.ok(a.citation!.startLine >= job.startLine && a.citation!.endLine <= job.endLine, 'citations stay inside the chunk');
+    }
+    assert.equal(r.ollama.chatBodies().length, queued.length, 'one local request per job');
+    for (const body of r.ollama.chatBodies()) {
+      assert.ok(body.format && body.options?.num_ctx && body.options.num_ctx >= 2048, 'schema and a sized num_ctx on every job');
+    }
+
+    const answer = ofType(events, 'answer')[0]!;
+    assert.match(answer.markdown, /shouldRetry/);
+    assert.deepEqual(answer.citations, [{ path: 'src/http/retry.ts', startLine: 16, endLine: 19 }, { path: 'src/http/retry.ts', startLine: 10, endLine: 12 }]);
+
+    const summary = summarizeRun(events);
+    const ledger = summary.usage;
+    assert.deepEqual(ledger.local, r.ollama.reported);
+    assert.deepEqual({ ...ledger.remote, costUsd: undefined }, { ...r.openai.reported, costUsd: undefined });
+    assert.equal(ledger.remote.requests, 4, 'plan + synthesis per round');
+    assert.ok(ledger.remote.costUsd! > 0);
+    assert.ok(ledger.baseline.remotePromptTokens > 0 && ledger.baseline.remoteCompletionTokens > 0);
+    assert.equal(summary.jobs.length, queued.length);
+    assert.equal(summary.rounds, 2);
+
+    // Standard privacy: the remote never sees a chunk, only at most the workers' one-line quotes.
+    const remoteText = r.openai.requests.map((q) => q.rawBody).join('\n');
+    assert.ok(!remoteText.includes('constructor(private readonly baseUrl'), 'raw chunks never reach the remote');
+    assert.ok(!remoteText.includes('CANARY-SECRET'), 'the .env file is never read');
+    assert.ok(!r.ollama.requests.some((q) => q.rawBody.includes('CANARY-SECRET')));
+  });
+
+  test('strict privacy: no line of source text reaches the remote, even when workers quote code', async () => {
+    // A worker that pastes the code it read into its finding and quote.
+    r = await rig({
+      ollama: {
+        chat: (body) => {
+          const code = body.messages[1]!.content.split('\n').filter((l) => /^\s*\d+\| /.test(l)).map((l) => l.replace(/^\s*\d+\| /, ''));
+          return { content: JSON.stringify({ relevant: true, finding: `The code says: ${code.slice(0, 6).join('\n')} and \`${code[1] ?? ''}\``, lines: [1, 2], quote: code[0] ?? '' }) };
+        },
+      },
+      openai: { chat: TWO_ROUNDS },
+    });
+    const events = await collect(runProtocol({ question: 'Where is the retry policy decided?', protocol: 'minions', privacy: 'strict' }, r));
+    assert.ok(ofType(events, 'run-finished')[0]!.ok);
+    const remoteText = r.openai.requests.map((q) => JSON.parse(q.rawBody) as { messages: { content: string }[] }).flatMap((b) => b.messages.map((m) => m.content)).join('\n');
+    const leaked = sourceLines(FIXTURE_REPO).filter((line) => remoteText.includes(line));
+    assert.deepEqual(leaked, []);
+    assert.match(remoteText, /src\/http\/retry\.ts:\d+-\d+/, 'paths and line numbers still go');
+    assert.ok(!/RetryPolicy, backoff, shouldRetry/.test(remoteText), 'strict maps show paths, not symbols');
+  });
+});
