@@ -3,6 +3,7 @@
 // change, dropped and rebuilt from scratch by "Rebuild Index". Nothing is read until the
 // workspace is trusted.
 
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { MinionsError, isCancellation, toMinionsError } from '../core/errors';
 import type { CoreApi, IndexHandle, IndexRoot } from './coreApi';
@@ -48,10 +49,11 @@ export class IndexService implements vscode.Disposable {
     return this.handle;
   }
 
+  /** File-system workspace folders, named as the index names them (by folder name, in multi-root). */
   roots(): IndexRoot[] {
     return (vscode.workspace.workspaceFolders ?? [])
       .filter((f) => f.uri.scheme === 'file')
-      .map((f) => ({ name: f.name, fsPath: f.uri.fsPath }));
+      .map((f) => ({ name: basename(f.uri.fsPath), fsPath: f.uri.fsPath }));
   }
 
   cacheDir(): string {

@@ -130,7 +130,7 @@ suite('host', () => {
     }, 'retry.ts to open');
     assert.equal(editor.selection.start.line, 3);
     assert.equal(editor.selection.end.line, 5);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     api.actions.openCitation({ path: '../../../etc/passwd', startLine: 1, endLine: 1 });
     await new Promise((r) => setTimeout(r, 500));
     assert.ok(!vscode.window.activeTextEditor?.document.uri.path.endsWith('/etc/passwd'), 'a path outside the workspace was opened');
