@@ -1,0 +1,53 @@
+// Line-based chunking: the fallback for text files, files no grammar covers, files whose parse
+// fails or runs past its time budget, and syntax nodes that are too big and have no children.
+import { estimateTokens } from './tokens';
+import type { ChunkSpec } from './chunk-types';
+
+/** Prefix sums of line lengths, so the token estimate of any line range is O(1). */
+export class LineCosts {
+  private readonly prefix: Float64Array;
+  constructor(readonly lines: readonly string[]) {
+    this.prefix = new Float64Array(lines.length + 1);
+    for (let i = 0; i < lines.length; i++) this.prefix[i + 1] = this.prefix[i]! + lines[i]!.length + 1;
+  }
+  get count(): number {
+    return this.lines.length;
+  }
+  /** Tokens of 0-based inclusive line range [a, b]. */
+  tokens(a: number, b: number): number {
+    return b < a ? 0 : estimateTokens(this.prefix[b + 1]! - this.prefix[a]! - 1);
+  }
+}
+
+/**
+ * Splits 0-based lines [from, to] into chunks of about `budget` tokens, each starting where the
+ * previous one ended minus `overlap` lines (overlap keeps a sentence or statement that straddles
+ * a cut readable in both chunks).
+ */
+export function chunkLineRange(costs: LineCosts, from: number, to: number, budget: number, overlap: number, symbol?: string): ChunkSpec[] {
+  const out: ChunkSpec[] = [];
+  let start = from;
+  while (start <= to) {
+    let end = start;
+    while (end < to && costs.tokens(start, end + 1) <= budget) end++;
+    out.push(spec(costs, start, end, symbol));
+    if (end >= to) break;
+    const next = end + 1 - overlap;
+    start = next > start ? next : end + 1;
+  }
+  return out;
+}
+
+export function spec(costs: LineCosts, a: number, b: number, symbol?: string, names?: string[]): ChunkSpec {
+  const s: ChunkSpec = { startLine: a + 1, endLine: b + 1, tokens: costs.tokens(a, b) };
+  if (symbol) s.symbol = symbol;
+  if (names && names.length) s.names = names;
+  return s;
+}
+
+export const TEXT_OVERLAP_LINES = 2;
+
+export function chunkPlainText(lines: readonly string[], budget: number): ChunkSpec[] {
+  const costs = new LineCosts(lines);
+  return lines.length === 0 ? [] : chunkLineRange(costs, 0, lines.length - 1, budget, TEXT_OVERLAP_LINES);
+}

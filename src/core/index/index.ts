@@ -1,0 +1,642 @@
+// The workspace index: walk -> read -> chunk (parse workers) -> lexical index, cached on disk.
+// `openIndex` builds or reopens it; `update` and `refresh` keep it current. Everything a caller
+// sees is in ./types; how files are cut and ranked stays behind this module.
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { Minimatch } from 'minimatch';
+import { MinionsError } from '../errors';
+import type { Chunk, ChunkHit, CodeIndex, FileHit, FileSummary, IndexProgress, IndexStats, SearchOptions } from './types';
+import type { ChunkSpec } from './chunk-types';
+import { languageOf } from './languages';
+import { looksBinary, SNIFF_BYTES } from './binary';
+import { decodeText } from './text';
+import { createChunkRunner, type ChunkRunner } from './parse-pool';
+import { LexicalIndex } from './lexical';
+import { parseQuery } from './query';
+import { CACHE_FORMAT, cacheKey, readSnapshot, removeSnapshots, writeSnapshot, type CachedContent, type CachedFile } from './store';
+import { IgnoreStack } from './ignore-rules';
+import { checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
+import { isSecretFileName } from './secrets';
+import { hasBinaryExtension } from './binary';
+
+export type { SkipReason } from './walk';
+
+export interface OpenIndexOptions {
+  /** Absolute folder paths. With more than one root, chunk paths start with the root's folder name. */
+  roots: string[];
+  /** Where the on-disk cache lives; none = memory only. */
+  cacheDir?: string;
+  /** minimatch globs, workspace-relative. */
+  include?: string[];
+  exclude?: string[];
+  /** Default 1_000_000. */
+  maxFileBytes?: number;
+  /** Target chunk size in tokens (default 512). */
+  chunkTokens?: number;
+  onProgress?: (p: IndexProgress) => void;
+  /** Cancel -> rejects with MinionsError('index-cancelled'). */
+  signal?: AbortSignal;
+  /** Parse worker threads (default: one per core, at most 4; 0 = parse on the calling thread). */
+  workers?: number;
+  /** Per-file parse time budget in ms before falling back to line chunks (default 2000). */
+  parseBudgetMs?: number;
+  /** Called for each file left out, with the reason (for diagnostics; never called with content). */
+  onSkip?: (path: string, reason: SkipReason) => void;
+}
+
+export interface RefreshOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: IndexProgress) => void;
+}
+
+export interface WorkspaceIndex extends CodeIndex {
+  /** Re-stat/re-read only these paths (absolute or workspace-relative): changed, added, deleted, renamed. */
+  update(paths: string[], signal?: AbortSignal): Promise<void>;
+  /** Re-walk everything, re-reading only files whose stat/hash changed. */
+  refresh(options?: RefreshOptions): Promise<IndexStats>;
+  /** Stops workers and writes any pending cache update. */
+  dispose(): Promise<void>;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 1_000_000;
+export const DEFAULT_CHUNK_TOKENS = 512;
+const DEFAULT_PARSE_BUDGET_MS = 2000;
+/** A file with a line this long, or this long on average, is a minified bundle: no use to a reader. */
+const MINIFIED_MAX_LINE = 10_000;
+const MINIFIED_AVG_LINE = 300;
+/** Delay before an update() is written to the cache, so a burst of edits is one write. */
+const SAVE_DELAY_MS = 1500;
+
+interface FileRecord {
+  readonly slot: number;
+  readonly path: string;
+  readonly root: number;
+  readonly abs: string;
+  size: number;
+  mtimeMs: number;
+  readonly hash: string;
+  readonly language: string;
+  readonly text: string;
+  readonly lines: number;
+  readonly bytes: number;
+  readonly chunkSlots: number[];
+  readonly symbols: string[];
+}
+
+type ReadOutcome =
+  | { kind: 'content'; hash: string; bytes: Uint8Array }
+  | { kind: 'skip'; reason: SkipReason };
+
+function readCandidate(abs: string, size: number): ReadOutcome {
+  let fd: number;
+  try {
+    fd = openSync(abs, 'r');
+  } catch {
+    return { kind: 'skip', reason: 'unreadable' };
+  }
+  try {
+    const bytes = new Uint8Array(size);
+    // Sniff a small prefix first: a binary file is closed after SNIFF_BYTES, not read whole.
+    const head = readSync(fd, bytes, 0, Math.min(size, SNIFF_BYTES), 0);
+    if (looksBinary(bytes.subarray(0, head))) return { kind: 'skip', reason: 'binary' };
+    let off = head;
+    while (off < size) {
+      const n = readSync(fd, bytes, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    const data = off === size ? bytes : bytes.subarray(0, off);
+    return { kind: 'content', hash: createHash('sha1').update(data).digest('hex'), bytes: data };
+  } catch {
+    return { kind: 'skip', reason: 'unreadable' };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function isMinified(text: string): boolean {
+  if (text.length < 4096) return false;
+  let lines = 1;
+  let longest = 0;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    if (i - start > longest) longest = i - start;
+    start = i + 1;
+    lines++;
+  }
+  if (text.length - start > longest) longest = text.length - start;
+  return longest > MINIFIED_MAX_LINE || text.length / lines > MINIFIED_AVG_LINE;
+}
+
+/** Start offsets of each line of LF text. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function lineCount(text: string): number {
+  if (text.length === 0) return 0;
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return text.endsWith('\n') ? n - 1 : n;
+}
+
+class Index implements WorkspaceIndex {
+  private readonly roots: WalkRoot[];
+  private readonly records = new Map<string, FileRecord>();
+  private readonly bySlot: (FileRecord | undefined)[] = [];
+  private readonly chunks: (Chunk | undefined)[] = [];
+  private readonly chunkIds = new Map<string, number>();
+  private readonly lexical = new LexicalIndex();
+  /** Content by hash, from the disk cache and from files indexed in this session. */
+  private readonly contents = new Map<string, CachedContent>();
+  /** Stat seen per path in the disk cache, consumed as files are indexed. */
+  private priorFiles = new Map<string, CachedFile>();
+  private readonly globs: GlobFilter;
+  private readonly maxFileBytes: number;
+  private readonly chunkTokens: number;
+  private readonly parseBudgetMs: number;
+  private readonly runner: ChunkRunner;
+  private readonly key: string;
+  private nextFileSlot = 0;
+  private skipped = 0;
+  private lastMs = 0;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private dirty = false;
+  private disposed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: OpenIndexOptions) {
+    this.roots = rootsFor(options.roots);
+    this.globs = new GlobFilter(options.include, options.exclude);
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.chunkTokens = options.chunkTokens ?? DEFAULT_CHUNK_TOKENS;
+    this.parseBudgetMs = options.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS;
+    this.runner = createChunkRunner(options.workers ?? Math.min(4, availableParallelism()));
+    this.key = cacheKey({
+      roots: options.roots,
+      include: options.include ?? [],
+      exclude: options.exclude ?? [],
+      max: this.maxFileBytes,
+      tokens: this.chunkTokens,
+    });
+  }
+
+  get stats(): IndexStats {
+    let bytes = 0;
+    for (const r of this.records.values()) bytes += r.bytes;
+    return { files: this.records.size, chunks: this.lexical.chunkCount, bytes, skipped: this.skipped, ms: this.lastMs };
+  }
+
+  loadCache(): void {
+    if (!this.options.cacheDir) return;
+    const snap = readSnapshot(this.options.cacheDir, this.key);
+    if (!snap) return;
+    for (const [hash, c] of snap.contents) this.contents.set(hash, c);
+    for (const f of snap.files) this.priorFiles.set(f.path, f);
+  }
+
+  /** Serialises index mutations: update() and refresh() never interleave. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  refresh(options: RefreshOptions = {}): Promise<IndexStats> {
+    return this.exclusive(() => this.refreshNow(options.signal ?? this.options.signal, options.onProgress ?? this.options.onProgress));
+  }
+
+  private async refreshNow(signal: AbortSignal | undefined, onProgress: ((p: IndexProgress) => void) | undefined): Promise<IndexStats> {
+    this.assertOpen();
+    const started = performance.now();
+    let skipped = 0;
+    const onSkip = (path: string, reason: SkipReason) => {
+      skipped++;
+      this.options.onSkip?.(path, reason);
+    };
+    onProgress?.({ done: 0, total: 0, phase: 'walk' });
+    const walked = await walkRoots(this.roots, {
+      include: this.options.include,
+      exclude: this.options.exclude,
+      maxFileBytes: this.maxFileBytes,
+      signal,
+      onSkip,
+    });
+    const seen = new Set(walked.map((f) => f.path));
+    for (const path of [...this.records.keys()]) if (!seen.has(path)) this.removeRecord(path);
+
+    const total = walked.length;
+    let done = 0;
+    let lastReport = 0;
+    const report = (force = false) => {
+      const now = performance.now();
+      if (onProgress && (force || now - lastReport > 100)) {
+        lastReport = now;
+        onProgress({ done, total, phase: 'chunk' });
+      }
+    };
+    report(true);
+    // Keep the parse workers busy: several files in flight per worker, the main thread reading ahead.
+    const inFlight = new Set<Promise<void>>();
+    const limit = Math.max(2, this.runner.workers * 4);
+    let sinceYield = 0;
+    for (const file of walked) {
+      checkAborted(signal);
+      const p = this.indexFile(file, onSkip).then(() => {
+        done++;
+        report();
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p)).catch(() => undefined);
+      if (inFlight.size >= limit) await Promise.race(inFlight);
+      else if (++sinceYield >= 32) {
+        sinceYield = 0;
+        await yieldToLoop();
+      }
+    }
+    await Promise.all(inFlight);
+    checkAborted(signal);
+    report(true);
+    this.skipped = skipped;
+    this.priorFiles = new Map();
+    this.lastMs = Math.round(performance.now() - started);
+    onProgress?.({ done: total, total, phase: 'save' });
+    this.dirty = true;
+    this.saveNow();
+    return this.stats;
+  }
+
+  /** Brings one walked file up to date: keep, reuse cached content, or read and chunk. */
+  private async indexFile(file: WalkedFile, onSkip: (path: string, reason: SkipReason) => void): Promise<void> {
+    const live = this.records.get(file.path);
+    if (live && live.size === file.size && live.mtimeMs === file.mtimeMs) return;
+    const prior = this.priorFiles.get(file.path);
+    if (!live && prior && prior.size === file.size && prior.mtimeMs === file.mtimeMs) {
+      const content = this.contents.get(prior.hash);
+      if (content) {
+        this.addRecord(file, prior.hash, content);
+        return;
+      }
+    }
+    const read = readCandidate(file.abs, file.size);
+    if (read.kind === 'skip') {
+      if (live) this.removeRecord(file.path);
+      onSkip(file.path, read.reason);
+      return;
+    }
+    if (live && live.hash === read.hash) {
+      live.size = file.size;
+      live.mtimeMs = file.mtimeMs;
+      return;
+    }
+    let content = this.contents.get(read.hash);
+    if (!content) {
+      const text = decodeText(read.bytes);
+      if (isMinified(text)) {
+        if (live) this.removeRecord(file.path);
+        onSkip(file.path, 'minified');
+        return;
+      }
+      const lang = languageOf(file.path);
+      const result = await this.runner.chunk({
+        text,
+        language: lang.id,
+        grammar: lang.grammar,
+        chunkTokens: this.chunkTokens,
+        parseBudgetMs: this.parseBudgetMs,
+      });
+      content = { language: lang.id, text, specs: result.chunks };
+      this.contents.set(read.hash, content);
+    }
+    if (this.disposed) return;
+    if (this.records.has(file.path)) this.removeRecord(file.path);
+    this.addRecord(file, read.hash, content);
+  }
+
+  private addRecord(file: WalkedFile, hash: string, content: CachedContent): void {
+    const slot = this.nextFileSlot++;
+    const starts = lineStarts(content.text);
+    const chunkSlots: number[] = [];
+    const symbols = new Set<string>();
+    for (const s of content.specs) {
+      const from = starts[s.startLine - 1] ?? content.text.length;
+      const to = s.endLine < starts.length ? starts[s.endLine]! - 1 : content.text.length;
+      const text = content.text.slice(from, to);
+      const chunk = makeChunk(file.path, content.language, s, text);
+      const cslot = this.lexical.addChunk(slot, { text: chunk.text, names: s.names ?? [] });
+      this.chunks[cslot] = chunk;
+      this.chunkIds.set(chunk.id, cslot);
+      chunkSlots.push(cslot);
+      for (const n of s.names ?? []) if (!n.includes('.') && symbols.size < 32) symbols.add(n);
+    }
+    this.lexical.addFile(slot, file.path);
+    const record: FileRecord = {
+      slot,
+      path: file.path,
+      root: file.root,
+      abs: file.abs,
+      size: file.size,
+      mtimeMs: file.mtimeMs,
+      hash,
+      language: content.language,
+      text: content.text,
+      lines: lineCount(content.text),
+      bytes: file.size,
+      chunkSlots,
+      symbols: [...symbols],
+    };
+    this.records.set(file.path, record);
+    this.bySlot[slot] = record;
+  }
+
+  private removeRecord(path: string): void {
+    const r = this.records.get(path);
+    if (!r) return;
+    for (const cslot of r.chunkSlots) {
+      const chunk = this.chunks[cslot];
+      if (!chunk) continue;
+      this.lexical.removeChunk(cslot, { text: chunk.text, names: [] });
+      this.chunks[cslot] = undefined;
+      if (this.chunkIds.get(chunk.id) === cslot) this.chunkIds.delete(chunk.id);
+    }
+    this.lexical.removeFile(r.slot, r.path);
+    this.bySlot[r.slot] = undefined;
+    this.records.delete(path);
+  }
+
+  update(paths: string[], signal?: AbortSignal): Promise<void> {
+    return this.exclusive(async () => {
+      this.assertOpen();
+      for (const p of paths) {
+        checkAborted(signal);
+        await this.updateOne(p);
+      }
+      this.scheduleSave();
+    });
+  }
+
+  /** Resolves an absolute or workspace-relative path to a root and root-relative path. */
+  private locate(p: string): { root: number; rel: string } | undefined {
+    if (isAbsolute(p)) {
+      for (let i = 0; i < this.roots.length; i++) {
+        const rel = relative(this.roots[i]!.abs, p);
+        if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) return { root: i, rel: rel.split(sep).join('/') };
+      }
+      return undefined;
+    }
+    const norm = p.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+    for (let i = 0; i < this.roots.length; i++) {
+      const prefix = this.roots[i]!.prefix;
+      if (!prefix) return { root: i, rel: norm === '.' ? '' : norm };
+      if (norm + '/' === prefix) return { root: i, rel: '' };
+      if (norm.startsWith(prefix)) return { root: i, rel: norm.slice(prefix.length) };
+    }
+    return undefined;
+  }
+
+  private async updateOne(p: string): Promise<void> {
+    const where = this.locate(p);
+    if (!where) return;
+    const root = this.roots[where.root]!;
+    const path = root.prefix + where.rel;
+    const abs = where.rel ? join(root.abs, ...where.rel.split('/')) : root.abs;
+    let st: ReturnType<typeof statSync> | undefined;
+    try {
+      const l = statSync(abs, { throwIfNoEntry: false });
+      st = l;
+    } catch {
+      st = undefined;
+    }
+    if (st?.isDirectory()) {
+      await this.updateDirectory(where.root, where.rel);
+      return;
+    }
+    // Whatever was indexed under this path as a folder is gone or now a file.
+    const folderPrefix = path === '' ? '' : path + '/';
+    for (const key of [...this.records.keys()]) if (folderPrefix && key.startsWith(folderPrefix)) this.removeRecord(key);
+    if (!st || !st.isFile() || !this.admits(where.root, where.rel, false) || st.size > this.maxFileBytes) {
+      this.removeRecord(path);
+      return;
+    }
+    await this.indexFile({ root: where.root, abs, rel: where.rel, path, size: st.size, mtimeMs: st.mtimeMs }, () => this.removeRecord(path));
+  }
+
+  /** Walks one folder (a renamed or created directory) and syncs the records under it. */
+  private async updateDirectory(rootIndex: number, rel: string): Promise<void> {
+    const root = this.roots[rootIndex]!;
+    if (rel && !this.admits(rootIndex, rel, true)) {
+      const prefix = root.prefix + rel + '/';
+      for (const key of [...this.records.keys()]) if (key.startsWith(prefix)) this.removeRecord(key);
+      return;
+    }
+    const walked = await walkRoots(this.roots, {
+      include: this.options.include,
+      exclude: this.options.exclude,
+      maxFileBytes: this.maxFileBytes,
+      startAt: { root: rootIndex, rel },
+    });
+    const prefix = rel ? root.prefix + rel + '/' : root.prefix;
+    const seen = new Set(walked.map((f) => f.path));
+    for (const key of [...this.records.keys()]) if (key.startsWith(prefix) && !seen.has(key)) this.removeRecord(key);
+    for (const f of walked) await this.indexFile(f, () => this.removeRecord(f.path));
+  }
+
+  /** The walk's rules for a single path: ignore files along its folders, globs, secrets, binaries. */
+  private admits(rootIndex: number, rel: string, isDir: boolean): boolean {
+    const root = this.roots[rootIndex]!;
+    const parts = rel.split('/');
+    if (parts.some((p) => p === '.git' || p === '.hg' || p === '.svn' || p === '.minions')) return false;
+    let rules = IgnoreStack.forRoot(root.abs);
+    let dirRel = '';
+    for (let i = 0; i < parts.length; i++) {
+      const partRel = parts.slice(0, i + 1).join('/');
+      const last = i === parts.length - 1;
+      if (rules.ignores(partRel, last ? isDir : true)) return false;
+      if (!last) {
+        dirRel = partRel;
+        rules = rules.enter(join(root.abs, ...dirRel.split('/')), dirRel, new Set(['.gitignore', '.minionsignore']));
+        if (this.globs.excludesDir(dirRel)) return false;
+      }
+    }
+    if (isDir) return !this.globs.excludesDir(rel);
+    if (isSecretFileName(rel) || hasBinaryExtension(rel)) return false;
+    const paths = root.prefix ? [rel, root.prefix + rel] : [rel];
+    return this.globs.accepts(paths);
+  }
+
+  files(): readonly FileSummary[] {
+    const out: FileSummary[] = [];
+    for (const r of this.records.values())
+      out.push({ path: r.path, language: r.language, bytes: r.bytes, lines: r.lines, chunks: r.chunkSlots.length, symbols: r.symbols });
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  chunksOf(path: string): readonly Chunk[] {
+    const r = this.records.get(path);
+    return r ? r.chunkSlots.map((s) => this.chunks[s]!).filter(Boolean) : [];
+  }
+
+  getChunk(id: string): Chunk | undefined {
+    const slot = this.chunkIds.get(id);
+    return slot === undefined ? undefined : this.chunks[slot];
+  }
+
+  private scoreChunks(query: string, options: SearchOptions): ChunkHit[] {
+    const parsed = parseQuery(query);
+    const allowed = pathFilter(options);
+    const names = new Set(parsed.fileNames);
+    const fileAllowed = allowed ? (f: number) => allowed(this.bySlot[f]?.path ?? '') : undefined;
+    // A question that names a file ("in skipping.py") points at it; its chunks rank higher.
+    const fileBoost = names.size
+      ? (f: number) => {
+          const p = this.bySlot[f]?.path ?? '';
+          const base = p.slice(p.lastIndexOf('/') + 1).toLowerCase();
+          return names.has(base) ? MENTIONED_FILE_BOOST : 1;
+        }
+      : undefined;
+    const scored = this.lexical.score(parsed.terms, fileAllowed, fileBoost);
+    const hits: ChunkHit[] = [];
+    for (const s of scored) {
+      const chunk = this.chunks[s.slot];
+      if (chunk) hits.push({ chunk, score: s.score });
+    }
+    return hits;
+  }
+
+  search(query: string, options: SearchOptions = {}): ChunkHit[] {
+    const hits = this.scoreChunks(query, options);
+    return topK(hits, options.top ?? 10, (h) => h.score, (a, b) => compareIds(a.chunk, b.chunk));
+  }
+
+  searchFiles(query: string, options: SearchOptions = {}): FileHit[] {
+    const hits = this.scoreChunks(query, options);
+    const byFile = new Map<string, ChunkHit[]>();
+    for (const h of hits) {
+      let list = byFile.get(h.chunk.path);
+      if (!list) byFile.set(h.chunk.path, (list = []));
+      list.push(h);
+    }
+    const files: FileHit[] = [];
+    for (const [path, list] of byFile) {
+      list.sort((a, b) => b.score - a.score || compareIds(a.chunk, b.chunk));
+      // A file's score: its best chunk, plus a decaying share of the next ones (evidence spread
+      // over a file counts, but a long file does not win by size alone).
+      let score = 0;
+      for (let i = 0; i < Math.min(list.length, FILE_AGGREGATE_DECAY.length); i++) score += list[i]!.score * FILE_AGGREGATE_DECAY[i]!;
+      files.push({ path, score, chunks: list.slice(0, 5) });
+    }
+    return topK(files, options.top ?? 10, (f) => f.score, (a, b) => (a.path < b.path ? -1 : 1));
+  }
+
+  private assertOpen(): void {
+    if (this.disposed) throw new MinionsError('internal', 'The index was used after it was closed', 'Open the index again');
+  }
+
+  private scheduleSave(): void {
+    this.dirty = true;
+    if (!this.options.cacheDir || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saveNow();
+    }, SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  private saveNow(): void {
+    if (!this.options.cacheDir || !this.dirty) return;
+    this.dirty = false;
+    const files: CachedFile[] = [];
+    const contents = new Map<string, CachedContent>();
+    for (const r of this.records.values()) {
+      files.push({ path: r.path, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash });
+      const c = this.contents.get(r.hash);
+      if (c) contents.set(r.hash, c);
+    }
+    try {
+      writeSnapshot(this.options.cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents });
+    } catch {
+      // A cache that cannot be written costs a slower next start, nothing else.
+    }
+    // Keep memory to what the live files use.
+    for (const h of [...this.contents.keys()]) if (!contents.has(h)) this.contents.delete(h);
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    await this.queue;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    this.saveNow();
+    this.disposed = true;
+    await this.runner.close();
+  }
+
+  async closeAfterFailure(): Promise<void> {
+    this.disposed = true;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    await this.runner.close();
+  }
+}
+
+/** The score multiplier for chunks of a file the question names. */
+const MENTIONED_FILE_BOOST = 1.5;
+const FILE_AGGREGATE_DECAY = [1, 0.5, 0.25];
+
+function makeChunk(path: string, language: string, s: ChunkSpec, text: string): Chunk {
+  const base = { id: `${path}:${s.startLine}-${s.endLine}`, path, startLine: s.startLine, endLine: s.endLine, language };
+  return s.symbol ? { ...base, symbol: s.symbol, tokens: s.tokens, text } : { ...base, tokens: s.tokens, text };
+}
+
+function compareIds(a: Chunk, b: Chunk): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine;
+}
+
+function topK<T>(items: T[], k: number, score: (t: T) => number, tie: (a: T, b: T) => number): T[] {
+  items.sort((a, b) => score(b) - score(a) || tie(a, b));
+  return items.slice(0, Math.max(0, k));
+}
+
+function pathFilter(options: SearchOptions): ((path: string) => boolean) | undefined {
+  const globs = (options.globs ?? []).filter((g) => g.trim()).map((g) => new Minimatch(g, { dot: true, matchBase: !g.includes('/') }));
+  const scope = (options.scope ?? []).map((s) => s.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/+$/, '')).filter((s) => s !== undefined);
+  const everywhere = scope.some((s) => s === '');
+  if (globs.length === 0 && (scope.length === 0 || everywhere)) return undefined;
+  return (path: string) =>
+    (globs.length === 0 || globs.some((m) => m.match(path))) &&
+    (scope.length === 0 || everywhere || scope.some((s) => path === s || path.startsWith(s + '/')));
+}
+
+function checkRoots(roots: readonly string[]): void {
+  if (roots.length === 0) throw new MinionsError('workspace-missing', 'No folder to index', 'Open a folder or pass --workspace DIR');
+  for (const r of roots) {
+    let isDir = false;
+    try {
+      isDir = statSync(r).isDirectory();
+    } catch {
+      /* reported below */
+    }
+    if (!isAbsolute(r) || !isDir)
+      throw new MinionsError('workspace-missing', `The folder ${r} does not exist or is not a directory`, 'Pass an existing folder (an absolute path) to index');
+  }
+}
+
+export async function openIndex(options: OpenIndexOptions): Promise<WorkspaceIndex> {
+  checkRoots(options.roots);
+  const index = new Index(options);
+  try {
+    index.loadCache();
+    await index.refresh({ signal: options.signal, onProgress: options.onProgress });
+  } catch (err) {
+    await index.closeAfterFailure();
+    throw err;
+  }
+  return index;
+}
+
+export async function clearIndexCache(cacheDir: string): Promise<void> {
+  removeSnapshots(cacheDir);
+}

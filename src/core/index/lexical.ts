@@ -1,0 +1,269 @@
+// The lexical index: BM25 over chunk text, plus two fields that say more than body text does —
+// the chunk's definition names (symbol field) and its file's path (path field, scored with
+// file-level statistics). Postings live in typed arrays; a removed chunk is a tombstone until
+// enough of them pile up, then postings are compacted and the slots reused.
+import { forEachTerm } from './terms';
+import type { QueryTerm } from './query';
+
+const K1 = 1.2;
+const B = 0.75;
+/** A query term naming a definition in the chunk counts like this many extra (saturated) occurrences. */
+const SYMBOL_WEIGHT = 1.5;
+/** A query term in the file's path. */
+const PATH_WEIGHT = 1.0;
+/** Query terms scored at most (highest weight x idf first): bounds latency on long issue texts. */
+const MAX_QUERY_TERMS = 80;
+
+class Postings {
+  slots = new Uint32Array(4);
+  tfs = new Uint16Array(4);
+  n = 0;
+  push(slot: number, tf: number): void {
+    if (this.n === this.slots.length) {
+      const s = new Uint32Array(this.n * 2);
+      s.set(this.slots);
+      this.slots = s;
+      const t = new Uint16Array(this.n * 2);
+      t.set(this.tfs);
+      this.tfs = t;
+    }
+    this.slots[this.n] = slot;
+    this.tfs[this.n++] = tf > 65535 ? 65535 : tf;
+  }
+  compact(alive: (slot: number) => boolean): void {
+    let w = 0;
+    for (let r = 0; r < this.n; r++) {
+      const s = this.slots[r]!;
+      if (alive(s)) {
+        this.slots[w] = s;
+        this.tfs[w++] = this.tfs[r]!;
+      }
+    }
+    this.n = w;
+  }
+}
+
+function grow<T extends Uint8Array | Uint32Array | Int32Array | Float32Array>(a: T, need: number, make: (n: number) => T): T {
+  if (need <= a.length) return a;
+  const b = make(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+export interface ChunkTerms {
+  readonly text: string;
+  readonly names: readonly string[];
+}
+
+export interface ScoredSlot {
+  slot: number;
+  score: number;
+}
+
+export class LexicalIndex {
+  private readonly ids = new Map<string, number>();
+  private readonly body: Postings[] = [];
+  private readonly sym: Postings[] = [];
+  private readonly path: Postings[] = [];
+  private df = new Int32Array(1024);
+  private fileDf = new Int32Array(1024);
+  // per chunk slot
+  private alive = new Uint8Array(1024);
+  private len = new Uint32Array(1024);
+  private fileOf = new Int32Array(1024);
+  // per file slot
+  private fileAlive = new Uint8Array(256);
+  private scores = new Float32Array(1024);
+  private aliveChunks = 0;
+  private aliveFiles = 0;
+  private deadChunks = 0;
+  private totalLen = 0;
+  private freeSlots: number[] = [];
+  private nextSlot = 0;
+
+  get chunkCount(): number {
+    return this.aliveChunks;
+  }
+
+  private id(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.body.length;
+      this.ids.set(term, id);
+      this.body.push(new Postings());
+      this.sym.push(new Postings());
+      this.path.push(new Postings());
+      this.df = grow(this.df, id + 1, (n) => new Int32Array(n));
+      this.fileDf = grow(this.fileDf, id + 1, (n) => new Int32Array(n));
+    }
+    return id;
+  }
+
+  addFile(fileSlot: number, path: string): void {
+    this.fileAlive = grow(this.fileAlive, fileSlot + 1, (n) => new Uint8Array(n));
+    if (this.fileAlive[fileSlot]) return;
+    this.fileAlive[fileSlot] = 1;
+    this.aliveFiles++;
+    for (const t of pathTerms(path)) {
+      const id = this.id(t);
+      this.path[id]!.push(fileSlot, 1);
+      this.fileDf[id]!++;
+    }
+  }
+
+  removeFile(fileSlot: number, path: string): void {
+    if (!this.fileAlive[fileSlot]) return;
+    this.fileAlive[fileSlot] = 0;
+    this.aliveFiles--;
+    for (const t of pathTerms(path)) {
+      const id = this.ids.get(t);
+      if (id !== undefined) {
+        this.fileDf[id]!--;
+        this.path[id]!.compact((f) => f !== fileSlot);
+      }
+    }
+  }
+
+  /** Indexes a chunk and returns its slot. */
+  addChunk(fileSlot: number, chunk: ChunkTerms): number {
+    const slot = this.freeSlots.pop() ?? this.nextSlot++;
+    const need = slot + 1;
+    this.alive = grow(this.alive, need, (n) => new Uint8Array(n));
+    this.len = grow(this.len, need, (n) => new Uint32Array(n));
+    this.fileOf = grow(this.fileOf, need, (n) => new Int32Array(n));
+    const counts = new Map<string, number>();
+    let length = 0;
+    forEachTerm(chunk.text, (t) => {
+      counts.set(t, (counts.get(t) ?? 0) + 1);
+      length++;
+    });
+    for (const [t, tf] of counts) {
+      const id = this.id(t);
+      this.body[id]!.push(slot, tf);
+      this.df[id]!++;
+    }
+    for (const t of nameTerms(chunk.names)) this.sym[this.id(t)]!.push(slot, 1);
+    this.alive[slot] = 1;
+    this.len[slot] = length;
+    this.fileOf[slot] = fileSlot;
+    this.aliveChunks++;
+    this.totalLen += length;
+    return slot;
+  }
+
+  removeChunk(slot: number, chunk: ChunkTerms): void {
+    if (!this.alive[slot]) return;
+    this.alive[slot] = 0;
+    this.aliveChunks--;
+    this.deadChunks++;
+    this.totalLen -= this.len[slot]!;
+    const seen = new Set<string>();
+    forEachTerm(chunk.text, (t) => {
+      if (seen.has(t)) return;
+      seen.add(t);
+      const id = this.ids.get(t);
+      if (id !== undefined) this.df[id]!--;
+    });
+    if (this.deadChunks > 1024 && this.deadChunks > this.aliveChunks) this.compact();
+  }
+
+  /** Drops tombstoned postings and makes their slots reusable. */
+  private compact(): void {
+    const alive = (s: number) => this.alive[s] === 1;
+    for (const p of this.body) p.compact(alive);
+    for (const p of this.sym) p.compact(alive);
+    for (let s = 0; s < this.nextSlot; s++) if (!this.alive[s]) this.freeSlots.push(s);
+    this.deadChunks = 0;
+  }
+
+  /**
+   * Scores chunks for the query. `fileAllowed` filters by file slot; `fileBoost` multiplies a
+   * file's chunks (e.g. the question names the file). Returns every matching chunk, unsorted.
+   */
+  score(terms: readonly QueryTerm[], fileAllowed?: (fileSlot: number) => boolean, fileBoost?: (fileSlot: number) => number): ScoredSlot[] {
+    const n = this.aliveChunks;
+    if (n === 0) return [];
+    this.scores = grow(this.scores, this.nextSlot, (k) => new Float32Array(k));
+    const scores = this.scores;
+    const avgLen = this.totalLen / n || 1;
+    const weighted: { id: number; w: number; idf: number }[] = [];
+    for (const q of terms) {
+      const id = this.ids.get(q.term);
+      if (id === undefined) continue;
+      const df = this.df[id]!;
+      const fdf = this.fileDf[id]!;
+      if (df <= 0 && fdf <= 0) continue;
+      const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      weighted.push({ id, w: q.weight, idf });
+    }
+    weighted.sort((a, b) => b.w * b.idf - a.w * a.idf);
+    weighted.length = Math.min(weighted.length, MAX_QUERY_TERMS);
+
+    const touched: number[] = [];
+    const alive = this.alive;
+    const len = this.len;
+    // Path matches are per file: accumulate a bonus per file, applied to its touched chunks.
+    const pathBonus = new Map<number, number>();
+    const files = this.aliveFiles || 1;
+    for (const { id, w, idf } of weighted) {
+      const p = this.body[id]!;
+      const wi = w * idf;
+      for (let i = 0; i < p.n; i++) {
+        const s = p.slots[i]!;
+        if (!alive[s]) continue;
+        const tf = p.tfs[i]!;
+        const norm = tf + K1 * (1 - B + (B * len[s]!) / avgLen);
+        if (scores[s] === 0) touched.push(s);
+        scores[s] = scores[s]! + (wi * (tf * (K1 + 1))) / norm;
+      }
+      const sp = this.sym[id]!;
+      for (let i = 0; i < sp.n; i++) {
+        const s = sp.slots[i]!;
+        if (!alive[s]) continue;
+        if (scores[s] === 0) touched.push(s);
+        scores[s] = scores[s]! + wi * SYMBOL_WEIGHT;
+      }
+      const pp = this.path[id]!;
+      if (pp.n) {
+        const fdf = this.fileDf[id]!;
+        const pidf = Math.log(1 + (files - fdf + 0.5) / (fdf + 0.5));
+        for (let i = 0; i < pp.n; i++) {
+          const f = pp.slots[i]!;
+          pathBonus.set(f, (pathBonus.get(f) ?? 0) + w * pidf * PATH_WEIGHT);
+        }
+      }
+    }
+    const out: ScoredSlot[] = [];
+    const allowedCache = new Map<number, boolean>();
+    for (const s of touched) {
+      let score = scores[s]!;
+      scores[s] = 0;
+      const f = this.fileOf[s]!;
+      if (fileAllowed) {
+        let ok = allowedCache.get(f);
+        if (ok === undefined) allowedCache.set(f, (ok = fileAllowed(f)));
+        if (!ok) continue;
+      }
+      score += pathBonus.get(f) ?? 0;
+      if (fileBoost) score *= fileBoost(f);
+      out.push({ slot: s, score });
+    }
+    return out;
+  }
+
+  fileOfSlot(slot: number): number {
+    return this.fileOf[slot]!;
+  }
+}
+
+export function pathTerms(path: string): Set<string> {
+  const s = new Set<string>();
+  forEachTerm(path.replace(/[/.\\-]/g, ' '), (t) => s.add(t));
+  return s;
+}
+
+function nameTerms(names: readonly string[]): Set<string> {
+  const s = new Set<string>();
+  for (const n of names) forEachTerm(n.replace(/\./g, ' '), (t) => s.add(t));
+  return s;
+}

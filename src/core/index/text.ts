@@ -1,0 +1,28 @@
+// Turning a file's bytes into the text every other part sees. Line endings are normalised to
+// LF with a 1:1 line mapping (CRLF, lone CR and LF each end exactly one line, as in VS Code),
+// so line numbers computed on the normalised text are the numbers the editor shows.
+
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+const utf16le = new TextDecoder('utf-16le', { fatal: false });
+const utf16be = new TextDecoder('utf-16be', { fatal: false });
+
+/** Decodes UTF-8 (invalid sequences become U+FFFD) or BOM-marked UTF-16, and normalises line endings. */
+export function decodeText(bytes: Uint8Array): string {
+  let text: string;
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) text = utf16le.decode(bytes.subarray(2));
+  else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) text = utf16be.decode(bytes.subarray(2));
+  else text = utf8.decode(bytes);
+  return normalizeLineEndings(text);
+}
+
+export function normalizeLineEndings(text: string): string {
+  return text.indexOf('\r') === -1 ? text : text.replace(/\r\n?/g, '\n');
+}
+
+/** Lines of LF-normalised text; a trailing newline does not add an empty last line. */
+export function splitLines(text: string): string[] {
+  if (text.length === 0) return [];
+  const lines = text.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}

@@ -1,0 +1,176 @@
+// Enumerates the files of the workspace roots that may be indexed. Everything that must never be
+// read is decided here, before a file is opened: ignore rules, user globs, secret-looking names,
+// known binary extensions, the size cap. Symbolic links are never followed, so link loops and
+// links that leave the workspace cannot pull anything in.
+import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
+import { Minimatch } from 'minimatch';
+import { MinionsError } from '../errors';
+import { IgnoreStack } from './ignore-rules';
+import { isSecretFileName } from './secrets';
+import { hasBinaryExtension } from './binary';
+
+export interface WalkRoot {
+  readonly abs: string;
+  /** Prefix of display paths ('' for a single root, else the root's folder name + '/'). */
+  readonly prefix: string;
+}
+
+export interface WalkedFile {
+  readonly root: number;
+  readonly abs: string;
+  /** Root-relative path with `/`. */
+  readonly rel: string;
+  /** Workspace path as the index shows it (root prefix + rel). */
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+export type SkipReason = 'ignored' | 'excluded' | 'secret' | 'binary' | 'too-large' | 'symlink' | 'unreadable' | 'minified';
+
+export interface WalkOptions {
+  include?: readonly string[];
+  exclude?: readonly string[];
+  maxFileBytes: number;
+  signal?: AbortSignal;
+  onSkip?: (path: string, reason: SkipReason) => void;
+  /** Walk only this folder of one root (its ignore files and those of its parents apply). */
+  startAt?: { root: number; rel: string };
+}
+
+/** Version-control metadata folders, never entered. */
+const ALWAYS_SKIPPED_DIRS = new Set(['.git', '.hg', '.svn', '.minions']);
+
+export class GlobFilter {
+  private readonly include: Minimatch[];
+  private readonly exclude: Minimatch[];
+  constructor(include: readonly string[] = [], exclude: readonly string[] = []) {
+    // A pattern without a slash matches at any depth, as in .gitignore and files.exclude.
+    const make = (g: string) => new Minimatch(g, { dot: true, matchBase: !g.includes('/') });
+    this.include = include.map(make);
+    this.exclude = exclude.map(make);
+  }
+  get hasInclude(): boolean {
+    return this.include.length > 0;
+  }
+  excludesDir(dir: string): boolean {
+    return this.exclude.some((m) => m.match(dir) || m.match(dir + '/'));
+  }
+  accepts(paths: readonly string[]): boolean {
+    if (this.exclude.some((m) => paths.some((p) => m.match(p)))) return false;
+    return this.include.length === 0 || this.include.some((m) => paths.some((p) => m.match(p)));
+  }
+}
+
+export function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new MinionsError('index-cancelled', 'Indexing was cancelled', 'Run the index again when you are ready');
+}
+
+/** Yields to the event loop so a long walk neither blocks the host nor misses a cancellation. */
+export const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export function rootsFor(roots: readonly string[]): WalkRoot[] {
+  const names = new Map<string, number>();
+  return roots.map((abs) => {
+    if (roots.length === 1) return { abs, prefix: '' };
+    const base = abs.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || 'root';
+    const n = (names.get(base) ?? 0) + 1;
+    names.set(base, n);
+    return { abs, prefix: `${n === 1 ? base : `${base}-${n}`}/` };
+  });
+}
+
+export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions): Promise<WalkedFile[]> {
+  const files: WalkedFile[] = [];
+  const globs = new GlobFilter(options.include, options.exclude);
+  const skip = options.onSkip ?? (() => {});
+  let sinceYield = 0;
+  for (let r = 0; r < roots.length; r++) {
+    if (options.startAt && options.startAt.root !== r) continue;
+    const root = roots[r]!;
+    const stack: { abs: string; rel: string; rules: IgnoreStack }[] = [startOf(root, options.startAt?.rel ?? '')];
+    while (stack.length) {
+      const dir = stack.pop()!;
+      if (++sinceYield >= 64) {
+        sinceYield = 0;
+        await yieldToLoop();
+        checkAborted(options.signal);
+      }
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir.abs, { withFileTypes: true });
+      } catch {
+        skip(root.prefix + dir.rel, 'unreadable');
+        continue;
+      }
+      const names = new Set(entries.map((e) => e.name));
+      const rules = dir.rel === '' ? dir.rules : dir.rules.enter(dir.abs, dir.rel, names);
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const subdirs: typeof stack = [];
+      for (const e of entries) {
+        const rel = dir.rel === '' ? e.name : `${dir.rel}/${e.name}`;
+        const path = root.prefix + rel;
+        const abs = join(dir.abs, e.name);
+        if (e.isSymbolicLink()) {
+          skip(path, 'symlink');
+          continue;
+        }
+        if (e.isDirectory()) {
+          if (ALWAYS_SKIPPED_DIRS.has(e.name)) continue;
+          if (rules.ignores(rel, true)) skip(path, 'ignored');
+          else if (globs.excludesDir(rel) || (root.prefix && globs.excludesDir(path))) skip(path, 'excluded');
+          else subdirs.push({ abs, rel, rules });
+          continue;
+        }
+        if (!e.isFile()) continue;
+        if (isSecretFileName(rel)) {
+          skip(path, 'secret');
+          continue;
+        }
+        if (rules.ignores(rel, false)) {
+          skip(path, 'ignored');
+          continue;
+        }
+        if (!globs.accepts(root.prefix ? [rel, path] : [rel])) {
+          skip(path, 'excluded');
+          continue;
+        }
+        if (hasBinaryExtension(rel)) {
+          skip(path, 'binary');
+          continue;
+        }
+        let size: number, mtimeMs: number;
+        try {
+          const st = statSync(abs);
+          size = st.size;
+          mtimeMs = st.mtimeMs;
+        } catch {
+          skip(path, 'unreadable');
+          continue;
+        }
+        if (size > options.maxFileBytes) {
+          skip(path, 'too-large');
+          continue;
+        }
+        files.push({ root: r, abs, rel, path, size, mtimeMs });
+      }
+      // Depth-first in name order: reverse so the first name is popped first.
+      for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+    }
+  }
+  checkAborted(options.signal);
+  return files;
+}
+
+/** The walk's starting frame for a folder: the ignore rules of every folder above it applied. */
+function startOf(root: WalkRoot, rel: string): { abs: string; rel: string; rules: IgnoreStack } {
+  let rules = IgnoreStack.forRoot(root.abs);
+  if (!rel) return { abs: root.abs, rel: '', rules };
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const dirRel = parts.slice(0, i).join('/');
+    rules = rules.enter(join(root.abs, ...parts.slice(0, i)), dirRel, new Set(['.gitignore', '.minionsignore']));
+  }
+  return { abs: join(root.abs, ...parts), rel, rules };
+}
