@@ -80,7 +80,7 @@ export interface CodeServerOptions {
 }
 
 export class CodeServer {
-  private constructor(readonly sandbox: Sandbox, readonly port: number, private readonly pgid: number) {}
+  private constructor(readonly sandbox: Sandbox, readonly port: number, /** Its process group. */ readonly pgid: number) {}
 
   get origin(): string { return `http://127.0.0.1:${this.port}`; }
 

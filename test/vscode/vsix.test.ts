@@ -1,0 +1,82 @@
+// What the packaged extension (dist/minions.vsix) holds: everything package.json points at,
+// and nothing that only builds or tests it (.vscodeignore is an allow-list; this keeps it honest).
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensurePackaged } from './harness/prepare';
+import { REPO_ROOT, VSIX_PATH } from './harness/paths';
+
+/** A size well above today's (~3 MB) that catches node_modules or sources slipping in. */
+const SIZE_BUDGET_BYTES = 15 * 1024 * 1024;
+
+/** Entry names of a zip file, read from its central directory. */
+function zipEntries(file: string): string[] {
+  const zip = readFileSync(file);
+  // The end-of-central-directory record sits in the last 22 bytes + an optional comment.
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 0xffff); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) { eocd = i; break; }
+  }
+  assert.ok(eocd >= 0, `${file} is not a zip file`);
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  const names: string[] = [];
+  for (let n = 0; n < count; n++) {
+    assert.equal(zip.readUInt32LE(at), 0x02014b50, 'corrupt central directory');
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    names.push(zip.toString('utf8', at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
+
+/** Relative file paths package.json's contributes and icon refer to. */
+function referencedFiles(manifest: Record<string, unknown>): string[] {
+  const found = new Set<string>();
+  const fileKeys = new Set(['path', 'icon', 'markdown', 'image', 'light', 'dark', 'svg']);
+  const visit = (value: unknown, key?: string): void => {
+    if (typeof value === 'string') {
+      if (key && fileKeys.has(key) && /^[\w./-]+\.\w+$/.test(value)) found.add(value.replace(/^\.\//, ''));
+    } else if (Array.isArray(value)) {
+      for (const item of value) visit(item, key);
+    } else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) visit(v, k);
+    }
+  };
+  visit(manifest.contributes);
+  visit(manifest.icon, 'icon');
+  return [...found];
+}
+
+describe('packaged .vsix', () => {
+  let entries: string[] = [];
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+
+  before(() => {
+    ensurePackaged();
+    entries = zipEntries(VSIX_PATH).filter((name) => name.startsWith('extension/')).map((name) => name.slice('extension/'.length));
+  });
+
+  it('holds the bundles, the grammars and every file package.json refers to', () => {
+    const main = String(manifest.main).replace(/^\.\//, '');
+    const expected = ['package.json', main, 'dist/webview.js', 'dist/grammars/tree-sitter.wasm', ...referencedFiles(manifest)];
+    const missing = expected.filter((file) => !entries.includes(file));
+    assert.deepEqual(missing, [], `missing from ${VSIX_PATH}; allow them in .vscodeignore`);
+    assert.ok(entries.some((name) => /^dist\/grammars\/tree-sitter-\w+\.wasm$/.test(name)), 'no language grammar shipped');
+  });
+
+  it('leaves out sources, tests, tools, dependencies and source maps', () => {
+    const unwanted = entries.filter((name) => /^(src|test|scripts|node_modules|out|\.tools|\.ci|test-artifacts)\//.test(name)
+      || /\.(map|ts|vsix)$/.test(name) || /(^|\/)\.(git|env)/.test(name));
+    assert.deepEqual(unwanted, [], 'these should not ship; tighten .vscodeignore');
+  });
+
+  it(`stays under ${SIZE_BUDGET_BYTES / 1024 / 1024} MiB`, () => {
+    const size = statSync(VSIX_PATH).size;
+    console.log(`dist/minions.vsix: ${size} bytes (${(size / 1024 / 1024).toFixed(2)} MiB), ${entries.length} files`);
+    assert.ok(size < SIZE_BUDGET_BYTES, `${size} bytes`);
+  });
+});
