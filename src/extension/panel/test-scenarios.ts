@@ -5,12 +5,12 @@
 import type { RunEvent } from '../../core/protocol/events';
 import type { LedgerSnapshot } from '../../core/ledger/types';
 
-export type PanelScenario = 'basic' | 'xss' | 'thousand';
+export type PanelScenario = 'basic' | 'xss' | 'thousand' | 'key-error';
 
 export const XSS_ANSWER = [
   '## Retry policy',
   '',
-  'Retries are decided in src/retry.ts:1-3 (see also [the caller](src/client.ts:2)).',
+  'Retries are decided in src/retry.ts:1-3 (see also [the caller](src/greeter.ts:2)).',
   '',
   '<script>window.__minionsPwned = "script"</script>',
   '<img src="x" onerror="window.__minionsPwned = \'img\'">',
@@ -31,6 +31,7 @@ function ledger(remoteCost: number | null): LedgerSnapshot {
 
 /** The events of a scenario; `finish: false` stops before the answer (a run still going). */
 export function scenarioEvents(scenario: PanelScenario, runId: string, finish = true): RunEvent[] {
+  if (scenario === 'key-error') return keyErrorEvents(runId);
   const jobs = scenario === 'thousand' ? 1000 : 6;
   const xss = scenario === 'xss';
   const events: RunEvent[] = [
@@ -61,9 +62,23 @@ export function scenarioEvents(scenario: PanelScenario, runId: string, finish = 
   if (!finish) return events;
   events.push(
     { type: 'synthesis', round: 1, decision: 'answer' },
-    { type: 'answer', markdown: xss ? XSS_ANSWER : 'The retry policy is decided in `src/retry.ts:1-3`: **3 attempts** with exponential backoff, used by src/client.ts:2.',
+    { type: 'answer', markdown: xss ? XSS_ANSWER : 'The retry policy is decided in `src/retry.ts:1-3`: **3 attempts** with exponential backoff, used by src/greeter.ts:2.',
       citations: [{ path: 'src/retry.ts', startLine: 1, endLine: 3 }] },
     { type: 'run-finished', ok: true, rounds: 1, ms: 8_350, ledger: ledger(0.0042) },
   );
   return events;
+}
+
+/**
+ * A run the remote refused with an error that echoes the key, as OpenAI's 401 does: the
+ * history and exports must not keep it (the key comes from the environment the tests set).
+ */
+function keyErrorEvents(runId: string): RunEvent[] {
+  const key = process.env.MINIONS_REMOTE_API_KEY ?? 'sk-missing';
+  return [
+    { type: 'run-started', runId, protocol: 'minions', question: 'Does the key leak?', scope: [], startedAt: Date.now(), localModel: 'qwen2.5-coder:3b', remoteModel: 'gpt-4o-mini' },
+    { type: 'round-started', round: 1, maxRounds: 2 },
+    { type: 'error', fatal: true, error: { code: 'remote-key-rejected', message: `The remote refused the API key: Incorrect API key provided: ${key}`, hint: 'Run "Minions: Set Remote API Key" with a valid key.' } },
+    { type: 'run-finished', ok: false, rounds: 0, ms: 120, ledger: ledger(null) },
+  ];
 }
