@@ -2,7 +2,7 @@
 // dynamic imports into deferred module initialisers), so activation does not evaluate the
 // model clients, the tokenizer tables or tree-sitter until the first index build or check.
 
-import type { CoreApi } from './coreApi';
+import type { CoreApi, IndexHandle } from './coreApi';
 import type { MinionsSettings } from './settings';
 
 function localConfig(s: MinionsSettings['local']) {
@@ -17,20 +17,26 @@ function localConfig(s: MinionsSettings['local']) {
 
 export function createCore(): CoreApi {
   return {
-    async openIndex(o) {
-      const openIndex = await pendingCore<(o: unknown) => Promise<import('./coreApi').IndexHandle>>('openIndex');
-      return openIndex({
-        roots: o.roots.map((r) => ({ name: r.name, path: r.fsPath })),
+    async openIndex(o): Promise<IndexHandle> {
+      const { openIndex } = await import('../core/index/index');
+      const index = await openIndex({
+        roots: o.roots.map((r) => r.fsPath),
         cacheDir: o.cacheDir,
         include: o.settings.include,
         exclude: o.settings.exclude,
         maxFileBytes: o.settings.maxFileBytes,
+        chunkTokens: o.settings.chunkTokens,
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
       });
+      return {
+        index,
+        update: (paths) => index.update([...paths]),
+        dispose: () => void index.dispose(),
+      };
     },
     async clearIndexCache(cacheDir) {
-      const clearIndexCache = await pendingCore<(dir: string) => Promise<void>>('clearIndexCache');
+      const { clearIndexCache } = await import('../core/index/index');
       await clearIndexCache(cacheDir);
     },
     async listLocalModels(s, signal) {
@@ -49,8 +55,7 @@ export function createCore(): CoreApi {
       await pullLocalModel(s.url, model, onProgress, signal);
     },
     async checkRemote(s, apiKey, signal) {
-      const { checkRemote } = await import('../core/llm/factory');
-      const { toMinionsError } = await import('../core/errors');
+      const [{ checkRemote }, { toMinionsError }] = await Promise.all([import('../core/llm/factory'), import('../core/errors')]);
       try {
         await checkRemote({ url: s.baseUrl, model: s.model, apiKey }, signal);
         return { ok: true };
@@ -60,8 +65,11 @@ export function createCore(): CoreApi {
       }
     },
     async *runProtocol(input) {
-      const runProtocol = await pendingCore<(r: unknown, d: unknown, s: AbortSignal) => AsyncIterable<import('../core/protocol/events').RunEvent>>('runProtocol');
-      const { createLocalModel, createRemoteModel } = await import('../core/llm/factory');
+      const [{ runProtocol }, { createLocalModel, createRemoteModel }, { mergePrices }] = await Promise.all([
+        import('../core/protocol/index'),
+        import('../core/llm/factory'),
+        import('../core/ledger/pricing'),
+      ]);
       const s = input.settings;
       const local = await createLocalModel(localConfig(s.local));
       const remote = createRemoteModel({ url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
@@ -72,21 +80,12 @@ export function createCore(): CoreApi {
           scope: [...input.scope],
           maxRounds: s.maxRounds,
           parallel: s.local.parallelJobs,
-          jobsPerTask: s.jobs.perTask,
-          maxJobsPerRound: s.jobs.maxPerRound,
           privacy: s.privacy,
-          prices: s.prices,
+          budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
         },
-        { index: input.index, local, remote },
+        { index: input.index, local, remote, pricing: mergePrices(s.prices).table },
         input.signal,
       );
     },
   };
-}
-
-// TEMPORARY until src/core/index/index.ts and src/core/protocol/index.ts land (issues 3 and 4):
-// keeps the shared checkout compiling. Replaced by the real imports above.
-async function pendingCore<T>(name: string): Promise<T> {
-  const { MinionsError } = await import('../core/errors');
-  throw new MinionsError('internal', `${name} is not available in this build yet`, 'Update Minions');
 }

@@ -1,0 +1,102 @@
+// Full runs inside a real VS Code: the index built for the fixture workspace, Ask through the
+// command reaching the panel with the servers' usage in the ledger and the status bar,
+// Analyze scoped to a folder, Cancel stopping a slow run. The loopback model servers run in
+// the extension host's own process and are stopped whatever happens.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { suite, test } from '../registry';
+import { minionsApi, waitFor } from './host-basics';
+import { startScriptedServers, excerptOf, ANSWER, FAKE_KEY, LOCAL_MODEL, REMOTE_MODEL, type ScriptedServers } from './host-fakes';
+import type { RunOutcome } from '../../../../src/extension/runController';
+
+const SETTINGS: [string, (s: ScriptedServers) => unknown][] = [
+  ['local.url', (s) => s.ollama.url],
+  ['local.model', () => LOCAL_MODEL],
+  ['remote.baseUrl', (s) => s.openai.url],
+  ['remote.model', () => REMOTE_MODEL],
+  ['protocol', () => 'minions'],
+];
+
+/** Points the extension at fresh scripted servers for `body`, then restores settings, key and servers. */
+async function withServers(body: (s: ScriptedServers) => Promise<void>): Promise<void> {
+  const servers = await startScriptedServers();
+  const config = vscode.workspace.getConfiguration('minions');
+  try {
+    for (const [key, value] of SETTINGS) await config.update(key, value(servers), vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('minions.setApiKey', FAKE_KEY);
+    await body(servers);
+  } finally {
+    for (const [key] of SETTINGS) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('minions.clearApiKey');
+    await servers.close();
+  }
+}
+
+function panelTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('minions.panel'));
+}
+
+suite('host run', () => {
+  test('the index is built for the fixture workspace', async () => {
+    const { services } = await minionsApi();
+    const handle = await services.index.ensure();
+    const stats = handle.index.stats;
+    assert.ok(stats.files >= 4, `indexed ${stats.files} files`);
+    const paths = handle.index.files().map((f) => f.path).sort();
+    for (const p of ['README.md', 'src/greeter.ts', 'src/rate_limiter.py', 'src/retry.ts']) assert.ok(paths.includes(p), `${p} not indexed (${paths.join(', ')})`);
+    assert.ok(handle.index.chunksOf('src/retry.ts').length >= 1);
+    assert.equal(handle.index.search('retry delay attempt', { top: 1 })[0]?.chunk.path, 'src/retry.ts');
+  }, { timeoutMs: 60_000 });
+
+  test('Ask runs MinionS against the loopback servers and reaches the panel, the ledger and the status bar', async () => {
+    const { services } = await minionsApi();
+    await services.statusBar.reset();
+    const before = services.statusBar.text;
+    await withServers(async (s) => {
+      const outcome = await vscode.commands.executeCommand<RunOutcome>('minions.ask', 'How does the retry policy back off?');
+      assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
+      assert.equal(outcome.answer, ANSWER);
+      assert.ok(panelTabs().length === 1, 'the panel is open');
+      // The ledger holds exactly what the servers reported.
+      assert.equal(outcome.ledger?.remote.requests, s.openai.reported.requests);
+      assert.equal(outcome.ledger?.remote.promptTokens, s.openai.reported.promptTokens);
+      assert.equal(outcome.ledger?.local.requests, s.ollama.reported.requests);
+      assert.equal(outcome.ledger?.local.promptTokens, s.ollama.reported.promptTokens);
+      assert.ok(s.ollama.chatBodies().some((b) => excerptOf(b)?.path === 'src/retry.ts'), 'the local worker read src/retry.ts');
+      // The key went to the remote as a bearer token and nowhere else.
+      assert.ok(s.ollama.requests.every((r) => !JSON.stringify(r.headers).includes(FAKE_KEY) && !r.rawBody.includes(FAKE_KEY)));
+      assert.equal(services.statusBar.current.runs, 1);
+      assert.notEqual(services.statusBar.text, before, 'the status-bar counter changed');
+    });
+  }, { timeoutMs: 90_000 });
+
+  test('Analyze with Minions on a folder limits every local job to it', async () => {
+    await withServers(async (s) => {
+      const src = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src');
+      const outcome = await vscode.commands.executeCommand<RunOutcome>('minions.analyze', src, [src], { template: 'explain' });
+      assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
+      const read = s.ollama.chatBodies().map((b) => excerptOf(b)?.path);
+      assert.ok(read.length > 0, 'no local jobs ran');
+      for (const p of read) assert.ok(p?.startsWith('src/'), `a job read ${p}, outside the scope`);
+      const plan = s.openai.chatBodies()[0]!.messages.map((m) => m.content).join('\n');
+      assert.match(plan, /Explain src/);
+    });
+  }, { timeoutMs: 90_000 });
+
+  test('Cancel Run stops a slow run and closes its connections', async () => {
+    const { services } = await minionsApi();
+    await withServers(async (s) => {
+      s.setJobDelay(60_000);
+      const running = vscode.commands.executeCommand<RunOutcome>('minions.ask', 'How does the retry policy back off?');
+      await waitFor(() => (s.ollama.requests.some((r) => r.path === '/api/chat' && !r.closed) ? true : undefined), 'a local job to start', 20_000);
+      await vscode.commands.executeCommand('minions.cancelRun');
+      // The jobs are scripted to take a minute: an outcome before that means the cancel stopped them.
+      const outcome = await running;
+      assert.equal(outcome.status, 'cancelled', JSON.stringify(outcome));
+      await waitFor(() => (s.ollama.requests.filter((r) => r.path === '/api/chat').every((r) => r.closed) ? true : undefined), 'every local request to close', 5000);
+      assert.ok(s.ollama.requests.some((r) => r.abortedByClient), 'no request was aborted by the client');
+      assert.equal(services.runs.running, false);
+    });
+  }, { timeoutMs: 90_000 });
+});
