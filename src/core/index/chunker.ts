@@ -1,12 +1,12 @@
 // Chooses how a file is cut: tree-sitter for languages with a grammar (within a per-file parse
 // time budget), headings for Markdown, lines for everything else. Runs in a parse worker or
 // inline; it sees only the file's text and returns line ranges.
-import { Parser } from 'web-tree-sitter';
+import type { Parser as TreeSitterParser } from 'web-tree-sitter';
 import { chunkPlainText } from './chunk-lines';
 import { chunkMarkdown } from './chunk-markdown';
 import { chunkSyntaxTree } from './chunk-syntax';
 import type { ChunkSpec } from './chunk-types';
-import { loadLanguage } from './grammars';
+import { loadLanguage, Parser } from './grammars';
 import { splitLines } from './text';
 
 export interface ChunkRequest {
@@ -24,7 +24,7 @@ export interface ChunkResult {
   method: string;
 }
 
-const parsers = new Map<string, Parser>();
+const parsers = new Map<string, TreeSitterParser>();
 
 export async function chunkText(req: ChunkRequest): Promise<ChunkResult> {
   const lines = splitLines(req.text);

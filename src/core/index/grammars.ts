@@ -3,7 +3,13 @@
 // found in node_modules above this file. One resolver serves both.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Parser, Language } from 'web-tree-sitter';
+import type * as TreeSitter from 'web-tree-sitter';
+
+// Loaded with require() on purpose: a bundler then picks web-tree-sitter's CommonJS build, whose
+// ESM build reads `import.meta.url`, which is empty in our CommonJS bundles.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { Parser, Language } = require('web-tree-sitter') as typeof TreeSitter;
+type Language = TreeSitter.Language;
 
 let cachedDir: { runtime: string; grammars: string } | undefined;
 

@@ -22,7 +22,8 @@ function startWorker(): Worker {
   if (existsSync(bundled)) return new Worker(bundled);
   // Running from TypeScript sources (tests, scripts): load the worker through tsx.
   const source = join(__dirname, 'parse-worker.ts');
-  const tsx = require.resolve('tsx/cjs');
+  // (The specifier is built at run time so bundlers do not try to resolve tsx, a dev dependency.)
+  const tsx = require.resolve(['tsx', 'cjs'].join('/'));
   return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, { eval: true });
 }
 
