@@ -1,6 +1,208 @@
+// `minions ask`: answers a question about a workspace with MinionS (or Minion, remote-only,
+// local-only), printing progress and the answer for a person, or with --json exactly one
+// object (the contract of issue 4, built by summarizeRun). The remote key comes only from the
+// environment (MINIONS_REMOTE_API_KEY or OPENAI_API_KEY) and is never printed.
+import { isAbsolute, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
+import { createLocalModel, createRemoteModel, unavailableRemoteModel, DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, type LocalModelConfig } from '../../core/llm/factory';
+import { mergePrices } from '../../core/ledger/pricing';
+import { runProtocol, summarizeRun, type RunEvent, type ProtocolName } from '../../core/protocol/index';
+import type { LedgerSnapshot } from '../../core/ledger/types';
+import { INDEX_OPTIONS, openFromFlags, parseCommandArgs } from './index';
 
-// Placeholder until the 'ask' command lands; it fails loudly rather than pretending.
-export async function run(_argv: string[]): Promise<number> {
-  throw new MinionsError('internal', "'minions ask' is not built yet");
+const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol minions|minion|remote|local]
+                   [--local-url URL] [--local-model NAME] [--remote-url URL] [--remote-model NAME]
+                   [--max-rounds N] [--parallel N] [--privacy standard|strict] [--json] QUESTION
+
+Answers QUESTION about the code in DIR (default: the current folder).
+
+  -w, --workspace DIR        folder to ask about
+  -s, --scope PATH           limit every round to this file or folder (repeatable)
+  -p, --protocol NAME        minions (default), minion, remote (remote-only), local (local-only)
+      --local-provider NAME  ollama (default), openai-compatible, embedded
+      --local-url URL        default $OLLAMA_HOST or ${DEFAULT_OLLAMA_URL}
+      --local-model NAME     default $MINIONS_LOCAL_MODEL or qwen2.5-coder:3b
+      --model-path FILE      the .gguf file for --local-provider embedded
+      --remote-url URL       default $MINIONS_REMOTE_URL or ${DEFAULT_REMOTE_URL}
+      --remote-model NAME    default $MINIONS_REMOTE_MODEL or gpt-4o-mini
+      --max-rounds N         rounds (MinionS) or questions (Minion), default 3
+      --parallel N           local jobs at once, default 4
+      --privacy MODE         strict: no line of source code is sent to the remote
+      --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage
+  plus the index options of 'minions index --help' (--cache, --no-cache, --include, --exclude)
+
+The remote key is read from MINIONS_REMOTE_API_KEY or OPENAI_API_KEY. Remote prices can be
+overridden with MINIONS_PRICING_JSON='{"model":{"input":1,"cachedInput":0.5,"output":4}}' (USD per 1M tokens).`;
+
+const PROTOCOLS: readonly ProtocolName[] = ['minions', 'minion', 'remote', 'local'];
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new MinionsError('bad-input', `${flag} must be a positive whole number, not '${value}'`, `Pass e.g. ${flag} 3`);
+  return n;
+}
+
+/** OLLAMA_HOST may be `host:port` without a scheme, as the ollama CLI accepts it. */
+export function ollamaUrlFromEnv(env: NodeJS.ProcessEnv): string {
+  const host = env.OLLAMA_HOST?.trim();
+  if (!host) return DEFAULT_OLLAMA_URL;
+  return /^https?:\/\//.test(host) ? host : `http://${host}`;
+}
+
+function scopeOf(paths: readonly string[], workspace: string): string[] {
+  return paths.map((p) => {
+    const rel = relative(workspace, isAbsolute(p) ? p : resolve(workspace, p)).split('\\').join('/');
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new MinionsError('bad-input', `--scope ${p} is outside the workspace ${workspace}`, 'Pass a file or folder inside the workspace');
+    return rel;
+  });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    () => parseArgs({
+      args: argv,
+      options: {
+        ...INDEX_OPTIONS,
+        scope: { type: 'string', short: 's', multiple: true },
+        protocol: { type: 'string', short: 'p' },
+        'local-provider': { type: 'string' },
+        'local-url': { type: 'string' },
+        'local-model': { type: 'string' },
+        'model-path': { type: 'string' },
+        'remote-url': { type: 'string' },
+        'remote-model': { type: 'string' },
+        'max-rounds': { type: 'string' },
+        parallel: { type: 'string' },
+        privacy: { type: 'string' },
+      },
+      allowPositionals: true,
+    }),
+    'ask',
+  );
+  if (values.help) {
+    process.stdout.write(ASK_HELP + '\n');
+    return 0;
+  }
+  const question = positionals.join(' ').trim();
+  if (!question) throw new MinionsError('bad-input', 'No question given', "Pass the question as an argument, e.g. minions ask 'where is the retry policy decided?'");
+  const protocol = (values.protocol ?? 'minions') as ProtocolName;
+  if (!PROTOCOLS.includes(protocol)) throw new MinionsError('bad-input', `Unknown protocol '${values.protocol}'`, 'Use --protocol minions, minion, remote or local');
+  const privacy = values.privacy ?? 'standard';
+  if (privacy !== 'standard' && privacy !== 'strict') throw new MinionsError('bad-input', `Unknown privacy mode '${privacy}'`, 'Use --privacy standard or --privacy strict');
+  const provider = (values['local-provider'] ?? 'ollama') as LocalModelConfig['provider'];
+  if (!['ollama', 'openai-compatible', 'embedded'].includes(provider)) throw new MinionsError('bad-input', `Unknown local provider '${provider}'`, 'Use --local-provider ollama, openai-compatible or embedded');
+  const maxRounds = positiveInt(values['max-rounds'], '--max-rounds');
+  const parallel = positiveInt(values.parallel, '--parallel');
+
+  const env = process.env;
+  const pricing = mergePrices(env.MINIONS_PRICING_JSON ? parsePricing(env.MINIONS_PRICING_JSON) : undefined);
+  if (pricing.invalid.length) throw new MinionsError('bad-input', `MINIONS_PRICING_JSON has invalid entries: ${pricing.invalid.join(', ')}`, 'Each entry needs numeric input and output prices (USD per 1M tokens), e.g. {"gpt-4o":{"input":2.5,"output":10}}');
+  const remoteConfig = {
+    url: values['remote-url'] ?? env.MINIONS_REMOTE_URL ?? DEFAULT_REMOTE_URL,
+    model: values['remote-model'] ?? env.MINIONS_REMOTE_MODEL ?? 'gpt-4o-mini',
+    apiKey: env.MINIONS_REMOTE_API_KEY || env.OPENAI_API_KEY || '',
+  };
+  // Local-only never calls the remote, so it runs without a key (the model name still prices the baseline).
+  let remote;
+  try {
+    remote = createRemoteModel(remoteConfig);
+  } catch (err) {
+    if (protocol !== 'local' || !(err instanceof MinionsError)) throw err;
+    remote = unavailableRemoteModel(remoteConfig.model, err);
+  }
+  const localModel = values['local-model'] ?? env.MINIONS_LOCAL_MODEL ?? 'qwen2.5-coder:3b';
+  const local = await createLocalModel({
+    provider,
+    url: values['local-url'] ?? (provider === 'ollama' ? ollamaUrlFromEnv(env) : env.MINIONS_LOCAL_URL),
+    model: localModel,
+    ...(values['model-path'] ? { modelPath: values['model-path'] } : {}),
+    ...(parallel ? { parallel } : {}),
+  });
+
+  const { index, workspace } = await openFromFlags(values);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const events: RunEvent[] = [];
+  try {
+    const stream = runProtocol(
+      { question, protocol, scope: scopeOf(values.scope ?? [], workspace), privacy, ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}) },
+      { index, local, remote, pricing: pricing.table },
+      controller.signal,
+    );
+    const progress = values.json ? undefined : new Progress();
+    for await (const e of stream) {
+      events.push(e);
+      progress?.show(e);
+    }
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    await index.dispose();
+  }
+  const last = events.at(-1);
+  if (last?.type === 'cancelled') throw new MinionsError('cancelled', 'The run was cancelled', 'Nothing more was sent; run the command again to start over');
+  if (last?.type !== 'run-finished' || !last.ok) {
+    const fatal = events.find((e): e is Extract<RunEvent, { type: 'error' }> => e.type === 'error' && e.fatal);
+    const err = fatal?.error;
+    throw new MinionsError((err?.code as MinionsError['code']) ?? 'internal', err?.message ?? 'The run failed', err?.hint);
+  }
+  const summary = summarizeRun(events);
+  if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
+  else process.stdout.write(`\n${summary.answer}\n\n${ledgerLine(summary.usage)}\n`);
+  return 0;
+}
+
+function parsePricing(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new MinionsError('bad-input', `MINIONS_PRICING_JSON is not valid JSON (${(err as Error).message})`, 'Set it to an object of model name to {input, cachedInput, output} prices');
+  }
+}
+
+const usd = (x: number | null) => (x === null ? 'unknown' : `$${x.toFixed(4)}`);
+
+export function ledgerLine(l: LedgerSnapshot): string {
+  const saved = l.savings.ratio !== null ? `, ${l.savings.ratio.toFixed(1)}x cheaper than remote-only (${usd(l.baseline.costUsd)})` : '';
+  return `remote: ${l.remote.requests} requests, ${l.remote.promptTokens} prompt (${l.remote.cachedPromptTokens} cached) + ${l.remote.completionTokens} completion tokens, ${usd(l.remote.costUsd)}${saved}\n` +
+    `local: ${l.local.requests} requests, ${l.local.promptTokens} prompt + ${l.local.completionTokens} completion tokens`;
+}
+
+/** Progress for a person, on stdout before the answer (stderr carries only the one-line error, if any). */
+class Progress {
+  private queued = 0;
+  private finished = 0;
+  show(e: RunEvent): void {
+    const out = (s: string) => process.stdout.write(s + '\n');
+    switch (e.type) {
+      case 'run-started':
+        out(`${e.protocol} with ${e.localModel} (local) and ${e.remoteModel} (remote)`);
+        break;
+      case 'round-started':
+        out(`round ${e.round}/${e.maxRounds}`);
+        break;
+      case 'plan':
+        out(`  plan: ${e.tasks.length} task(s)`);
+        for (const t of e.tasks) out(`    - ${t.instruction}`);
+        break;
+      case 'job-queued':
+        this.queued++;
+        break;
+      case 'job-finished':
+        this.finished++;
+        if (e.status === 'answered' && e.citation) out(`  [${this.finished}/${this.queued}] ${e.citation.path}:${e.citation.startLine}-${e.citation.endLine} ${e.finding ?? ''}`);
+        else if (e.status === 'failed') out(`  [${this.finished}/${this.queued}] failed: ${e.error?.message ?? ''}`);
+        break;
+      case 'synthesis':
+        if (e.decision === 'continue' && e.missing) out(`  still missing: ${e.missing}`);
+        break;
+      case 'error':
+        if (!e.fatal) out(`  note: ${e.error.message}`);
+        break;
+      default:
+        break;
+    }
+  }
 }

@@ -190,3 +190,16 @@ export async function checkRemote(c: RemoteModelConfig, signal?: AbortSignal): P
     attempt.dispose();
   }
 }
+
+/**
+ * A stand-in remote for runs that never call it (the local-only protocol without a key): it
+ * names the model for the ledger's baseline and fails clearly if anything does call it.
+ */
+export function unavailableRemoteModel(model: string, reason: MinionsError): ChatModel {
+  return {
+    role: 'remote',
+    provider: 'unavailable',
+    model,
+    chat: () => Promise.reject(reason),
+  };
+}
