@@ -26,13 +26,13 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(o: { ollama?: FakeOllamaOptions; openai?: FakeOpenAIOptions; localTimeoutMs?: number; remoteModel?: string } = {}): Promise<Rig> {
+export async function rig(o: { ollama?: FakeOllamaOptions; openai?: FakeOpenAIOptions; localTimeoutMs?: number; remoteModel?: string; remoteKey?: string } = {}): Promise<Rig> {
   resetLearnedQuirks();
   const index = await openIndex({ roots: [FIXTURE_REPO], workers: 0 });
   const ollama = await FakeOllama.start(o.ollama);
   const openai = await FakeOpenAI.start(o.openai);
   const local = new OllamaModel({ url: ollama.url, model: 'qwen2.5-coder:3b', timeoutMs: o.localTimeoutMs ?? 10_000, retry: FAST });
-  const remote = new OpenAICompatibleModel({ role: 'remote', url: openai.url, model: o.remoteModel ?? 'gpt-4o-mini', apiKey: openai.apiKey, retry: { ...FAST, retries: 2 } });
+  const remote = new OpenAICompatibleModel({ role: 'remote', url: openai.url, model: o.remoteModel ?? 'gpt-4o-mini', apiKey: o.remoteKey ?? openai.apiKey, retry: { ...FAST, retries: 2 } });
   return {
     index, ollama, openai, local, remote,
     async close() {
