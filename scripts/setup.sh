@@ -146,7 +146,8 @@ install_code_server() {
   printf '{ "name": "minions-tools-code-server", "private": true }\n' >"$CODE_SERVER_DIR/package.json"
   # unsafe_perm: code-server's postinstall refuses to run as root otherwise;
   # yes: node-pty's build runs `npx node-gyp`, which would otherwise prompt.
-  (cd "$CODE_SERVER_DIR" && npm_config_unsafe_perm=true npm_config_yes=true \
+  # JOBS=max: node-gyp compiles the native modules on every core.
+  (cd "$CODE_SERVER_DIR" && npm_config_unsafe_perm=true npm_config_yes=true JOBS=max \
     npm install --no-audit --no-fund --save-exact "code-server@$CODE_SERVER_VERSION") \
     || fail "npm install code-server@$CODE_SERVER_VERSION" \
       "see npm's message above; it needs libkrb5-dev, a C++ toolchain (build-essential) and python3 to compile its native modules"
