@@ -42,7 +42,8 @@ export function definitionName(node: Node): string | undefined {
     return specNode?.type === 'type_spec' ? specNode.childForFieldName('name')?.text : undefined;
   }
   if (!DEF_TYPE.test(t)) return undefined;
-  const name = node.childForFieldName('name') ?? node.childForFieldName('type');
+  // Rust's `impl Type` names its type; elsewhere a `type` field is a return type, not a name.
+  const name = node.childForFieldName('name') ?? (t === 'impl_item' ? node.childForFieldName('type') : null);
   if (name) return name.type.includes('identifier') || NAME_NODE.test(name.type) || name.namedChildCount === 0 ? name.text : name.text.split(/[<(\s]/)[0];
   const declarator = node.childForFieldName('declarator');
   if (declarator) return declaratorName(declarator);
