@@ -147,12 +147,16 @@ describe('engine faults', () => {
       r = await rig({ ollama: { chat: wordFinder(['shouldRetry']) }, openai: { chat: (b) => (schemaNameOf(b) === stage ? { hang: true } : script(b)) } });
       const ac = new AbortController();
       const events: RunEvent[] = [];
-      for await (const e of runProtocol({ question: Q, protocol: 'minions' }, r, ac.signal)) {
-        events.push(e);
-        if ((stage === 'minions_plan' && e.type === 'round-started') || (stage === 'minions_synthesis' && e.type === 'usage' && ofType(events, 'job-finished').length > 0)) {
-          if (!ac.signal.aborted) setTimeout(() => ac.abort(), 50);
+      const rg = r;
+      // Cancel as soon as the server holds the request of the stage under test.
+      const poll = setInterval(() => {
+        if (rg.openai.requests.some((q) => schemaNameOf(q.body as never) === stage)) {
+          clearInterval(poll);
+          ac.abort();
         }
-      }
+      }, 5);
+      for await (const e of runProtocol({ question: Q, protocol: 'minions' }, r, ac.signal)) events.push(e);
+      clearInterval(poll);
       assert.equal(events.at(-1)!.type, 'cancelled', stage);
       await r.openai.server.waitUntilNoOpenRequests(1000);
       const hung = r.openai.requests.filter((q) => schemaNameOf(q.body as never) === stage);
@@ -170,13 +174,13 @@ describe('engine faults', () => {
     });
     for (const protocol of ['minion', 'remote', 'local'] as const) {
       r.openai.chat = ONE_ROUND();
-      const before = { l: { ...r.ollama.reported }, o: { ...r.openai.reported } };
+      const prior: { l: { promptTokens: number; completionTokens: number }; o: { promptTokens: number } } = { l: { ...r.ollama.reported }, o: { ...r.openai.reported } };
       const events = await collect(runProtocol({ question: Q, protocol }, r));
       assert.ok(ofType(events, 'run-finished')[0]!.ok, protocol);
       const s = summarizeRun(events);
-      assert.equal(s.usage.local.promptTokens, r.ollama.reported.promptTokens - before.l.promptTokens, protocol);
-      assert.equal(s.usage.local.completionTokens, r.ollama.reported.completionTokens - before.l.completionTokens, protocol);
-      assert.equal(s.usage.remote.promptTokens, r.openai.reported.promptTokens - before.o.promptTokens, protocol);
+      assert.equal(s.usage.local.promptTokens, r.ollama.reported.promptTokens - prior.l.promptTokens, protocol);
+      assert.equal(s.usage.local.completionTokens, r.ollama.reported.completionTokens - prior.l.completionTokens, protocol);
+      assert.equal(s.usage.remote.promptTokens, r.openai.reported.promptTokens - prior.o.promptTokens, protocol);
       assert.match(s.answer, /shouldRetry/);
       assert.deepEqual(s.citations[0], { path: 'src/http/retry.ts', startLine: 16, endLine: 16 });
       if (protocol === 'remote') {
