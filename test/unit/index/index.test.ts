@@ -1,0 +1,253 @@
+import { describe, test, after, mock } from 'node:test';
+import assert from 'node:assert/strict';
+import fs, { renameSync, rmSync, utimesSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openIndex, clearIndexCache, type WorkspaceIndex } from '../../../src/core/index/index';
+import { MinionsError } from '../../../src/core/errors';
+import { makeWorkspace, removeWorkspace, writeFiles } from './workspace';
+
+const made: string[] = [];
+after(() => made.forEach(removeWorkspace));
+function workspace(files: Record<string, string>): string {
+  const dir = makeWorkspace(files);
+  made.push(dir);
+  return dir;
+}
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'minions-cache-'));
+  made.push(d);
+  return d;
+}
+
+const REPO = {
+  'src/retry/policy.ts':
+    'export class RetryPolicy {\n  constructor(readonly maxAttempts = 3, readonly backoffMs = 200) {}\n  /** Delay before the next attempt, doubling each time. */\n  nextDelay(attempt: number): number {\n    return this.backoffMs * 2 ** attempt;\n  }\n  shouldRetry(status: number, attempt: number): boolean {\n    return attempt < this.maxAttempts && (status === 429 || status >= 500);\n  }\n}\n',
+  'src/http/client.ts':
+    "import { RetryPolicy } from '../retry/policy';\nexport async function sendRequest(url: string, policy = new RetryPolicy()): Promise<Response> {\n  for (let attempt = 0; ; attempt++) {\n    const res = await fetch(url);\n    if (!policy.shouldRetry(res.status, attempt)) return res;\n    await new Promise((r) => setTimeout(r, policy.nextDelay(attempt)));\n  }\n}\n",
+  'src/ui/theme.ts': "export const colors = { primary: '#336699', background: '#ffffff' };\nexport function darken(color: string): string {\n  return color;\n}\n",
+  'docs/guide.md': '# Guide\n\n## Theme colors\n\nThe theme uses a primary color and a background color.\n',
+  'scripts/parse_config.py':
+    'import json\n\n\ndef parse_config_file(path):\n    """Read the JSON configuration file."""\n    with open(path) as fh:\n        return json.load(fh)\n\n\ndef validate_config(config):\n    if "name" not in config:\n        raise KeyError("name")\n    return config\n',
+};
+
+async function open(dir: string, extra: Partial<Parameters<typeof openIndex>[0]> = {}): Promise<WorkspaceIndex> {
+  return openIndex({ roots: [dir], workers: 0, ...extra });
+}
+
+describe('search ranking', () => {
+  test('identifiers are split and symbols and paths weigh: the right file comes first', async () => {
+    const index = await open(workspace(REPO));
+    try {
+      assert.equal(index.search('where is the retry policy decided?')[0]!.chunk.path, 'src/retry/policy.ts');
+      assert.equal(index.search('retry policy')[0]!.chunk.symbol, 'RetryPolicy');
+      assert.equal(index.searchFiles('how is the config file parsed')[0]!.path, 'scripts/parse_config.py');
+      assert.equal(index.searchFiles('ValueError in validateConfig')[0]!.path, 'scripts/parse_config.py', 'camelCase in the question finds snake_case code');
+      assert.equal(index.searchFiles('darken the primary colors')[0]!.path, 'src/ui/theme.ts');
+      const trace = 'Traceback (most recent call last):\n  File "scripts/parse_config.py", line 12, in validate_config\nKeyError: name';
+      assert.equal(index.searchFiles(trace)[0]!.path, 'scripts/parse_config.py');
+      assert.deepEqual(index.search('zzzunknownword'), []);
+    } finally {
+      await index.dispose();
+    }
+  });
+
+  test('file-level results aggregate chunks, best first, and honour top', async () => {
+    const index = await open(workspace(REPO));
+    try {
+      const files = index.searchFiles('retry attempt policy', { top: 2 });
+      assert.equal(files.length, 2);
+      assert.deepEqual(new Set(files.map((f) => f.path)), new Set(['src/retry/policy.ts', 'src/http/client.ts']));
+      assert.ok(files[0]!.score >= files[1]!.score);
+      for (const f of files) assert.ok(f.chunks.length >= 1 && f.chunks.every((c) => c.chunk.path === f.path));
+    } finally {
+      await index.dispose();
+    }
+  });
+
+  test('globs and scope filter results', async () => {
+    const index = await open(workspace(REPO));
+    try {
+      const all = index.search('color theme', { top: 20 }).map((h) => h.chunk.path);
+      assert.ok(all.includes('docs/guide.md') && all.includes('src/ui/theme.ts'));
+      assert.deepEqual([...new Set(index.search('color theme', { globs: ['**/*.md'] }).map((h) => h.chunk.path))], ['docs/guide.md']);
+      assert.deepEqual([...new Set(index.search('color theme', { scope: ['src/ui'] }).map((h) => h.chunk.path))], ['src/ui/theme.ts']);
+      assert.deepEqual(index.search('color theme', { scope: ['src/retry'] }), []);
+      assert.equal(index.search('color theme', { scope: ['.'] }).length, index.search('color theme').length);
+    } finally {
+      await index.dispose();
+    }
+  });
+
+  test('files(), chunksOf() and getChunk() describe the index', async () => {
+    const index = await open(workspace(REPO));
+    try {
+      const files = index.files();
+      assert.deepEqual(files.map((f) => f.path), Object.keys(REPO).sort());
+      const policy = files.find((f) => f.path === 'src/retry/policy.ts')!;
+      assert.equal(policy.language, 'typescript');
+      assert.equal(policy.lines, 10);
+      assert.deepEqual(policy.symbols, ['RetryPolicy']);
+      const chunks = index.chunksOf('scripts/parse_config.py');
+      assert.ok(chunks.length >= 1);
+      for (const c of chunks) assert.deepEqual(index.getChunk(c.id), c);
+      assert.equal(chunks[0]!.id, `scripts/parse_config.py:${chunks[0]!.startLine}-${chunks[0]!.endLine}`);
+      assert.equal(index.stats.files, 5);
+      assert.equal(index.stats.chunks, files.reduce((n, f) => n + f.chunks, 0));
+    } finally {
+      await index.dispose();
+    }
+  });
+});
+
+describe('incremental updates', () => {
+  test('edit, add, delete and rename update only their own chunks', async () => {
+    const dir = workspace(REPO);
+    const index = await open(dir);
+    try {
+      const before = index.chunksOf('src/ui/theme.ts').map((c) => c.id);
+      // edit
+      writeFileSync(join(dir, 'src/retry/policy.ts'), 'export const jitterFactor = 0.25;\n');
+      await index.update([join(dir, 'src/retry/policy.ts')]);
+      assert.equal(index.search('jitterFactor')[0]!.chunk.path, 'src/retry/policy.ts');
+      assert.ok(!index.search('backoffMs').some((h) => h.chunk.path === 'src/retry/policy.ts'), 'old text is gone');
+      assert.deepEqual(index.chunksOf('src/ui/theme.ts').map((c) => c.id), before);
+      // add (workspace-relative path)
+      writeFiles(dir, { 'src/new/feature.ts': 'export function launchRocket() { return "liftoff"; }\n' });
+      await index.update(['src/new/feature.ts']);
+      assert.equal(index.search('launch rocket')[0]!.chunk.path, 'src/new/feature.ts');
+      // rename
+      renameSync(join(dir, 'src/new/feature.ts'), join(dir, 'src/new/moved.ts'));
+      await index.update(['src/new/feature.ts', 'src/new/moved.ts']);
+      assert.deepEqual(index.chunksOf('src/new/feature.ts'), []);
+      assert.equal(index.search('launchRocket')[0]!.chunk.path, 'src/new/moved.ts');
+      // delete
+      rmSync(join(dir, 'src/new/moved.ts'));
+      await index.update([join(dir, 'src/new/moved.ts')]);
+      assert.deepEqual(index.search('launchRocket'), []);
+      assert.equal(index.stats.files, 5);
+      // a folder renamed: one update for the old and the new name
+      renameSync(join(dir, 'src/ui'), join(dir, 'src/view'));
+      await index.update(['src/ui', 'src/view']);
+      assert.deepEqual(index.files().map((f) => f.path).filter((p) => p.includes('theme')), ['src/view/theme.ts']);
+      // a path the rules exclude is not added
+      writeFiles(dir, { '.env': 'SECRET=1\n', 'notes.log': 'x\n', '.gitignore': '*.log\n' });
+      await index.update(['.env', 'notes.log', '.gitignore']);
+      assert.ok(!index.files().some((f) => f.path === '.env' || f.path === 'notes.log'));
+    } finally {
+      await index.dispose();
+    }
+  });
+
+  test('refresh() picks up changes made behind its back and reports stats', async () => {
+    const dir = workspace(REPO);
+    const index = await open(dir);
+    try {
+      writeFiles(dir, { 'added.py': 'def brand_new_helper():\n    return 1\n' });
+      rmSync(join(dir, 'docs/guide.md'));
+      const stats = await index.refresh();
+      assert.equal(stats.files, 5);
+      assert.equal(index.searchFiles('brand new helper')[0]!.path, 'added.py');
+      assert.deepEqual(index.chunksOf('docs/guide.md'), []);
+    } finally {
+      await index.dispose();
+    }
+  });
+});
+
+describe('on-disk cache', () => {
+  test('reopening an unchanged workspace reads no file; a changed one re-reads only it', async () => {
+    const dir = workspace(REPO);
+    const cacheDir = tempDir();
+    const first = await open(dir, { cacheDir });
+    const expected = first.search('retry policy').map((h) => h.chunk.id);
+    await first.dispose();
+    assert.ok(readdirSync(cacheDir).some((n) => n.startsWith('index-')));
+
+    const realOpen = fs.openSync;
+    const opened: string[] = [];
+    const spy = mock.method(fs, 'openSync', function (this: unknown, ...args: Parameters<typeof fs.openSync>) {
+      opened.push(String(args[0]));
+      return realOpen.apply(this, args);
+    });
+    try {
+      const second = await open(dir, { cacheDir });
+      assert.deepEqual(second.search('retry policy').map((h) => h.chunk.id), expected);
+      assert.equal(second.stats.files, 5);
+      await second.dispose();
+      assert.deepEqual(opened.filter((p) => p.startsWith(dir)), [], 'nothing in the workspace was opened');
+
+      writeFileSync(join(dir, 'src/ui/theme.ts'), 'export const accent = "#ff0000";\n');
+      utimesSync(join(dir, 'src/ui/theme.ts'), new Date(), new Date(Date.now() + 5000));
+      const third = await open(dir, { cacheDir });
+      assert.deepEqual(opened.filter((p) => p.startsWith(dir)), [join(dir, 'src/ui/theme.ts')]);
+      assert.equal(third.search('accent')[0]!.chunk.path, 'src/ui/theme.ts');
+      await third.dispose();
+    } finally {
+      spy.mock.restore();
+    }
+    await clearIndexCache(cacheDir);
+    assert.deepEqual(readdirSync(cacheDir), []);
+  });
+
+  test('a damaged cache file is ignored and rebuilt', async () => {
+    const dir = workspace(REPO);
+    const cacheDir = tempDir();
+    await (await open(dir, { cacheDir })).dispose();
+    for (const n of readdirSync(cacheDir)) writeFileSync(join(cacheDir, n), 'garbage');
+    const index = await open(dir, { cacheDir });
+    assert.equal(index.stats.files, 5);
+    await index.dispose();
+  });
+});
+
+describe('progress, cancellation, workers, roots', () => {
+  test('progress reports files done out of total; abort rejects with index-cancelled', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) files[`f${i}.py`] = `def function_${i}():\n    return ${i}\n`;
+    const dir = workspace(files);
+    const seen: { done: number; total: number; phase: string }[] = [];
+    const ok = await open(dir, { onProgress: (p) => seen.push({ ...p }) });
+    await ok.dispose();
+    const last = seen.filter((p) => p.phase === 'chunk').pop()!;
+    assert.deepEqual(last, { done: 200, total: 200, phase: 'chunk' });
+
+    const controller = new AbortController();
+    await assert.rejects(
+      open(dir, { signal: controller.signal, onProgress: (p) => p.phase === 'chunk' && p.done === 0 && controller.abort() }),
+      (e) => e instanceof MinionsError && e.code === 'index-cancelled' && !!e.hint,
+    );
+    const already = new AbortController();
+    already.abort();
+    await assert.rejects(open(dir, { signal: already.signal }), (e) => e instanceof MinionsError && e.code === 'index-cancelled');
+  });
+
+  test('parse workers give the same chunks as inline parsing', async () => {
+    const dir = workspace(REPO);
+    const inline = await open(dir, { chunkTokens: 40 });
+    const pooled = await openIndex({ roots: [dir], workers: 2, chunkTokens: 40 });
+    try {
+      for (const f of inline.files()) assert.deepEqual(pooled.chunksOf(f.path), inline.chunksOf(f.path));
+    } finally {
+      await inline.dispose();
+      await pooled.dispose();
+    }
+  });
+
+  test('several roots: paths start with the root folder name', async () => {
+    const a = workspace({ 'x.ts': 'export const alpha = 1;\n' });
+    const b = workspace({ 'y.ts': 'export const beta = 2;\n' });
+    const index = await openIndex({ roots: [a, b], workers: 0 });
+    try {
+      const nameA = a.split('/').pop()!;
+      const nameB = b.split('/').pop()!;
+      assert.deepEqual(index.files().map((f) => f.path).sort(), [`${nameA}/x.ts`, `${nameB}/y.ts`].sort());
+      assert.equal(index.search('beta')[0]!.chunk.path, `${nameB}/y.ts`);
+      writeFileSync(join(b, 'z.ts'), 'export const gamma = 3;\n');
+      await index.update([`${nameB}/z.ts`]);
+      assert.equal(index.search('gamma')[0]!.chunk.path, `${nameB}/z.ts`);
+    } finally {
+      await index.dispose();
+    }
+  });
+});
