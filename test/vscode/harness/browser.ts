@@ -23,9 +23,14 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(profileDir: string): Promise<Browser> {
+/**
+ * `profileDir` holds the browser profile; `configDir` replaces the home folder's config and
+ * cache for Chromium, which keeps its crash-report database there whatever the profile.
+ */
+export async function launchBrowser(profileDir: string, configDir: string): Promise<Browser> {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_BIN,
+    env: { ...process.env, XDG_CONFIG_HOME: configDir, XDG_CACHE_HOME: configDir },
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1400, height: 900 },

@@ -27,12 +27,13 @@ export class Sandbox {
   readonly root: string;
   constructor(name: string) {
     this.root = mkdtempSync(join(tmpdir(), `minions-vscode-${name}-`));
-    for (const dir of ['config', 'data', 'cache', 'user/User', 'extensions', 'browser']) mkdirSync(join(this.root, dir), { recursive: true });
+    for (const dir of ['config', 'data', 'cache', 'user/User', 'extensions', 'browser', 'browser-config']) mkdirSync(join(this.root, dir), { recursive: true });
     writeFileSync(join(this.root, 'user/User/settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   }
   get extensionsDir(): string { return join(this.root, 'extensions'); }
   get userDataDir(): string { return join(this.root, 'user'); }
   get browserProfileDir(): string { return join(this.root, 'browser'); }
+  get browserConfigDir(): string { return join(this.root, 'browser-config'); }
   get logFile(): string { return join(this.root, 'code-server.log'); }
 
   /** code-server reads and writes its config and data under these instead of the home folder. */

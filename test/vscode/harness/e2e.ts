@@ -35,7 +35,7 @@ export class E2ESession {
     try {
       await installExtension(sandbox, options.vsix ?? VSIX_PATH);
       server = await CodeServer.start(sandbox, { workspace });
-      browser = await launchBrowser(sandbox.browserProfileDir);
+      browser = await launchBrowser(sandbox.browserProfileDir, sandbox.browserConfigDir);
       await browser.page.goto(server.workbenchUrl(workspace));
       await waitForWorkbench(browser.page);
       return new E2ESession(options.name, sandbox, server, browser);

@@ -49,7 +49,7 @@ export async function runExtensionHostTests(options: ExtensionHostRunOptions = {
   let artifacts: string[] = [];
   try {
     server = await CodeServer.start(sandbox, { workspace, env: { [RESULTS_FILE_ENV]: resultsFile } });
-    browser = await launchBrowser(sandbox.browserProfileDir);
+    browser = await launchBrowser(sandbox.browserProfileDir, sandbox.browserConfigDir);
     const { page } = browser;
     let reportExit: (code: number) => void = () => undefined;
     const exited = new Promise<number>((resolve) => { reportExit = resolve; });
