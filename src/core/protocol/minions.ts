@@ -22,6 +22,9 @@ export interface ProtocolOutcome {
 }
 
 /** Job failures that every other job would meet too: the run stops with that error instead of failing N jobs. */
+/** Findings shown to the next round's planner (the synthesizer gets the full digest budget). */
+const PLAN_HISTORY_TOKENS = 800;
+
 const FATAL_JOB_ERRORS = new Set<ErrorCode>(['local-unreachable', 'local-model-missing']);
 
 export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
@@ -63,7 +66,9 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
       const text = answer.trim() || `The workers' findings were not enough to answer.${missing.trim() ? ` Still missing: ${missing.trim()}` : ''}`;
       return { answer: text, rounds: round };
     }
-    history = `${digest.text}\n\nStill missing after round ${round}: ${missing.trim() || '(not said)'}`;
+    // The planner needs what was found and what is missing, not every word: a tighter digest.
+    const brief = buildDigest(findings, Math.min(PLAN_HISTORY_TOKENS, req.budgets.digestTokens));
+    history = `${brief.text}\n\nStill missing after round ${round}: ${missing.trim() || '(not said)'}`;
   }
   throw new MinionsError('internal', 'The round loop ended without an answer');
 }

@@ -5,13 +5,13 @@ import type { ProtocolName } from './events';
 export interface RunBudgets {
   /** Tasks kept from one plan (a plan with more is trimmed). Default 8. */
   maxTasks?: number;
-  /** Chunks read per task per round. Default 6. */
+  /** Chunks read per task per round. Default 12. */
   jobsPerTask?: number;
-  /** Jobs in one round, across tasks. Default 48. */
+  /** Jobs in one round, across tasks. Default 64. */
   maxJobsPerRound?: number;
   /** Tokens of findings sent to the remote per synthesis. Default 4000. */
   digestTokens?: number;
-  /** Tokens of repository map sent to the planner. Default 1500. */
+  /** Tokens of repository map sent to the planner. Default 1000. */
   repoMapTokens?: number;
   /** Tokens of code the local model gets in Minion and local-only. Default: its context minus room to answer, at most 12000. */
   localContextTokens?: number;
@@ -66,10 +66,10 @@ export function resolveRequest(req: RunRequest, localContext: number | undefined
     runId: req.runId ?? `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     budgets: {
       maxTasks: clamp(b.maxTasks, 8, 1, 50),
-      jobsPerTask: clamp(b.jobsPerTask, 6, 1, 200),
-      maxJobsPerRound: clamp(b.maxJobsPerRound, 48, 1, 5000),
+      jobsPerTask: clamp(b.jobsPerTask, 12, 1, 5000),
+      maxJobsPerRound: clamp(b.maxJobsPerRound, 64, 1, 5000),
       digestTokens: clamp(b.digestTokens, 4000, 200, 100_000),
-      repoMapTokens: clamp(b.repoMapTokens, 1500, 100, 50_000),
+      repoMapTokens: clamp(b.repoMapTokens, 1000, 100, 50_000),
       localContextTokens: clamp(b.localContextTokens, Math.min(12_000, Math.max(1024, localCtx - 1536)), 512, 1_000_000),
       remoteOnlyTokens: clamp(b.remoteOnlyTokens, 24_000, 500, 1_000_000),
       jobMaxTokens: clamp(b.jobMaxTokens, 400, 50, 8192),

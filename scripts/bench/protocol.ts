@@ -1,0 +1,268 @@
+// bench:protocol — three figures for the engine, each with its baseline measured in the same run.
+//
+// 1. Remote tokens, MinionS vs remote-only, over questions about a real codebase (this
+//    repository's src/, indexed by the real index). No real remote or local model is reachable
+//    here, so both are SIMULATED behind the real loopback servers and real clients: a scripted
+//    planner (tasks and keywords a planner would write for each question), a scripted worker
+//    (relevant when the excerpt contains a task keyword; a one-sentence finding and a one-line
+//    quote), a scripted synthesizer (answers in round 1, or asks for a second round). What is
+//    real: the prompts the engine builds, the chunks the index picks, the digest, and the token
+//    counts — the fake remote reports o200k counts of the exact request bodies (GPT-4o family).
+//    The baseline is the remote-only prompt over the same distinct chunks the local jobs read.
+// 2. Scheduler efficiency: a loopback Ollama with P slots and a fixed latency per request;
+//    the execute phase's wall time against the ideal ceil(jobs/P) x latency.
+// 3. Engine CPU per job: the engine alone (an in-process model that answers at once) and the
+//    engine with the Ollama client and loopback server, in CPU ms per job.
+//
+//   npm run bench:protocol            (about a minute on 2 cores)
+import { join } from 'node:path';
+import os from 'node:os';
+import { openIndex } from '../../src/core/index/index';
+import { OllamaModel } from '../../src/core/llm/ollama';
+import { OpenAICompatibleModel } from '../../src/core/llm/openai';
+import { countMessages, countText } from '../../src/core/llm/tokens';
+import { runProtocol, summarizeRun, type RunEvent } from '../../src/core/protocol/index';
+import type { CodeIndex } from '../../src/core/index/types';
+import type { ChatModel } from '../../src/core/llm/types';
+import { FakeOllama, type OllamaChatBody } from '../../test/support/fake-ollama';
+import { FakeOpenAI, schemaNameOf, type OpenAIChatBody } from '../../test/support/fake-openai';
+import { excerptLines } from '../../test/support/scripted-models';
+import { memoryIndex } from '../../test/support/memory-index';
+
+const ROOT = join(__dirname, '../..');
+
+interface Question {
+  q: string;
+  tasks: { instruction: string; keywords: string[] }[];
+  rounds: 1 | 2;
+}
+
+const QUESTIONS: Question[] = [
+  { q: 'How does the index decide which files it never reads?', rounds: 1, tasks: [
+    { instruction: 'Find the rules that skip ignored files', keywords: ['gitignore', 'IgnoreStack', 'ignored'] },
+    { instruction: 'Find how secret files are recognised', keywords: ['isSecretFileName', 'secret', '.env'] },
+    { instruction: 'Find how binary or oversized files are skipped', keywords: ['looksBinary', 'maxFileBytes', 'binary'] } ] },
+  { q: 'How are rate limits and retry-after handled for model calls?', rounds: 2, tasks: [
+    { instruction: 'Find where a 429 is classified', keywords: ['429', 'RateLimitError', 'rate'] },
+    { instruction: 'Find how long the client waits before retrying', keywords: ['parseRetryAfter', 'retryAfterMs', 'backoff'] } ] },
+  { q: 'How is the cost of a run computed and compared with remote-only?', rounds: 1, tasks: [
+    { instruction: 'Find where remote tokens are priced', keywords: ['costOf', 'priceOf', 'cachedInput'] },
+    { instruction: 'Find how the remote-only baseline is counted', keywords: ['baselinePromptTokens', 'setBaseline', 'baseline'] } ] },
+  { q: 'How does cancelling a run stop the requests in flight?', rounds: 2, tasks: [
+    { instruction: 'Find how a cancel reaches the HTTP requests', keywords: ['AbortSignal', 'abort', 'anySignal'] },
+    { instruction: 'Find how the event stream ends on cancel', keywords: ['cancelled', 'onCancel', 'channel'] } ] },
+  { q: 'How are chunks ranked for a search query?', rounds: 1, tasks: [
+    { instruction: 'Find the scoring function of the lexical search', keywords: ['score', 'bm25', 'LexicalIndex'] },
+    { instruction: 'Find how a query is split into terms', keywords: ['parseQuery', 'terms', 'tokenize'] } ] },
+  { q: 'How does the webview keep model output from running scripts?', rounds: 1, tasks: [
+    { instruction: 'Find where markdown is sanitized', keywords: ['DOMPurify', 'sanitize', 'markdown'] },
+    { instruction: 'Find the content security policy of the panel', keywords: ['Content-Security-Policy', 'nonce', 'csp'] } ] },
+];
+
+const schemaTokens = (body: OpenAIChatBody) => (body.response_format?.json_schema ? countText(JSON.stringify(body.response_format.json_schema.schema)) : 0);
+
+/** The simulated remote: plans from the script, synthesizes after 1 or 2 rounds; reports o200k counts of what it was sent. */
+function simulatedRemote(question: Question) {
+  let plans = 0;
+  let syntheses = 0;
+  return (body: OpenAIChatBody) => {
+    const name = schemaNameOf(body);
+    let content: string;
+    if (name === 'minions_plan') {
+      plans++;
+      const tasks = plans === 1 ? question.tasks : question.tasks.map((t) => ({ ...t, instruction: `${t.instruction} (details the first round missed)` }));
+      content = JSON.stringify({ tasks: tasks.map((t) => ({ ...t, globs: ['src/**'] })), advice: 'Report only what the excerpt itself shows.' });
+    } else if (name === 'minions_synthesis') {
+      syntheses++;
+      const done = syntheses >= question.rounds;
+      const cites = [...body.messages.at(-1)!.content.matchAll(/\[([^\]:]+:\d+-\d+)/g)].slice(0, 6).map((m) => m[1]).join(', ');
+      const answer = `In short: ${question.tasks.map((t) => t.instruction.toLowerCase()).join('; ')}. `.repeat(3) + `See ${cites}.`;
+      content = JSON.stringify(done ? { decision: 'answer', answer, missing: '' } : { decision: 'continue', answer: '', missing: 'Which values are used by default and where they are set.' });
+    } else {
+      content = JSON.stringify({ answer: `Remote-only answer: ${question.tasks.map((t) => t.instruction).join('; ')}.`.repeat(3) });
+    }
+    return { content, usage: { prompt: countMessages(body.messages as never) + schemaTokens(body), completion: countText(content) } };
+  };
+}
+
+/**
+ * The simulated worker: relevant when its excerpt contains a keyword of its task (permissive),
+ * or only its task's first, most specific keyword (selective). Real small models sit somewhere
+ * between; both are reported.
+ */
+let selective = false;
+function simulatedWorker(body: OllamaChatBody) {
+  const task = /Task: (.*)/.exec(body.messages[1]?.content ?? '')?.[1] ?? '';
+  const q = QUESTIONS.find((x) => x.tasks.some((t) => task.startsWith(t.instruction)));
+  const keywords = q?.tasks.find((t) => task.startsWith(t.instruction))?.keywords ?? [];
+  const lines = excerptLines(body);
+  const wanted = selective ? keywords.slice(0, 1) : keywords;
+  const hit = lines.find((l) => wanted.some((k) => l.text.toLowerCase().includes(k.toLowerCase())));
+  const content = hit
+    ? JSON.stringify({ relevant: true, finding: `Line ${hit.line} handles this: it is where ${keywords[0]} is applied, and the surrounding code decides the outcome for the caller.`, lines: [hit.line], quote: hit.text.trim().slice(0, 120) })
+    : JSON.stringify({ relevant: false, finding: '', lines: [], quote: '' });
+  return { content };
+}
+
+async function collect(stream: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
+  const out: RunEvent[] = [];
+  for await (const e of stream) out.push(e);
+  return out;
+}
+
+async function remoteTokens(): Promise<void> {
+  const configs = [
+    { selective: false, jobsPerTask: 12, label: 'permissive worker (relevant on any task keyword), default budgets (12 jobs per task)' },
+    { selective: true, jobsPerTask: 12, label: "selective worker (relevant only on the task's first keyword), default budgets" },
+    { selective: true, jobsPerTask: 32, label: 'selective worker, 32 jobs per task (more local reading per remote token)' },
+  ];
+  for (const c of configs) {
+    selective = c.selective;
+    await remoteTokensOnce(c.label, c.jobsPerTask);
+  }
+}
+
+async function remoteTokensOnce(label: string, jobsPerTask: number): Promise<void> {
+  const index = await openIndex({ roots: [ROOT], include: ['src/**'], workers: 0 });
+  const ollama = await FakeOllama.start({ chat: simulatedWorker });
+  const openai = await FakeOpenAI.start({});
+  const local = new OllamaModel({ url: ollama.url, model: 'qwen2.5-coder:3b' });
+  const remote = new OpenAICompatibleModel({ role: 'remote', url: openai.url, model: 'gpt-4o', apiKey: openai.apiKey });
+  console.log(`\n1. Remote tokens: MinionS vs remote-only over ${index.stats.files} files / ${index.stats.chunks} chunks of this repository's src/ (models simulated, token counts real o200k)`);
+  console.log(`   ${label}`);
+  console.log('   question                                                      rounds jobs answered  minions-remote  baseline  ratio   remote-only(24k budget)');
+  let sumMinions = 0;
+  let sumBaseline = 0;
+  let sumRemoteOnly = 0;
+  let sumLocalRequests = 0;
+  let sumCost = 0;
+  let sumBaseCost = 0;
+  try {
+    for (const question of QUESTIONS) {
+      openai.chat = simulatedRemote(question);
+      const s = summarizeRun(await collect(runProtocol({ question: question.q, protocol: 'minions', parallel: 4, budgets: { jobsPerTask, maxJobsPerRound: jobsPerTask * 4 } }, { index, local, remote })));
+      openai.chat = simulatedRemote(question);
+      const ro = summarizeRun(await collect(runProtocol({ question: question.q, protocol: 'remote' }, { index, local, remote })));
+      const mTokens = s.usage.remote.promptTokens + s.usage.remote.completionTokens;
+      const bTokens = s.usage.baseline.remotePromptTokens + s.usage.baseline.remoteCompletionTokens;
+      const roTokens = ro.usage.remote.promptTokens + ro.usage.remote.completionTokens;
+      sumMinions += mTokens;
+      sumBaseline += bTokens;
+      sumRemoteOnly += roTokens;
+      sumLocalRequests += s.usage.local.requests;
+      sumCost += s.usage.remote.costUsd ?? 0;
+      sumBaseCost += s.usage.baseline.costUsd ?? 0;
+      const answered = s.jobs.filter((j) => j.status === 'answered').length;
+      console.log(`   ${question.q.slice(0, 60).padEnd(61)} ${String(s.rounds).padStart(6)} ${String(s.jobs.length).padStart(4)} ${String(answered).padStart(8)} ${String(mTokens).padStart(15)} ${String(bTokens).padStart(9)} ${(bTokens / mTokens).toFixed(1).padStart(5)}x ${String(roTokens).padStart(10)}`);
+    }
+  } finally {
+    await Promise.all([ollama.close(), openai.close(), index.dispose()]);
+  }
+  console.log(`   total: MinionS remote ${sumMinions} tokens vs remote-only baseline ${sumBaseline} tokens over the same chunks: ${(sumBaseline / sumMinions).toFixed(2)}x fewer remote tokens`);
+  console.log(`          at gpt-4o prices: $${sumCost.toFixed(4)} vs $${sumBaseCost.toFixed(4)} (${(sumBaseCost / sumCost).toFixed(2)}x cheaper); local requests per question: ${(sumLocalRequests / QUESTIONS.length).toFixed(1)}`);
+  console.log(`          (the remote-only protocol at its own 24k-token budget used ${sumRemoteOnly} tokens: ${(sumRemoteOnly / sumMinions).toFixed(2)}x MinionS)`);
+}
+
+/** A synthetic index with `n` matching chunks so a plan expands to exactly `n` jobs. */
+function manyChunks(n: number): CodeIndex {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < n; i++) files[`src/f${String(i).padStart(4, '0')}.ts`] = Array.from({ length: 20 }, (_, k) => `export const value${i}_${k} = compute(${k}); // target`).join('\n');
+  return memoryIndex(files, 20);
+}
+
+function planFor(n: number) {
+  return (body: OpenAIChatBody) => {
+    const name = schemaNameOf(body);
+    if (name === 'minions_plan') return { content: JSON.stringify({ tasks: [{ instruction: 'Find the target', keywords: ['target'], globs: [] }], advice: '' }) };
+    return { content: JSON.stringify({ decision: 'answer', answer: `done over ${n} jobs`, missing: '' }) };
+  };
+}
+
+async function scheduler(): Promise<void> {
+  console.log('\n2. Scheduler efficiency: execute-phase wall time vs ideal ceil(jobs/P) x latency (loopback Ollama with P slots)');
+  const cases = [
+    // Small local models answer a job in roughly 0.3-3 s; the short latencies stress the engine's own gap between jobs.
+    { jobs: 64, P: 4, latency: 500 },
+    { jobs: 200, P: 8, latency: 250 },
+    { jobs: 200, P: 8, latency: 50 },
+    { jobs: 2000, P: 8, latency: 20 },
+  ];
+  for (const c of cases) {
+    const index = manyChunks(c.jobs);
+    const ollama = await FakeOllama.start({ slots: c.P, chat: () => ({ delayMs: c.latency, content: '{"relevant":true,"finding":"It sets the target value.","lines":[1],"quote":""}' }) });
+    const openai = await FakeOpenAI.start({ chat: planFor(c.jobs) });
+    const local = new OllamaModel({ url: ollama.url, model: 'qwen2.5-coder:3b' });
+    const remote = new OpenAICompatibleModel({ role: 'remote', url: openai.url, model: 'gpt-4o-mini', apiKey: openai.apiKey });
+    const heapBefore = process.memoryUsage().heapUsed;
+    let first = 0;
+    let last = 0;
+    let usageEvents = 0;
+    let events = 0;
+    let peakHeap = 0;
+    let ledger: RunEvent | undefined;
+    for await (const e of runProtocol({ question: 'target', protocol: 'minions', parallel: c.P, maxRounds: 1, budgets: { jobsPerTask: c.jobs, maxJobsPerRound: c.jobs } }, { index, local, remote })) {
+      events++;
+      if (e.type === 'run-finished') ledger = e;
+      if (e.type === 'job-started' && !first) first = performance.now();
+      if (e.type === 'job-finished') last = performance.now();
+      if (e.type === 'usage') usageEvents++;
+      if (events % 200 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    }
+    const s = { usage: (ledger as Extract<RunEvent, { type: "run-finished" }>).ledger };
+    const ideal = Math.ceil(c.jobs / c.P) * c.latency;
+    const wall = last - first;
+    const ledgerOk = s.usage.local.promptTokens === ollama.reported.promptTokens && s.usage.local.completionTokens === ollama.reported.completionTokens && s.usage.local.requests === ollama.reported.requests;
+    console.log(`   ${String(c.jobs).padStart(5)} jobs, P=${c.P}, ${c.latency} ms/request: wall ${wall.toFixed(0)} ms vs ideal ${ideal} ms -> efficiency ${((ideal / wall) * 100).toFixed(1)}%; peak slots used ${ollama.slots!.peak}; ${usageEvents} usage events of ${events}; heap +${((peakHeap - heapBefore) / 1048576).toFixed(1)} MiB; ledger = server sums: ${ledgerOk}`);
+    await Promise.all([ollama.close(), openai.close()]);
+  }
+}
+
+/** A model that answers at once in-process: what is left is the engine's own work. */
+function instantModel(role: 'local' | 'remote', answer: (req: { messages: { content: string }[] }) => string): ChatModel {
+  return { role, provider: 'instant', model: role === 'local' ? 'instant-local' : 'gpt-4o-mini', chat: async (req) => ({ content: answer(req), usage: { promptTokens: 100, completionTokens: 20 }, finishReason: 'stop', model: 'x', ms: 0 }) };
+}
+
+async function cpuPerJob(): Promise<void> {
+  console.log('\n3. Engine CPU per job (2000 jobs in one round)');
+  const n = 2000;
+  const index = manyChunks(n);
+  const remoteAnswer = (req: { messages: { content: string }[] }) => (req.messages[0]!.content.includes('lead a team')
+    ? JSON.stringify({ tasks: [{ instruction: 'Find the target', keywords: ['target'], globs: [] }], advice: '' })
+    : JSON.stringify({ decision: 'answer', answer: 'done', missing: '' }));
+  const localAnswer = () => '{"relevant":true,"finding":"It sets the target value.","lines":[1],"quote":""}';
+  const req = { question: 'target', protocol: 'minions' as const, parallel: 8, maxRounds: 1, budgets: { jobsPerTask: n, maxJobsPerRound: n } };
+  // Warm up once (JIT, tokenizer tables) so both measurements see the same state.
+  await collect(runProtocol({ ...req, budgets: { jobsPerTask: 50, maxJobsPerRound: 50 } }, { index, local: instantModel('local', localAnswer), remote: instantModel('remote', remoteAnswer) }));
+
+  let cpu = process.cpuUsage();
+  let t = performance.now();
+  await collect(runProtocol(req, { index, local: instantModel('local', localAnswer), remote: instantModel('remote', remoteAnswer) }));
+  let used = process.cpuUsage(cpu);
+  const engineMs = (used.user + used.system) / 1000 / n;
+  console.log(`   engine alone (in-process model): ${engineMs.toFixed(3)} ms CPU per job (${(performance.now() - t).toFixed(0)} ms wall for ${n} jobs)`);
+
+  const ollama = await FakeOllama.start({ chat: localAnswer as never });
+  ollama.chat = () => ({ content: localAnswer() });
+  const local = new OllamaModel({ url: ollama.url, model: 'qwen2.5-coder:3b' });
+  cpu = process.cpuUsage();
+  t = performance.now();
+  await collect(runProtocol(req, { index, local, remote: instantModel('remote', remoteAnswer) }));
+  used = process.cpuUsage(cpu);
+  const withHttp = (used.user + used.system) / 1000 / n;
+  console.log(`   engine + ollama client + loopback server (same process): ${withHttp.toFixed(3)} ms CPU per job (${(performance.now() - t).toFixed(0)} ms wall)`);
+  console.log(`   against a local model that takes 1 s per job at P=8 (125 ms of wall per job), the engine's own CPU is ${((engineMs / 125) * 100).toFixed(2)}% of it`);
+  await ollama.close();
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  console.log(`bench:protocol on ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (other work on the machine slows the wall-clock figures)`);
+  if (!only || only === 'tokens') await remoteTokens();
+  if (!only || only === 'scheduler') await scheduler();
+  if (!only || only === 'cpu') await cpuPerJob();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
