@@ -20,7 +20,7 @@ export interface ChunkRequest {
 
 export interface ChunkResult {
   chunks: ChunkSpec[];
-  /** 'syntax' | 'markdown' | 'lines' | 'lines-after-timeout' | 'lines-no-grammar' */
+  /** 'syntax' | 'markdown' | 'lines' | 'lines-after-timeout' | 'lines-after-error' | 'lines-no-grammar' */
   method: string;
 }
 
@@ -45,7 +45,9 @@ export async function chunkText(req: ChunkRequest): Promise<ChunkResult> {
   try {
     tree = parser.parse(req.text, null, { progressCallback });
   } catch {
-    tree = null;
+    // A grammar can trap inside wasm (seen with a few scanners); never reuse that parser.
+    parsers.delete(req.grammar);
+    return { chunks: chunkPlainText(lines, req.chunkTokens), method: 'lines-after-error' };
   }
   if (!tree) {
     parser.reset();

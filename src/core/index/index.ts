@@ -11,7 +11,7 @@ import type { Chunk, ChunkHit, CodeIndex, FileHit, FileSummary, IndexProgress, I
 import type { ChunkSpec } from './chunk-types';
 import { languageOf } from './languages';
 import { looksBinary, SNIFF_BYTES } from './binary';
-import { decodeText } from './text';
+import { decodeText, isMinified } from './text';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { LexicalIndex } from './lexical';
 import { parseQuery } from './query';
@@ -63,9 +63,6 @@ export interface WorkspaceIndex extends CodeIndex {
 export const DEFAULT_MAX_FILE_BYTES = 1_000_000;
 export const DEFAULT_CHUNK_TOKENS = 512;
 const DEFAULT_PARSE_BUDGET_MS = 2000;
-/** A file with a line this long, or this long on average, is a minified bundle: no use to a reader. */
-const MINIFIED_MAX_LINE = 10_000;
-const MINIFIED_AVG_LINE = 300;
 /** Delay before an update() is written to the cache, so a burst of edits is one write. */
 const SAVE_DELAY_MS = 1500;
 
@@ -114,20 +111,6 @@ function readCandidate(abs: string, size: number): ReadOutcome {
   } finally {
     closeSync(fd);
   }
-}
-
-function isMinified(text: string): boolean {
-  if (text.length < 4096) return false;
-  let lines = 1;
-  let longest = 0;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-    if (i - start > longest) longest = i - start;
-    start = i + 1;
-    lines++;
-  }
-  if (text.length - start > longest) longest = text.length - start;
-  return longest > MINIFIED_MAX_LINE || text.length / lines > MINIFIED_AVG_LINE;
 }
 
 /** Start offsets of each line of LF text. */

@@ -2,7 +2,7 @@
 // the chunk's definition names (symbol field) and its file's path (path field, scored with
 // file-level statistics). Postings live in typed arrays; a removed chunk is a tombstone until
 // enough of them pile up, then postings are compacted and the slots reused.
-import { forEachTerm } from './terms';
+import { forEachTerm, termsOfIdentifier, IDENTIFIER } from './terms';
 import type { QueryTerm } from './query';
 
 const K1 = 1.2;
@@ -124,6 +124,20 @@ export class LexicalIndex {
     }
   }
 
+  /** Term ids of an identifier (memoised: code repeats its identifiers endlessly). */
+  private identIds = new Map<string, Int32Array>();
+  private tfScratch = new Uint32Array(1024);
+
+  private idsOf(ident: string): Int32Array {
+    let ids = this.identIds.get(ident);
+    if (!ids) {
+      ids = Int32Array.from(termsOfIdentifier(ident), (t) => this.id(t));
+      if (this.identIds.size > 1_000_000) this.identIds.clear();
+      this.identIds.set(ident, ids);
+    }
+    return ids;
+  }
+
   /** Indexes a chunk and returns its slot. */
   addChunk(fileSlot: number, chunk: ChunkTerms): number {
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
@@ -131,16 +145,28 @@ export class LexicalIndex {
     this.alive = grow(this.alive, need, (n) => new Uint8Array(n));
     this.len = grow(this.len, need, (n) => new Uint32Array(n));
     this.fileOf = grow(this.fileOf, need, (n) => new Int32Array(n));
-    const counts = new Map<string, number>();
+    const touched: number[] = [];
     let length = 0;
-    forEachTerm(chunk.text, (t) => {
-      counts.set(t, (counts.get(t) ?? 0) + 1);
-      length++;
-    });
-    for (const [t, tf] of counts) {
-      const id = this.id(t);
-      this.body[id]!.push(slot, tf);
+    const re = new RegExp(IDENTIFIER.source, 'g');
+    const text = chunk.text;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const ident = m[0];
+      if (ident.length > 96) continue;
+      const ids = this.idsOf(ident);
+      if (this.tfScratch.length < this.body.length) this.tfScratch = grow(this.tfScratch, this.body.length, (n) => new Uint32Array(n));
+      const tf = this.tfScratch;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (tf[id] === 0) touched.push(id);
+        tf[id] = tf[id]! + 1;
+        length++;
+      }
+    }
+    const tf = this.tfScratch;
+    for (const id of touched) {
+      this.body[id]!.push(slot, tf[id]!);
       this.df[id]!++;
+      tf[id] = 0;
     }
     for (const t of nameTerms(chunk.names)) this.sym[this.id(t)]!.push(slot, 1);
     this.alive[slot] = 1;

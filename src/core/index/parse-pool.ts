@@ -42,8 +42,11 @@ class WorkerPool implements ChunkRunner {
   private nextId = 1;
   private failure: Error | undefined;
 
-  constructor(readonly workers: number) {
-    for (let i = 0; i < workers; i++) {
+  constructor(readonly workers: number) {}
+
+  /** Workers start on the first file to parse: a reopen that parses nothing starts none. */
+  private start(): void {
+    for (let i = 0; i < this.workers; i++) {
       const w = startWorker();
       w.unref();
       w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {
@@ -73,6 +76,7 @@ class WorkerPool implements ChunkRunner {
 
   chunk(req: ChunkRequest): Promise<ChunkResult> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.pool.length === 0) this.start();
     let best = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;
     const id = this.nextId++;

@@ -14,6 +14,8 @@ const STOP = new Set(
 );
 
 const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
+/** What counts as an identifier (for callers that scan text themselves). */
+export const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*/;
 
 export function stem(word: string): string {
   const n = word.length;
@@ -35,24 +37,40 @@ function keep(term: string): boolean {
   return term.length >= 2 && term.length <= 48 && !STOP.has(term);
 }
 
+/** Terms of one identifier; memoised, because code repeats the same identifiers endlessly. */
+const identTerms = new Map<string, readonly string[]>();
+const IDENT_CACHE_MAX = 500_000;
+
+export function termsOfIdentifier(ident: string): readonly string[] {
+  let terms = identTerms.get(ident);
+  if (terms) return terms;
+  const parts = splitIdentifier(ident);
+  if (parts.length <= 1) {
+    const t = stem(ident.toLowerCase().replace(/^[_$]+|[_$]+$/g, ''));
+    terms = keep(t) ? [t] : [];
+  } else {
+    const out: string[] = [];
+    const whole = ident.toLowerCase();
+    if (keep(whole)) out.push(whole);
+    for (const p of parts) {
+      const t = stem(p.toLowerCase());
+      if (keep(t)) out.push(t);
+    }
+    terms = out;
+  }
+  if (identTerms.size >= IDENT_CACHE_MAX) identTerms.clear();
+  identTerms.set(ident, terms);
+  return terms;
+}
+
 /** Calls `emit` for every term of `text`, whole identifiers and their parts. */
 export function forEachTerm(text: string, emit: (term: string) => void): void {
   IDENT.lastIndex = 0;
   for (let m = IDENT.exec(text); m; m = IDENT.exec(text)) {
     const ident = m[0];
     if (ident.length > 96) continue; // base64 blobs and the like
-    const whole = ident.toLowerCase();
-    const parts = splitIdentifier(ident);
-    if (parts.length <= 1) {
-      const t = stem(whole.replace(/^[_$]+|[_$]+$/g, ''));
-      if (keep(t)) emit(t);
-      continue;
-    }
-    if (keep(whole)) emit(whole);
-    for (const p of parts) {
-      const t = stem(p.toLowerCase());
-      if (keep(t)) emit(t);
-    }
+    const terms = termsOfIdentifier(ident);
+    for (let i = 0; i < terms.length; i++) emit(terms[i]!);
   }
 }
 

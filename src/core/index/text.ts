@@ -26,3 +26,21 @@ export function splitLines(text: string): string[] {
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
+
+/** A file with a line this long, or lines this long on average, is a minified bundle: no use to a reader. */
+const MINIFIED_MAX_LINE = 10_000;
+const MINIFIED_AVG_LINE = 300;
+
+export function isMinified(text: string): boolean {
+  if (text.length < 4096) return false;
+  let lines = 1;
+  let longest = 0;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    if (i - start > longest) longest = i - start;
+    start = i + 1;
+    lines++;
+  }
+  if (text.length - start > longest) longest = text.length - start;
+  return longest > MINIFIED_MAX_LINE || text.length / lines > MINIFIED_AVG_LINE;
+}

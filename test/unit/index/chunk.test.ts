@@ -106,6 +106,17 @@ describe('chunk shapes', () => {
     assert.equal(ok.method, 'syntax');
   });
 
+  test('a grammar that traps inside wasm falls back to lines, and the next parse works', async () => {
+    // tree-sitter-bash 0.1.13's scanner traps on this construct under web-tree-sitter 0.25.
+    const text = 'if [[ $(arch) == "aarch64" ]]; then\n  echo arm\nfi\n';
+    const r = await chunkText({ text, language: 'shellscript', grammar: 'bash', chunkTokens: 100, parseBudgetMs: 5000 });
+    assert.equal(r.method, 'lines-after-error');
+    assert.deepEqual(r.chunks.map((k) => [k.startLine, k.endLine]), [[1, 3]]);
+    const next = await chunkText({ text: 'greet() {\n  echo hi\n}\n', language: 'shellscript', grammar: 'bash', chunkTokens: 100, parseBudgetMs: 5000 });
+    assert.equal(next.method, 'syntax');
+    assert.equal(next.chunks[0]!.symbol, 'greet');
+  });
+
   test('markdown splits by heading, ignoring # inside code fences', async () => {
     const section = (n: number) => `## Part ${n}\n\n${'Some words about this part of the guide. '.repeat(8)}\n`;
     const text = `# Guide\n\nIntro.\n\n${section(1)}\n\`\`\`sh\n# not a heading\necho hi\n\`\`\`\n\n${section(2)}\n${section(3)}`;

@@ -1,0 +1,54 @@
+// Child process of bench:index: the limit an index build is compared against, on the same files.
+//   I/O floor: walk (same rules as the index) and read every byte.
+//   Parse: a bare tree-sitter parse (no chunking, no indexing) of the same code files, spread
+//   over one worker thread per core.
+import { Worker } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { rootsFor, walkRoots } from '../../src/core/index/walk';
+import { languageOf } from '../../src/core/index/languages';
+import { DEFAULT_MAX_FILE_BYTES } from '../../src/core/index/index';
+import { looksBinary, SNIFF_BYTES } from '../../src/core/index/binary';
+import { decodeText, isMinified } from '../../src/core/index/text';
+
+const dir = process.argv[2]!;
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const files = await walkRoots(rootsFor([dir]), { maxFileBytes: DEFAULT_MAX_FILE_BYTES });
+  const texts: { grammar: string; text: string }[] = [];
+  let bytes = 0;
+  for (const f of files) {
+    const buf = readFileSync(f.abs);
+    bytes += buf.length;
+    const g = languageOf(f.path).grammar;
+    // The same files the index parses: not binary, not minified.
+    if (!g || looksBinary(buf.subarray(0, SNIFF_BYTES))) continue;
+    const text = decodeText(buf);
+    if (!isMinified(text)) texts.push({ grammar: g, text });
+  }
+  const ioMs = performance.now() - t0;
+
+  const cores = availableParallelism();
+  // Deal files round-robin by size so both workers get a similar load.
+  texts.sort((a, b) => b.text.length - a.text.length);
+  const shares: (typeof texts)[] = Array.from({ length: cores }, () => []);
+  texts.forEach((t, i) => shares[i % cores]!.push(t));
+  const workerFile = join(__dirname, 'index-limit-worker.ts');
+  const tsx = require.resolve('tsx/cjs');
+  // Workers start and load their grammars before the clock starts: the limit is parse time.
+  const workers = shares.map(() => new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(workerFile)});`, { eval: true }));
+  const grammars = [...new Set(texts.map((t) => t.grammar))];
+  await Promise.all(workers.map((w) => new Promise((resolve) => { w.once('message', resolve); w.postMessage({ load: grammars }); })));
+  const t1 = performance.now();
+  const parsed = await Promise.all(workers.map((w, i) => new Promise<number>((resolve) => { w.once('message', (m: { bytes: number }) => resolve(m.bytes)); w.postMessage({ files: shares[i] }); })));
+  const parseMs = performance.now() - t1;
+  await Promise.all(workers.map((w) => w.terminate()));
+  console.log(JSON.stringify({ files: files.length, bytes, codeFiles: texts.length, codeBytes: parsed.reduce((a, b) => a + b, 0), ioMs, parseMs, cores }));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+// Child process of bench:index: one measured scenario, result as one JSON line on stdout.
+//   cold DIR CACHE      open with an empty cache (full index), token-estimate error
+//   warm DIR CACHE      reopen with the cache left by `cold`, then a one-file update
+import { openIndex } from '../../src/core/index/index';
+import { estimateTokens } from '../../src/core/index/tokens';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [mode, dir, cacheDir, workersArg] = process.argv.slice(2) as [string, string, string, string | undefined];
+const workers = workersArg === undefined ? undefined : Number(workersArg);
+
+function rssMB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+async function main(): Promise<void> {
+  if (mode === 'cold') {
+    const t = performance.now();
+    const index = await openIndex({ roots: [dir], cacheDir, workers });
+    const ms = performance.now() - t;
+    const peak = rssMB();
+    // Token estimate against exact o200k counts on a deterministic sample of chunks.
+    let est = 0;
+    let exact = 0;
+    let absErr = 0;
+    let n = 0;
+    const files = index.files();
+    for (let i = 0; i < files.length && n < 3000; i += Math.max(1, Math.floor(files.length / 1500))) {
+      for (const c of index.chunksOf(files[i]!.path)) {
+        const e = countTokens(c.text);
+        est += c.tokens;
+        exact += e;
+        absErr += Math.abs(c.tokens - e) / Math.max(1, e);
+        n++;
+      }
+    }
+    const s = index.stats;
+    await index.dispose();
+    console.log(JSON.stringify({ ms, files: s.files, chunks: s.chunks, bytes: s.bytes, skipped: s.skipped, peakRssMB: peak, tokenSample: n, tokenRatio: est / exact, tokenMeanAbsErr: absErr / n, estimateCheck: estimateTokens(3600) }));
+    return;
+  }
+  if (mode === 'warm') {
+    const t = performance.now();
+    const index = await openIndex({ roots: [dir], cacheDir, workers });
+    const ms = performance.now() - t;
+    // One file changed: pick a mid-sized code file, write a changed copy in place (a rename
+    // replaces it, so a hard-linked corpus is never modified through the link).
+    const candidates = index.files().filter((f) => f.language === 'javascript' && f.bytes > 4000 && f.bytes < 40000);
+    const target = candidates[Math.floor(candidates.length / 2)] ?? index.files()[0]!;
+    const abs = join(dir, target.path);
+    const original = readFileSync(abs, 'utf8');
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      writeFileSync(abs + '.bench-tmp', `${original}\n// bench edit ${i} uniqueBenchMarker${i}\n`);
+      renameSync(abs + '.bench-tmp', abs);
+      const u = performance.now();
+      await index.update([abs]);
+      times.push(performance.now() - u);
+      if (!index.search(`uniqueBenchMarker${i}`).some((h) => h.chunk.path === target.path)) throw new Error('update did not take effect');
+    }
+    writeFileSync(abs + '.bench-tmp', original);
+    renameSync(abs + '.bench-tmp', abs);
+    await index.update([abs]);
+    const s = index.stats;
+    await index.dispose();
+    times.sort((a, b) => a - b);
+    console.log(JSON.stringify({ ms, files: s.files, chunks: s.chunks, updateFile: target.path, updateBytes: target.bytes, updateMedianMs: times[3], updateMaxMs: times[6], peakRssMB: rssMB() }));
+    return;
+  }
+  throw new Error(`unknown mode ${mode}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
