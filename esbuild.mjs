@@ -71,6 +71,8 @@ const builds = [
 // .vscodeignore allow-list and this file stay in step).
 const optionalNodeEntries = {
   'parse-worker': 'src/core/index/parse-worker.ts',
+  // The extension's core (index, engine, tokenizer tables), loaded by the extension on first use.
+  'extension-core': 'src/extension/core-impl.ts',
 };
 for (const [name, file] of Object.entries(optionalNodeEntries)) {
   if (existsSync(join(root, file))) builds.push({ ...nodeCommon, entryPoints: { [name]: file }, outdir });

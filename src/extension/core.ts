@@ -1,91 +1,39 @@
-// Binds CoreApi to the real core. Every core module is imported lazily (esbuild turns these
-// dynamic imports into deferred module initialisers), so activation does not evaluate the
-// model clients, the tokenizer tables or tree-sitter until the first index build or check.
+// Loads the core on first use. The core (index, protocol engine, model clients and the
+// tokenizer tables they count with) is its own bundle, dist/extension-core.js, built from
+// core-impl.ts: keeping it out of dist/extension.js cut activation from ~257 ms to a few ms
+// (scripts/bench-activation.mjs), and windows where nobody asks a question never load it.
 
-import type { CoreApi, IndexHandle } from './coreApi';
-import type { MinionsSettings } from './settings';
+import { join } from 'node:path';
+import { MinionsError } from '../core/errors';
+import type { CoreApi } from './coreApi';
 
-function localConfig(s: MinionsSettings['local']) {
-  return {
-    provider: s.provider,
-    url: s.url,
-    model: s.model,
-    parallel: s.parallelJobs,
-    numCtx: s.numCtxPolicy === 'fixed' ? s.numCtx : ('auto' as const),
-  };
+type CoreModule = { createCore(): CoreApi };
+
+let loaded: CoreApi | undefined;
+
+function load(): CoreApi {
+  if (loaded) return loaded;
+  const file = join(__dirname, 'extension-core.js');
+  try {
+    // A computed path, so esbuild leaves this require to run time instead of inlining the core.
+    const mod = require(file) as CoreModule;
+    loaded = mod.createCore();
+    return loaded;
+  } catch (err) {
+    throw new MinionsError('internal', `Minions could not load its core (${file})`, 'Reinstall the extension; when building from source, run `npm run build`', { cause: err });
+  }
 }
 
+/** A CoreApi whose every call loads the real core the first time it is needed. */
 export function createCore(): CoreApi {
   return {
-    async openIndex(o): Promise<IndexHandle> {
-      const { openIndex } = await import('../core/index/index');
-      const index = await openIndex({
-        roots: o.roots.map((r) => r.fsPath),
-        cacheDir: o.cacheDir,
-        include: o.settings.include,
-        exclude: o.settings.exclude,
-        maxFileBytes: o.settings.maxFileBytes,
-        chunkTokens: o.settings.chunkTokens,
-        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
-        ...(o.signal ? { signal: o.signal } : {}),
-      });
-      return {
-        index,
-        update: (paths) => index.update([...paths]),
-        dispose: () => void index.dispose(),
-      };
-    },
-    async clearIndexCache(cacheDir) {
-      const { clearIndexCache } = await import('../core/index/index');
-      await clearIndexCache(cacheDir);
-    },
-    async listLocalModels(s, signal) {
-      if (s.provider === 'openai-compatible') {
-        const { default: OpenAI } = await import('openai');
-        const client = new OpenAI({ apiKey: 'not-needed', baseURL: s.url, maxRetries: 0, timeout: 10_000 });
-        const ids: string[] = [];
-        for await (const m of client.models.list(signal ? { signal } : undefined)) ids.push(m.id);
-        return ids;
-      }
-      const { listLocalModels } = await import('../core/llm/factory');
-      return (await listLocalModels(s.url, signal)).map((m) => m.name);
-    },
-    async pullLocalModel(s, model, onProgress, signal) {
-      const { pullLocalModel } = await import('../core/llm/factory');
-      await pullLocalModel(s.url, model, onProgress, signal);
-    },
-    async checkRemote(s, apiKey, signal) {
-      const [{ checkRemote }, { toMinionsError }] = await Promise.all([import('../core/llm/factory'), import('../core/errors')]);
-      try {
-        await checkRemote({ url: s.baseUrl, model: s.model, apiKey }, signal);
-        return { ok: true };
-      } catch (err) {
-        const e = toMinionsError(err, 'remote-unreachable');
-        return { ok: false, code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
-      }
-    },
-    async *runProtocol(input) {
-      const [{ runProtocol }, { createLocalModel, createRemoteModel }, { mergePrices }] = await Promise.all([
-        import('../core/protocol/index'),
-        import('../core/llm/factory'),
-        import('../core/ledger/pricing'),
-      ]);
-      const s = input.settings;
-      const local = await createLocalModel(localConfig(s.local));
-      const remote = createRemoteModel({ url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
-      yield* runProtocol(
-        {
-          question: input.question,
-          protocol: s.protocol,
-          scope: [...input.scope],
-          maxRounds: s.maxRounds,
-          parallel: s.local.parallelJobs,
-          privacy: s.privacy,
-          budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
-        },
-        { index: input.index, local, remote, pricing: mergePrices(s.prices).table },
-        input.signal,
-      );
-    },
+    openIndex: (o) => Promise.resolve().then(() => load().openIndex(o)),
+    clearIndexCache: (dir) => Promise.resolve().then(() => load().clearIndexCache(dir)),
+    listLocalModels: (s, signal) => Promise.resolve().then(() => load().listLocalModels(s, signal)),
+    pullLocalModel: (s, model, onProgress, signal) => Promise.resolve().then(() => load().pullLocalModel(s, model, onProgress, signal)),
+    checkRemote: (s, key, signal) => Promise.resolve().then(() => load().checkRemote(s, key, signal)),
+    runProtocol: (input) => ({
+      [Symbol.asyncIterator]: () => load().runProtocol(input)[Symbol.asyncIterator](),
+    }),
   };
 }

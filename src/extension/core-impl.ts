@@ -1,0 +1,86 @@
+// Binds CoreApi to the real core. Built as its own bundle, dist/extension-core.js, which
+// core.ts loads on first use: the core carries the tokenizer tables (3.6 MB of the 4.2 MB a
+// single bundle would be), and compiling them on activation cost ~200 ms (scripts/bench-activation.mjs).
+
+import OpenAI from 'openai';
+import { openIndex, clearIndexCache } from '../core/index/index';
+import { runProtocol } from '../core/protocol/index';
+import { createLocalModel, createRemoteModel, listLocalModels, pullLocalModel, checkRemote } from '../core/llm/factory';
+import { mergePrices } from '../core/ledger/pricing';
+import { toMinionsError } from '../core/errors';
+import type { CoreApi, IndexHandle } from './coreApi';
+import type { MinionsSettings } from './settings';
+
+function localConfig(s: MinionsSettings['local']) {
+  return {
+    provider: s.provider,
+    url: s.url,
+    model: s.model,
+    parallel: s.parallelJobs,
+    numCtx: s.numCtxPolicy === 'fixed' ? s.numCtx : ('auto' as const),
+  };
+}
+
+export function createCore(): CoreApi {
+  return {
+    async openIndex(o): Promise<IndexHandle> {
+      const index = await openIndex({
+        roots: o.roots.map((r) => r.fsPath),
+        cacheDir: o.cacheDir,
+        include: o.settings.include,
+        exclude: o.settings.exclude,
+        maxFileBytes: o.settings.maxFileBytes,
+        chunkTokens: o.settings.chunkTokens,
+        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+        ...(o.signal ? { signal: o.signal } : {}),
+      });
+      return {
+        index,
+        update: (paths) => index.update([...paths]),
+        dispose: () => void index.dispose(),
+      };
+    },
+    async clearIndexCache(cacheDir) {
+      await clearIndexCache(cacheDir);
+    },
+    async listLocalModels(s, signal) {
+      if (s.provider === 'openai-compatible') {
+        const client = new OpenAI({ apiKey: 'not-needed', baseURL: s.url, maxRetries: 0, timeout: 10_000 });
+        const ids: string[] = [];
+        for await (const m of client.models.list(signal ? { signal } : undefined)) ids.push(m.id);
+        return ids;
+      }
+      return (await listLocalModels(s.url, signal)).map((m) => m.name);
+    },
+    async pullLocalModel(s, model, onProgress, signal) {
+      await pullLocalModel(s.url, model, onProgress, signal);
+    },
+    async checkRemote(s, apiKey, signal) {
+      try {
+        await checkRemote({ url: s.baseUrl, model: s.model, apiKey }, signal);
+        return { ok: true };
+      } catch (err) {
+        const e = toMinionsError(err, 'remote-unreachable');
+        return { ok: false, code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+      }
+    },
+    async *runProtocol(input) {
+      const s = input.settings;
+      const local = await createLocalModel(localConfig(s.local));
+      const remote = createRemoteModel({ url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
+      yield* runProtocol(
+        {
+          question: input.question,
+          protocol: s.protocol,
+          scope: [...input.scope],
+          maxRounds: s.maxRounds,
+          parallel: s.local.parallelJobs,
+          privacy: s.privacy,
+          budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
+        },
+        { index: input.index, local, remote, pricing: mergePrices(s.prices).table },
+        input.signal,
+      );
+    },
+  };
+}
