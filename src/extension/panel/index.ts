@@ -38,6 +38,13 @@ class PanelHub {
   readonly history: RunHistory;
   liveRunId: string | undefined;
   liveEvents: RunEvent[] = [];
+  /** The run that ended last, kept in memory so a panel rebuilt right after it needs no disk read. */
+  lastRun: { runId: string; events: RunEvent[] } | undefined;
+  /**
+   * The run the panel should show: the newest live run, or the one the user reopened. The host
+   * decides this, not the page: a hidden page misses events and its saved state can be stale.
+   */
+  shownRunId: string | undefined;
   /** Events of the live run already recorded: a host that replays a run into a new panel sends them again. */
   private seen = new WeakSet<RunEvent>();
   panel: MinionsPanel | undefined;
@@ -55,6 +62,7 @@ class PanelHub {
 
   async eventsOf(runId: string): Promise<RunEvent[] | undefined> {
     if (runId === this.liveRunId) return [...this.liveEvents];
+    if (runId === this.lastRun?.runId) return [...this.lastRun.events];
     return this.history.load(runId);
   }
 
@@ -69,6 +77,7 @@ class PanelHub {
       this.liveRunId = runId;
       this.liveEvents = [];
       this.seen = new WeakSet();
+      this.shownRunId = runId;
     }
     if (this.seen.has(event)) return; // a replay: the panel gets the whole run on `ready`
     this.seen.add(event);
@@ -76,6 +85,7 @@ class PanelHub {
     this.panel?.enqueue(runId, event);
     if (TERMINAL.has(event.type)) {
       const events = this.liveEvents;
+      this.lastRun = { runId, events };
       this.liveRunId = undefined;
       this.liveEvents = [];
       void this.history.save(runId, events).then(
@@ -207,6 +217,7 @@ export class MinionsPanel {
           this.notice({ level: 'error', message: 'That run is no longer in the history', hint: 'It may have been deleted in another window.' });
           return 'refused';
         }
+        this.hub.shownRunId = message.runId;
         this.post({ type: 'show-run', runId: message.runId, events, live: message.runId === this.hub.liveRunId });
         return 'accepted';
       }
@@ -218,23 +229,31 @@ export class MinionsPanel {
           return 'refused';
         }
         await this.hub.history.remove(message.runId);
+        if (this.hub.lastRun?.runId === message.runId) this.hub.lastRun = undefined;
         this.post({ type: 'history', runs: this.hub.history.list() });
         return 'accepted';
     }
   }
 
+  /**
+   * The page (re)loaded: after hide/show, a window reload or a first open. Send the history and
+   * the whole run it should show; events queued before this are part of that run, so dropped.
+   */
   private onReady(viewingRunId: string | undefined): void {
     const { liveRunId } = this.hub;
     this.post({ type: 'init', title: 'Minions', history: this.hub.history.list(), ...(liveRunId ? { liveRunId } : {}) });
-    if (liveRunId && (viewingRunId === undefined || viewingRunId === liveRunId)) {
-      // The page was rebuilt (hidden and shown again): give it the live run so far, then the rest streams.
+    // After a window reload the host remembers nothing, so the page's saved choice is used.
+    const target = this.hub.shownRunId ?? viewingRunId;
+    if (!target) return;
+    if (target === liveRunId) {
       this.dropOutbox();
-      this.post({ type: 'show-run', runId: liveRunId, events: [...this.hub.liveEvents], live: true });
-    } else if (viewingRunId && this.hub.history.has(viewingRunId)) {
-      void this.hub.history.load(viewingRunId).then((events) => {
-        if (events) this.post({ type: 'show-run', runId: viewingRunId, events, live: false });
-      });
+      this.post({ type: 'show-run', runId: target, events: [...this.hub.liveEvents], live: true });
+      return;
     }
+    void this.hub.eventsOf(target).then((events) => {
+      // A run may have started while the file was read; it has the view now.
+      if (events && this.hub.liveRunId === undefined) this.post({ type: 'show-run', runId: target, events, live: false });
+    });
   }
 
   /** Opens the run as an untitled Markdown document (the user saves it where they like). */
