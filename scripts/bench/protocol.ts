@@ -212,7 +212,7 @@ async function scheduler(): Promise<void> {
     const ideal = Math.ceil(c.jobs / c.P) * c.latency;
     const wall = last - first;
     const ledgerOk = s.usage.local.promptTokens === ollama.reported.promptTokens && s.usage.local.completionTokens === ollama.reported.completionTokens && s.usage.local.requests === ollama.reported.requests;
-    console.log(`   ${String(c.jobs).padStart(5)} jobs, P=${c.P}, ${c.latency} ms/request: wall ${wall.toFixed(0)} ms vs ideal ${ideal} ms -> efficiency ${((ideal / wall) * 100).toFixed(1)}%; peak slots used ${ollama.slots!.peak}; ${usageEvents} usage events of ${events}; heap +${((peakHeap - heapBefore) / 1048576).toFixed(1)} MiB; ledger = server sums: ${ledgerOk}`);
+    console.log(`   ${String(c.jobs).padStart(5)} jobs, P=${c.P}, ${c.latency} ms/request: wall ${wall.toFixed(0)} ms vs ideal ${ideal} ms -> efficiency ${((ideal / wall) * 100).toFixed(1)}%; peak slots used ${ollama.slots!.peak}; ${usageEvents} usage events of ${events}; heapUsed +${((peakHeap - heapBefore) / 1048576).toFixed(1)} MiB (garbage included); ledger = server sums: ${ledgerOk}`);
     await Promise.all([ollama.close(), openai.close()]);
   }
 }
@@ -249,7 +249,7 @@ async function cpuPerJob(): Promise<void> {
   await collect(runProtocol(req, { index, local, remote: instantModel('remote', remoteAnswer) }));
   used = process.cpuUsage(cpu);
   const withHttp = (used.user + used.system) / 1000 / n;
-  console.log(`   engine + ollama client + loopback server (same process): ${withHttp.toFixed(3)} ms CPU per job (${(performance.now() - t).toFixed(0)} ms wall)`);
+  console.log(`   engine + ollama client + loopback server (all on one thread here; Ollama is its own process in real use): ${withHttp.toFixed(3)} ms CPU per job (${(performance.now() - t).toFixed(0)} ms wall)`);
   console.log(`   against a local model that takes 1 s per job at P=8 (125 ms of wall per job), the engine's own CPU is ${((engineMs / 125) * 100).toFixed(2)}% of it`);
   await ollama.close();
 }
