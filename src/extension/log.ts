@@ -9,6 +9,8 @@ import { formatRunEvent, redact } from './logFormat';
 export class MinionsLog implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Minions', 'minions-log');
   private secrets: readonly (string | undefined)[] = [];
+  /** The last lines written, as written (the channel's own text cannot be read back through the API). */
+  private readonly tail: string[] = [];
 
   /** The values that must never be written (the API key); updated when the key changes. */
   setSecrets(secrets: readonly (string | undefined)[]): void {
@@ -32,8 +34,16 @@ export class MinionsLog implements vscode.Disposable {
     this.channel.show(true);
   }
 
+  /** The last lines written (up to 500), e.g. for tests and a future "copy diagnostics". */
+  recent(): readonly string[] {
+    return this.tail;
+  }
+
   private write(line: string): void {
-    this.channel.appendLine(redact(line, this.secrets));
+    const safe = redact(line, this.secrets);
+    this.channel.appendLine(safe);
+    this.tail.push(safe);
+    if (this.tail.length > 500) this.tail.splice(0, this.tail.length - 500);
   }
 
   dispose(): void {

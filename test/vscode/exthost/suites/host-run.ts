@@ -3,6 +3,8 @@
 // Analyze scoped to a folder, Cancel stopping a slow run. The loopback model servers run in
 // the extension host's own process and are stopped whatever happens.
 import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { suite, test } from '../registry';
 import { minionsApi, waitFor } from './host-basics';
@@ -99,4 +101,55 @@ suite('host run', () => {
       assert.equal(services.runs.running, false);
     });
   }, { timeoutMs: 90_000 });
+
+  test('the log has a line per model call (role, model, tokens, ms) and never the key', async () => {
+    const { services } = await minionsApi();
+    await withServers(async () => {
+      const outcome = await vscode.commands.executeCommand<RunOutcome>('minions.ask', 'How does the retry policy back off?');
+      assert.equal(outcome.status, 'finished');
+    });
+    const lines = services.log.recent();
+    assert.ok(lines.some((l) => /\[remote\] gpt-4\.1 \S+ \d+ in \/ \d+ out tok \d+ ms ok/.test(l)), 'no remote model-call line');
+    assert.ok(lines.some((l) => /\[local\] qwen2\.5-coder:3b \S+ \d+ in \/ \d+ out tok \d+ ms ok/.test(l)), 'no local model-call line');
+    assert.ok(lines.some((l) => /\[run\] finished ok=true/.test(l)));
+    assert.ok(lines.every((l) => !l.includes(FAKE_KEY)), 'the key reached the log');
+  }, { timeoutMs: 90_000 });
+
+  test('Pull Local Model streams Ollama\'s progress and selects the model', async () => {
+    await withServers(async (s) => {
+      const ok = await vscode.commands.executeCommand<boolean>('minions.pullModel', 'llama3.2:1b');
+      assert.equal(ok, true);
+      const pull = s.ollama.requests.find((r) => r.path === '/api/pull');
+      const body = pull?.body as { model?: string; name?: string } | undefined;
+      assert.equal(body?.model ?? body?.name, 'llama3.2:1b');
+      assert.equal(vscode.workspace.getConfiguration('minions').get('local.model'), 'llama3.2:1b');
+    });
+    await vscode.workspace.getConfiguration('minions').update('local.model', undefined, vscode.ConfigurationTarget.Global);
+  }, { timeoutMs: 60_000 });
+
+  test('the file watcher keeps the index fresh: a new file is found, a deleted one is dropped', async () => {
+    const { services } = await minionsApi();
+    await services.index.ensure();
+    const root = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    const probe = join(root, 'src', 'zz_watcher_probe.ts');
+    const token = 'quuxWatcherProbeToken';
+    const found = () => services.index.current?.index.search(token, { top: 1 })[0]?.chunk.path === 'src/zz_watcher_probe.ts';
+    try {
+      writeFileSync(probe, `export const ${token} = 42;\n`);
+      await waitFor(() => (found() ? true : undefined), 'the new file in the index', 15_000);
+    } finally {
+      rmSync(probe, { force: true });
+    }
+    await waitFor(() => (found() ? undefined : true), 'the deleted file to leave the index', 15_000);
+  }, { timeoutMs: 60_000 });
+
+  test('Rebuild Index drops the cache and builds again', async () => {
+    const { services } = await minionsApi();
+    await services.index.ensure();
+    const cacheDir = services.index.cacheDir();
+    const stats = await vscode.commands.executeCommand<{ files: number; chunks: number }>('minions.rebuildIndex');
+    assert.ok(stats && stats.files >= 4 && stats.chunks >= 4, JSON.stringify(stats));
+    assert.ok(services.index.current, 'no index after the rebuild');
+    await waitFor(() => (existsSync(cacheDir) && readdirSync(cacheDir).length > 0 ? true : undefined), 'the cache to be written again', 10_000);
+  }, { timeoutMs: 60_000 });
 });
