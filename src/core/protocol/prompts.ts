@@ -27,6 +27,9 @@ export function planMessages(input: {
   maxTasks: number;
   history: string;
 }): ChatMessage[] {
+  // The repository map goes in the system message, after the fixed instructions: that prefix is
+  // identical for every round and every question in a workspace, so providers with prompt
+  // caching (OpenAI caches repeated prefixes of 1024+ tokens) bill it at the cached rate.
   const system = [
     'You lead a team of small, fast assistants that read a code repository for you. You never see the code yourself.',
     `Plan up to ${input.maxTasks} tasks. Each task is run by the workers over the code excerpts that best match its keywords; every worker sees ONE excerpt (a function, class or ~50-100 lines) and reports what it finds there.`,
@@ -34,10 +37,13 @@ export function planMessages(input: {
     'keywords: identifiers, function or file names, error messages and domain terms likely to appear in the relevant code (they drive the search).',
     'globs: optional path globs (e.g. "src/net/**") to restrict a task; use [] when unsure. Tasks only reach paths in the repository map.',
     'advice: one or two sentences for the workers (what counts as relevant, what to ignore). Use "" if none.',
+    '',
+    'Repository map (paths, languages, sizes, top-level symbols):',
+    input.repoMap,
   ].join('\n');
   const scope = input.scope.length ? `\nThe user limited the question to: ${input.scope.join(', ')}\n` : '';
   const history = input.history ? `\nWhat earlier rounds found:\n${input.history}\n` : '';
-  const user = `Question: ${input.question}\n${scope}\nRepository map (paths, languages, sizes, top-level symbols):\n${input.repoMap}\n${history}\nRound ${input.round} of ${input.maxRounds}. Plan the tasks as JSON.`;
+  const user = `Question: ${input.question}\n${scope}${history}\nRound ${input.round} of ${input.maxRounds}. Plan the tasks as JSON.`;
   return [{ role: 'system', content: system }, { role: 'user', content: user }];
 }
 

@@ -72,6 +72,10 @@ describe('MinionS over the fixture repo', () => {
     assert.deepEqual(ledger.local, r.ollama.reported);
     assert.deepEqual({ ...ledger.remote, costUsd: undefined }, { ...r.openai.reported, costUsd: undefined });
     assert.equal(ledger.remote.requests, 4, 'plan + synthesis per round');
+    const planBodies = r.openai.chatBodies().filter((b) => b.response_format?.json_schema?.name === 'minions_plan');
+    assert.equal(planBodies.length, 2);
+    assert.equal(planBodies[0]!.messages[0]!.content, planBodies[1]!.messages[0]!.content, 'a stable system prefix (instructions + map) for prompt caching');
+    assert.match(planBodies[0]!.messages[0]!.content, /src\/http\/retry\.ts \(typescript/);
     assert.ok(ledger.remote.costUsd! > 0);
     assert.ok(ledger.baseline.remotePromptTokens > 0 && ledger.baseline.remoteCompletionTokens > 0);
     assert.equal(summary.jobs.length, queued.length);
