@@ -473,14 +473,13 @@ class Index implements WorkspaceIndex {
     const allowed = pathFilter(options);
     const names = new Set(parsed.fileNames);
     const fileAllowed = allowed ? (f: number) => allowed(this.bySlot[f]?.path ?? '') : undefined;
-    // A question that names a file ("in skipping.py") points at it; its chunks rank higher.
-    const fileBoost = names.size
-      ? (f: number) => {
-          const p = this.bySlot[f]?.path ?? '';
-          const base = p.slice(p.lastIndexOf('/') + 1).toLowerCase();
-          return names.has(base) ? MENTIONED_FILE_BOOST : 1;
-        }
-      : undefined;
+    // Priors per file: a question that names a file ("in skipping.py") points at it; tests and
+    // docs mostly restate what the code does, so on equal evidence the code itself ranks first.
+    const fileBoost = (f: number) => {
+      const p = this.bySlot[f]?.path ?? '';
+      const base = p.slice(p.lastIndexOf('/') + 1).toLowerCase();
+      return (names.has(base) ? MENTIONED_FILE_BOOST : 1) * (isSecondaryPath(p) ? SECONDARY_FILE_PRIOR : 1);
+    };
     const scored = this.lexical.score(parsed.terms, fileAllowed, fileBoost);
     const hits: ChunkHit[] = [];
     for (const s of scored) {
@@ -563,6 +562,15 @@ class Index implements WorkspaceIndex {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     await this.runner.close();
   }
+}
+
+/** Tests, fixtures, docs and changelogs: supporting files rather than the code in question. */
+const SECONDARY_PATH =
+  /(?:^|\/)(?:tests?|testing|__tests__|spec|specs|docs?|changelog|examples?)\/|(?:^|\/)(?:test_[^/]*|[^/]*_test\.[a-z]+|[^/]*\.(?:test|spec)\.[a-z]+|conftest\.py)$|\.(?:md|rst|txt|adoc)$/i;
+const SECONDARY_FILE_PRIOR = 0.5;
+
+export function isSecondaryPath(path: string): boolean {
+  return SECONDARY_PATH.test(path);
 }
 
 /** The score multiplier for chunks of a file the question names. */
