@@ -44,6 +44,11 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
     ask: (question) => void runs?.ask(question),
     cancel: () => void runs?.cancel(),
     openCitation: (citation) => void openCitation(index, log, citation),
+    // The panel redacts these from its stored history and Markdown exports.
+    knownSecrets: async () => {
+      const { key } = await keys.get();
+      return key ? [key] : [];
+    },
   };
   runs = new RunController(core, index, setup, keys, statusBar, log, {
     show: () => {
