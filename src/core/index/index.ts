@@ -15,7 +15,7 @@ import { decodeText, isMinified } from './text';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { LexicalIndex } from './lexical';
 import { parseQuery } from './query';
-import { CACHE_FORMAT, cacheKey, readSnapshot, removeSnapshots, writeSnapshot, type CachedContent, type CachedFile } from './store';
+import { CACHE_FORMAT, cacheKey, readSnapshot, removeSnapshots, writeSnapshot, type CachedContent, type CachedFile, type CachedRecord } from './store';
 import { IgnoreStack } from './ignore-rules';
 import { checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { isSecretFileName } from './secrets';
@@ -70,6 +70,7 @@ interface FileRecord {
   readonly slot: number;
   readonly path: string;
   readonly root: number;
+  readonly rel: string;
   readonly abs: string;
   size: number;
   mtimeMs: number;
@@ -133,7 +134,7 @@ class Index implements WorkspaceIndex {
   private readonly bySlot: (FileRecord | undefined)[] = [];
   private readonly chunks: (Chunk | undefined)[] = [];
   private readonly chunkIds = new Map<string, number>();
-  private readonly lexical = new LexicalIndex();
+  private lexical = new LexicalIndex();
   /** Content by hash, from the disk cache and from files indexed in this session. */
   private readonly contents = new Map<string, CachedContent>();
   /** Stat seen per path in the disk cache, consumed as files are indexed. */
@@ -179,7 +180,24 @@ class Index implements WorkspaceIndex {
     const snap = readSnapshot(this.options.cacheDir, this.key);
     if (!snap) return;
     for (const [hash, c] of snap.contents) this.contents.set(hash, c);
+    if (snap.live && this.restoreLive(snap.live)) return;
     for (const f of snap.files) this.priorFiles.set(f.path, f);
+  }
+
+  /** Reinstates the saved records and lexical index as they were; false if they do not line up. */
+  private restoreLive(live: NonNullable<import('./store').CacheSnapshot['live']>): boolean {
+    for (const r of live.records) {
+      const c = this.contents.get(r.hash);
+      if (!c || c.specs.length !== r.chunkSlots.length || r.root >= this.roots.length) return false;
+    }
+    this.lexical = LexicalIndex.restore(live.lexical);
+    for (const r of live.records) {
+      const root = this.roots[r.root]!;
+      const file: WalkedFile = { root: r.root, abs: r.rel ? join(root.abs, ...r.rel.split('/')) : root.abs, rel: r.rel, path: r.path, size: r.size, mtimeMs: r.mtimeMs };
+      this.installRecord(file, r.hash, this.contents.get(r.hash)!, r.slot, r.chunkSlots);
+    }
+    this.nextFileSlot = live.nextFileSlot;
+    return true;
   }
 
   /** Serialises index mutations: update() and refresh() never interleave. */
@@ -248,7 +266,6 @@ class Index implements WorkspaceIndex {
     this.priorFiles = new Map();
     this.lastMs = Math.round(performance.now() - started);
     onProgress?.({ done: total, total, phase: 'save' });
-    this.dirty = true;
     this.saveNow();
     return this.stats;
   }
@@ -274,6 +291,7 @@ class Index implements WorkspaceIndex {
     if (live && live.hash === read.hash) {
       live.size = file.size;
       live.mtimeMs = file.mtimeMs;
+      this.dirty = true;
       return;
     }
     let content = this.contents.get(read.hash);
@@ -301,26 +319,36 @@ class Index implements WorkspaceIndex {
   }
 
   private addRecord(file: WalkedFile, hash: string, content: CachedContent): void {
-    const slot = this.nextFileSlot++;
+    this.installRecord(file, hash, content, this.nextFileSlot++);
+    this.dirty = true;
+  }
+
+  /**
+   * Makes a file's chunks live. Without `savedSlots` its chunks are added to the lexical index;
+   * with them (a restored cache) the lexical index already holds them under those slots.
+   */
+  private installRecord(file: WalkedFile, hash: string, content: CachedContent, slot: number, savedSlots?: readonly number[]): void {
     const starts = lineStarts(content.text);
     const chunkSlots: number[] = [];
     const symbols = new Set<string>();
-    for (const s of content.specs) {
+    for (let i = 0; i < content.specs.length; i++) {
+      const s = content.specs[i]!;
       const from = starts[s.startLine - 1] ?? content.text.length;
       const to = s.endLine < starts.length ? starts[s.endLine]! - 1 : content.text.length;
       const text = content.text.slice(from, to);
       const chunk = makeChunk(file.path, content.language, s, text);
-      const cslot = this.lexical.addChunk(slot, { text: chunk.text, names: s.names ?? [] });
+      const cslot = savedSlots ? savedSlots[i]! : this.lexical.addChunk(slot, { text: chunk.text, names: s.names ?? [] });
       this.chunks[cslot] = chunk;
       this.chunkIds.set(chunk.id, cslot);
       chunkSlots.push(cslot);
       for (const n of s.names ?? []) if (!n.includes('.') && symbols.size < 32) symbols.add(n);
     }
-    this.lexical.addFile(slot, file.path);
+    if (!savedSlots) this.lexical.addFile(slot, file.path);
     const record: FileRecord = {
       slot,
       path: file.path,
       root: file.root,
+      rel: file.rel,
       abs: file.abs,
       size: file.size,
       mtimeMs: file.mtimeMs,
@@ -348,6 +376,7 @@ class Index implements WorkspaceIndex {
     }
     this.lexical.removeFile(r.slot, r.path);
     this.bySlot[r.slot] = undefined;
+    this.dirty = true;
     this.records.delete(path);
   }
 
@@ -519,8 +548,7 @@ class Index implements WorkspaceIndex {
   }
 
   private scheduleSave(): void {
-    this.dirty = true;
-    if (!this.options.cacheDir || this.saveTimer) return;
+    if (!this.dirty || !this.options.cacheDir || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       this.saveNow();
@@ -532,14 +560,17 @@ class Index implements WorkspaceIndex {
     if (!this.options.cacheDir || !this.dirty) return;
     this.dirty = false;
     const files: CachedFile[] = [];
+    const records: CachedRecord[] = [];
     const contents = new Map<string, CachedContent>();
     for (const r of this.records.values()) {
       files.push({ path: r.path, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash });
+      records.push({ path: r.path, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, root: r.root, rel: r.rel, slot: r.slot, chunkSlots: r.chunkSlots });
       const c = this.contents.get(r.hash);
       if (c) contents.set(r.hash, c);
     }
     try {
-      writeSnapshot(this.options.cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents });
+      const live = { records, lexical: this.lexical.snapshot(), nextFileSlot: this.nextFileSlot };
+      writeSnapshot(this.options.cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents, live });
     } catch {
       // A cache that cannot be written costs a slower next start, nothing else.
     }

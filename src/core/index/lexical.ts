@@ -14,9 +14,14 @@ const PATH_WEIGHT = 1.0;
 /** Query terms scored at most (highest weight x idf first): bounds latency on long issue texts. */
 const MAX_QUERY_TERMS = 80;
 
+type U32 = Uint32Array<ArrayBufferLike>;
+type U16 = Uint16Array<ArrayBufferLike>;
+type I32 = Int32Array<ArrayBufferLike>;
+type U8 = Uint8Array<ArrayBufferLike>;
+
 class Postings {
-  slots = new Uint32Array(4);
-  tfs = new Uint16Array(4);
+  slots: U32 = new Uint32Array(4);
+  tfs: U16 = new Uint16Array(4);
   n = 0;
   push(slot: number, tf: number): void {
     if (this.n === this.slots.length) {
@@ -43,11 +48,69 @@ class Postings {
   }
 }
 
-function grow<T extends Uint8Array | Uint32Array | Int32Array | Float32Array>(a: T, need: number, make: (n: number) => T): T {
+function grow<T extends U8 | U32 | I32 | Float32Array<ArrayBufferLike>>(a: T, need: number, make: (n: number) => T): T {
   if (need <= a.length) return a;
   const b = make(Math.max(need, a.length * 2));
   b.set(a);
   return b;
+}
+
+/** Postings of every term packed into three arrays (term t's entries are offsets[t]..offsets[t+1]). */
+export interface PackedPostings {
+  offsets: Uint32Array;
+  slots: Uint32Array;
+  tfs: Uint16Array;
+}
+
+/** Everything the lexical index holds, in typed arrays that serialise and load fast. */
+export interface LexicalSnapshot {
+  terms: string[];
+  body: PackedPostings;
+  sym: PackedPostings;
+  path: PackedPostings;
+  df: Int32Array;
+  fileDf: Int32Array;
+  alive: Uint8Array;
+  len: Uint32Array;
+  fileOf: Int32Array;
+  fileAlive: Uint8Array;
+  counters: { aliveChunks: number; aliveFiles: number; totalLen: number; nextSlot: number };
+  freeSlots: number[];
+}
+
+function pack(list: Postings[]): PackedPostings {
+  const offsets = new Uint32Array(list.length + 1);
+  let total = 0;
+  for (let i = 0; i < list.length; i++) {
+    offsets[i] = total;
+    total += list[i]!.n;
+  }
+  offsets[list.length] = total;
+  const slots = new Uint32Array(total);
+  const tfs = new Uint16Array(total);
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i]!;
+    slots.set(p.slots.subarray(0, p.n), offsets[i]!);
+    tfs.set(p.tfs.subarray(0, p.n), offsets[i]!);
+  }
+  return { offsets, slots, tfs };
+}
+
+function unpack(packed: PackedPostings, count: number): Postings[] {
+  const out: Postings[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const p = new Postings();
+    const a = packed.offsets[i]!;
+    const b = packed.offsets[i + 1]!;
+    if (b > a) {
+      // Views into the loaded buffer; the first push past them copies (Postings.push grows).
+      p.slots = packed.slots.subarray(a, b);
+      p.tfs = packed.tfs.subarray(a, b);
+      p.n = b - a;
+    }
+    out[i] = p;
+  }
+  return out;
 }
 
 export interface ChunkTerms {
@@ -61,18 +124,18 @@ export interface ScoredSlot {
 }
 
 export class LexicalIndex {
-  private readonly ids = new Map<string, number>();
+  private ids = new Map<string, number>();
   private readonly body: Postings[] = [];
   private readonly sym: Postings[] = [];
   private readonly path: Postings[] = [];
-  private df = new Int32Array(1024);
-  private fileDf = new Int32Array(1024);
+  private df: I32 = new Int32Array(1024);
+  private fileDf: I32 = new Int32Array(1024);
   // per chunk slot
-  private alive = new Uint8Array(1024);
-  private len = new Uint32Array(1024);
-  private fileOf = new Int32Array(1024);
+  private alive: U8 = new Uint8Array(1024);
+  private len: U32 = new Uint32Array(1024);
+  private fileOf: I32 = new Int32Array(1024);
   // per file slot
-  private fileAlive = new Uint8Array(256);
+  private fileAlive: U8 = new Uint8Array(256);
   private scores = new Float32Array(1024);
   private aliveChunks = 0;
   private aliveFiles = 0;
@@ -275,6 +338,48 @@ export class LexicalIndex {
       out.push({ slot: s, score });
     }
     return out;
+  }
+
+  snapshot(): LexicalSnapshot {
+    if (this.deadChunks > 0) this.compact();
+    const n = this.nextSlot;
+    const terms = new Array<string>(this.body.length);
+    for (const [t, id] of this.ids) terms[id] = t;
+    return {
+      terms,
+      body: pack(this.body),
+      sym: pack(this.sym),
+      path: pack(this.path),
+      df: this.df.slice(0, terms.length),
+      fileDf: this.fileDf.slice(0, terms.length),
+      alive: this.alive.slice(0, n),
+      len: this.len.slice(0, n),
+      fileOf: this.fileOf.slice(0, n),
+      fileAlive: this.fileAlive.slice(),
+      counters: { aliveChunks: this.aliveChunks, aliveFiles: this.aliveFiles, totalLen: this.totalLen, nextSlot: this.nextSlot },
+      freeSlots: [...this.freeSlots],
+    };
+  }
+
+  static restore(s: LexicalSnapshot): LexicalIndex {
+    const x = new LexicalIndex();
+    const count = s.terms.length;
+    for (let i = 0; i < count; i++) x.ids.set(s.terms[i]!, i);
+    x.body.push(...unpack(s.body, count));
+    x.sym.push(...unpack(s.sym, count));
+    x.path.push(...unpack(s.path, count));
+    x.df = grow(s.df, 1, (k) => new Int32Array(k));
+    x.fileDf = grow(s.fileDf, 1, (k) => new Int32Array(k));
+    x.alive = grow(s.alive, 1, (k) => new Uint8Array(k));
+    x.len = grow(s.len, 1, (k) => new Uint32Array(k));
+    x.fileOf = grow(s.fileOf, 1, (k) => new Int32Array(k));
+    x.fileAlive = grow(s.fileAlive, 1, (k) => new Uint8Array(k));
+    x.aliveChunks = s.counters.aliveChunks;
+    x.aliveFiles = s.counters.aliveFiles;
+    x.totalLen = s.counters.totalLen;
+    x.nextSlot = s.counters.nextSlot;
+    x.freeSlots = [...s.freeSlots];
+    return x;
   }
 
   fileOfSlot(slot: number): number {

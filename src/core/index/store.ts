@@ -7,9 +7,10 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import type { ChunkSpec } from './chunk-types';
+import type { LexicalSnapshot } from './lexical';
 
 /** Bump when chunking or term extraction changes so old caches are rebuilt, not trusted. */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 
 export interface CachedContent {
   readonly language: string;
@@ -24,12 +25,22 @@ export interface CachedFile {
   readonly hash: string;
 }
 
+/** A file as the live index held it: with its slots, so the saved lexical index lines up. */
+export interface CachedRecord extends CachedFile {
+  readonly root: number;
+  readonly rel: string;
+  readonly slot: number;
+  readonly chunkSlots: number[];
+}
+
 export interface CacheSnapshot {
   readonly format: number;
   readonly key: string;
   readonly files: CachedFile[];
   /** hash -> content */
   readonly contents: Map<string, CachedContent>;
+  /** The live index itself (records + lexical index), so a reopen re-tokenises nothing. */
+  readonly live?: { records: CachedRecord[]; lexical: LexicalSnapshot; nextFileSlot: number };
 }
 
 export function cacheKey(parts: unknown): string {

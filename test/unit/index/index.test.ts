@@ -190,6 +190,27 @@ describe('on-disk cache', () => {
     assert.deepEqual(readdirSync(cacheDir), []);
   });
 
+  test('an index restored from the cache keeps updating like a fresh one', async () => {
+    const dir = workspace(REPO);
+    const cacheDir = tempDir();
+    await (await open(dir, { cacheDir })).dispose();
+    const restored = await open(dir, { cacheDir });
+    writeFileSync(join(dir, 'src/http/client.ts'), 'export function sendRequest() { return "no retries here"; }\n');
+    rmSync(join(dir, 'docs/guide.md'));
+    writeFiles(dir, { 'src/extra.ts': 'export const retryBudget = 5;\n' });
+    await restored.update(['src/http/client.ts', 'docs/guide.md', 'src/extra.ts']);
+    const fresh = await open(dir);
+    try {
+      for (const q of ['retry policy attempt', 'theme color', 'no retries here', 'retryBudget', 'parse config'])
+        assert.deepEqual(restored.search(q).map((h) => [h.chunk.id, h.score.toFixed(6)]), fresh.search(q).map((h) => [h.chunk.id, h.score.toFixed(6)]), q);
+      assert.deepEqual(restored.files(), fresh.files());
+      assert.deepEqual(restored.stats.chunks, fresh.stats.chunks);
+    } finally {
+      await restored.dispose();
+      await fresh.dispose();
+    }
+  });
+
   test('a damaged cache file is ignored and rebuilt', async () => {
     const dir = workspace(REPO);
     const cacheDir = tempDir();
