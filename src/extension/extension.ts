@@ -3,7 +3,7 @@
 // model; the index is built in the background afterwards, and only in a trusted workspace.
 
 import * as vscode from 'vscode';
-import { MinionsPanel, registerPanelSerializer, type PanelActions } from './panel';
+import { MinionsPanel, pushRunEvent, registerPanelSerializer, type PanelActions } from './panel';
 import type { Citation } from '../core/protocol/events';
 import { createCore } from './core';
 import type { CoreApi } from './coreApi';
@@ -51,12 +51,9 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
     },
   };
   runs = new RunController(core, index, setup, keys, statusBar, log, {
-    show: () => {
-      const existed = MinionsPanel.current !== undefined;
-      MinionsPanel.show(context, actions);
-      return { created: !existed };
-    },
-    push: (runId, event) => MinionsPanel.current?.pushEvent(runId, event),
+    show: () => void MinionsPanel.show(context, actions),
+    // Recorded in the run history even while the panel is closed; reopening it resumes the live view.
+    push: (runId, event) => pushRunEvent(context, runId, event),
   });
 
   const services: Services = { context, core, log, keys, statusBar, index, setup, runs };

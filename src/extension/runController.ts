@@ -28,10 +28,10 @@ export interface RunOutcome {
   error?: string;
 }
 
-/** Where the controller sends events; the panel in production, a recorder in tests. */
+/** Where the controller sends events: the panel, which records them even while it is closed. */
 export interface RunSink {
-  /** Shows the panel (creating it if needed) and returns whether it was just created. */
-  show(): { created: boolean };
+  /** Shows the panel, creating it if needed (it then shows the live run so far). */
+  show(): void;
   push(runId: string, event: RunEvent): void;
 }
 
@@ -70,11 +70,8 @@ export class RunController implements vscode.Disposable {
     return this.active !== undefined;
   }
 
-  /** Shows the panel; when it had to be created during a run, replays the run so far into it. */
   showPanel(): void {
-    const { created } = this.sink.show();
-    const run = this.active;
-    if (created && run?.runId) for (const e of run.events) this.sink.push(run.runId, e);
+    this.sink.show();
   }
 
   async ask(question: string, scope: readonly string[] = []): Promise<RunOutcome> {
