@@ -1,13 +1,12 @@
 // Token counting offline with gpt-tokenizer. OpenAI's current families (GPT-4o, GPT-4.1, GPT-5,
-// o-series) use o200k_base and are counted exactly; GPT-4/3.5 use cl100k_base; every other
-// model (Claude, Llama, Qwen...) has its own tokenizer we do not ship, so its count is an
-// o200k-based estimate and is labelled as one.
+// o-series) use o200k_base and are counted exactly. Every other model (legacy GPT-4/3.5 on
+// cl100k_base, Claude, Llama, Qwen...) has a tokenizer we do not ship (cl100k alone would add
+// ~1.5 MB to each bundle), so its count is an o200k-based estimate and is labelled as one.
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
 import type { ChatMessage } from './types';
 
 export interface Tokenizer {
-  /** `o200k_base`, `cl100k_base`, or `estimate (o200k_base)`. */
+  /** `o200k_base`, or `estimate (o200k_base)`. */
   readonly name: string;
   /** False when the count is an estimate for a model whose tokenizer we do not have. */
   readonly exact: boolean;
@@ -15,14 +14,12 @@ export interface Tokenizer {
 }
 
 const O200K: Tokenizer = { name: 'o200k_base', exact: true, count: (t) => countO200k(t) };
-const CL100K: Tokenizer = { name: 'cl100k_base', exact: true, count: (t) => countCl100k(t) };
 const ESTIMATE: Tokenizer = { name: 'estimate (o200k_base)', exact: false, count: (t) => countO200k(t) };
 
 /** The tokenizer of a remote model family, by name (provider prefixes like `openai/` are ignored). */
 export function tokenizerFor(model: string): Tokenizer {
   const name = model.toLowerCase().replace(/^openai\//, '');
   if (/^(gpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|chatgpt-4o|o1|o3|o4|gpt-oss|codex)/.test(name)) return O200K;
-  if (/^(gpt-4|gpt-3\.5)/.test(name)) return CL100K;
   return ESTIMATE;
 }
 
