@@ -7,7 +7,7 @@ import type { ChatModel, ChatRequest, ChatResult, FinishReason } from './types';
 import { AttemptController, anySignal } from './abort';
 import { classifyOllama, type CallContext } from './classify';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './retry';
-import { countMessages } from './tokens';
+import { countMessages, countText } from './tokens';
 
 export interface OllamaModelOptions {
   url: string;
@@ -24,8 +24,14 @@ export interface OllamaModelOptions {
 /** Local tokenizers (Qwen, Llama, Gemma) spend more tokens on code than o200k does; size with a margin. */
 const LOCAL_TOKENIZER_FACTOR = 1.25;
 const DEFAULT_MAX_TOKENS = 1024;
-/** A prompt reported at less than this share of the estimate was cut by the server. */
+/**
+ * A prompt reported at less than this share of its last message was cut by the server. Only the
+ * last message counts: Ollama reports just the tokens it evaluated, and an earlier prefix (the
+ * system prompt shared by every job) may have come from its cache.
+ */
 const TRUNCATION_SHARE = 0.5;
+/** Below this many tokens in the last message the check says nothing (a cached prefix could explain any gap). */
+const TRUNCATION_MIN_TOKENS = 512;
 
 export function ollamaFinishReason(doneReason: string | undefined): FinishReason {
   if (doneReason === 'stop' || doneReason === undefined || doneReason === '') return 'stop';
@@ -58,6 +64,7 @@ export class OllamaModel implements ChatModel {
 
   async chat(request: ChatRequest): Promise<ChatResult> {
     const expected = countMessages(request.messages);
+    const lastMessage = countText(request.messages.at(-1)?.content ?? '');
     const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
     const numCtx = typeof this.options.numCtx === 'number'
       ? this.options.numCtx
@@ -71,7 +78,7 @@ export class OllamaModel implements ChatModel {
         try {
           const result = await this.once(request, numCtx, maxTokens, attempt);
           const reported = result.usage.promptTokens;
-          if (reported > 0 && expected > 512 && reported < expected * TRUNCATION_SHARE) {
+          if (reported > 0 && lastMessage > TRUNCATION_MIN_TOKENS && reported < lastMessage * TRUNCATION_SHARE) {
             result.promptTruncated = { reportedTokens: reported, expectedTokens: expected };
           }
           result.ms = Date.now() - started;

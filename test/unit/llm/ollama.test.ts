@@ -126,3 +126,20 @@ describe('Ollama client', () => {
     await assert.rejects(listLocalModels(downUrl), (e: MinionsError) => e.code === 'local-unreachable');
   });
 });
+
+describe('Ollama truncation check', () => {
+  test('a cached system prefix is not mistaken for truncation; a cut last message is', async () => {
+    const fake = await FakeOllama.start({ chat: () => ({ content: 'ok', promptEvalCount: 1300 }) });
+    try {
+      const model = new OllamaModel({ url: fake.url, model: 'qwen2.5-coder:3b' });
+      // ~5000-token system prompt (cached by the server), ~1250-token question: 1300 evaluated is plausible.
+      const cached = await model.chat({ messages: [{ role: 'system', content: 'rule. '.repeat(2500) }, { role: 'user', content: 'word '.repeat(1250) }] });
+      assert.equal(cached.promptTruncated, undefined);
+      fake.chat = () => ({ content: 'ok', promptEvalCount: 300 });
+      const cut = await model.chat({ messages: [{ role: 'system', content: 'short' }, { role: 'user', content: 'word '.repeat(1250) }] });
+      assert.equal(cut.promptTruncated?.reportedTokens, 300);
+    } finally {
+      await fake.close();
+    }
+  });
+});
