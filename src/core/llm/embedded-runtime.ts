@@ -47,7 +47,6 @@ export type NlcGrammar = object;
 export interface NlcLlama {
   loadModel(options: { modelPath: string }): Promise<NlcModel>;
   createGrammarForJsonSchema(schema: object): Promise<NlcGrammar>;
-  getGrammarFor(type: 'json'): Promise<NlcGrammar>;
   dispose(): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { MinionsError } from '../errors';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResult, FinishReason, JsonSchema } from './types';
+import { ANY_JSON_OBJECT, fitSchemaToBudget } from './embedded-schema';
 import { getCpuLlama, loadNodeLlamaCpp, type NlcChat, type NlcChatHistoryItem, type NlcContext, type NlcGrammar, type NlcLlama, type NlcModel, type NlcSequence, type NlcStopReason } from './embedded-runtime';
 
 export interface EmbeddedModelOptions {
@@ -106,7 +107,9 @@ export class EmbeddedModel implements ChatModel {
   async chat(request: ChatRequest): Promise<ChatResult> {
     if (this.disposed) throw new MinionsError('internal', 'The embedded model was closed', 'Start the run again');
     if (request.signal?.aborted) throw cancelled(request.signal.reason);
-    const grammar = request.schema ? await this.grammarFor(request.schema.schema) : undefined;
+    const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
+    const schema = request.schema && (Object.keys(request.schema.schema).length === 0 ? ANY_JSON_OBJECT : request.schema.schema);
+    const grammar = schema ? await this.grammarFor(fitSchemaToBudget(schema, maxTokens)) : undefined;
     const slot = await this.acquire(request.signal);
     const started = Date.now();
     try {
@@ -117,7 +120,7 @@ export class EmbeddedModel implements ChatModel {
       try {
         result = await slot.chat.generateResponse(history, {
           ...(grammar ? { grammar } : {}),
-          maxTokens: request.maxTokens ?? DEFAULT_MAX_TOKENS,
+          maxTokens,
           temperature: request.temperature ?? 0,
           ...(request.signal ? { signal: request.signal, stopOnAbortSignal: false } : {}),
           ...(request.onDelta ? { onTextChunk: request.onDelta } : {}),
@@ -155,14 +158,13 @@ export class EmbeddedModel implements ChatModel {
 
   /**
    * Grammars are compiled once per distinct schema (the engine sends the same few over and over).
-   * The empty schema `{}` (any JSON value, what Ollama's `format: "json"` asks for) uses llama.cpp's JSON grammar.
+   * The empty schema `{}` (any JSON, what Ollama's `format: "json"` asks for) becomes a bounded flat object.
    */
   private grammarFor(schema: JsonSchema): Promise<NlcGrammar> {
     const key = JSON.stringify(schema);
     let g = this.grammars.get(key);
     if (!g) {
-      const made = Object.keys(schema).length === 0 ? this.llama.getGrammarFor('json') : this.llama.createGrammarForJsonSchema(schema);
-      g = made.catch((err: unknown) => {
+      g = this.llama.createGrammarForJsonSchema(schema).catch((err: unknown) => {
         this.grammars.delete(key);
         throw new MinionsError('bad-input', `The embedded model cannot enforce this JSON schema: ${(err as Error).message}`,
           'Use a schema with plain objects, arrays, strings, numbers, booleans and enums', { cause: err });
