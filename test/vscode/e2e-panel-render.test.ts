@@ -131,15 +131,6 @@ describe('end to end: the Minions panel renders runs', () => {
     });
   });
 
-  it('a citation click opens the file in an editor', async () => {
-    assert.ok(session);
-    const s = session;
-    await s.step('citation', async () => {
-      await s.webview().locator('#answer-body a.cite', { hasText: 'src/retry.ts:1-3' }).click();
-      await s.page.locator('.tabs-container .tab', { hasText: 'retry.ts' }).first().waitFor({ state: 'visible', timeout: 15_000 });
-    });
-  });
-
   it('draws a thousand jobs with a bounded DOM, scrolls and navigates them by keyboard', async () => {
     assert.ok(session);
     const s = session;
@@ -175,6 +166,15 @@ describe('end to end: the Minions panel renders runs', () => {
     });
   });
 
+  it('a citation click opens the file in an editor', async () => {
+    assert.ok(session);
+    const s = session;
+    await s.step('citation', async () => {
+      await s.webview().locator('#answer-body a.cite', { hasText: 'src/retry.ts:1-3' }).click();
+      await s.page.locator('.tabs-container .tab', { hasText: 'retry.ts' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    });
+  });
+
   it('keeps the live view across hide and show (the page is rebuilt from saved state)', async () => {
     assert.ok(session);
     const s = session;
@@ -199,6 +199,58 @@ describe('end to end: the Minions panel renders runs', () => {
       const history = await s.webviewText('#history-list');
       assert.match(history, /Where is the retry policy\? <b>bold\?<\/b>/);
       await s.screenshot('panel-after-hide-show');
+    });
+  });
+
+  it('exports a run from the history as a Markdown document', async () => {
+    assert.ok(session);
+    const s = session;
+    await s.step('export', async () => {
+      await s.webview().locator('#history-list .history-item').first().getByRole('button', { name: /Export/ }).click();
+      // An untitled document is named after its first line.
+      await s.page.locator('.tabs-container .tab', { hasText: 'Minions run:' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      const editorText = (await s.page.locator('.editor-instance .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+      assert.match(editorText, /# Minions run:/);
+      assert.match(editorText, /## Ledger/);
+      await s.screenshot('panel-export');
+    });
+  });
+
+  it('Enter in the question box asks (the box empties); the panel is keyboard reachable', async () => {
+    assert.ok(session);
+    const s = session;
+    await s.step('ask-enter', async () => {
+      await s.page.locator('.tabs-container .tab', { hasText: 'Minions' }).first().click();
+      const box = s.webview().locator('#question');
+      await box.click();
+      await box.fill('Where is the greeting built?');
+      await box.press('Enter');
+      await s.page.waitForTimeout(300);
+      assert.equal(await box.inputValue(), '', 'the question was not sent');
+      // Tab from the box reaches the Ask button next.
+      await box.focus();
+      await box.press('Tab');
+      assert.equal(await s.webview().locator('body').evaluate(() => document.activeElement?.id ?? ''), 'ask');
+    });
+  });
+
+  it('comes back after a window reload (serializer) with the history', async () => {
+    assert.ok(session);
+    const s = session;
+    await s.step('reload', async () => {
+      await s.page.locator('.tabs-container .tab', { hasText: 'Minions' }).first().click();
+      // Keys pressed inside the webview stay there: give the workbench the focus for F1.
+      await s.page.locator('.part.sidebar .composite.title').first().click();
+      await s.runCommand('Developer: Reload Window');
+      await s.page.waitForTimeout(1000);
+      await s.page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+      await s.page.locator('.tabs-container .tab', { hasText: 'Minions' }).first().click();
+      const history = await s.webviewText('#history-list', { timeoutMs: 30_000 });
+      assert.match(history, /Where is the retry policy\? <b>bold\?<\/b>/);
+      // The run that was going when the window reloaded comes back from the page's saved state, marked as cut short.
+      assert.match(await s.webviewText('.run-header'), /Interrupted/);
+      assert.match(await s.webviewText('#jobs-title'), /Local jobs · 6/i);
+      await s.screenshot('panel-after-reload');
     });
   });
 });

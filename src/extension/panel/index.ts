@@ -11,7 +11,7 @@ import { runToMarkdown } from './export-markdown';
 import { RunHistory } from './history';
 import { createWorkspaceHistoryStorage } from './history-storage';
 import { panelHtml } from './html';
-import { redactSecrets } from './redact';
+import { redactEvent, redactSecrets } from './redact';
 import { registerPanelTestHooks } from './test-hooks';
 
 /** What the panel asks of the extension host; the host owns runs and editors. */
@@ -54,10 +54,12 @@ class PanelHub {
     this.history = new RunHistory(createWorkspaceHistoryStorage(context), { secrets: () => this.secrets() });
   }
 
+  /** The host's secrets as last looked up, for the synchronous redaction of incoming events (refreshed per run). */
+  private hostSecrets: readonly string[] = [];
+
   async secrets(): Promise<readonly string[]> {
-    const fromHost = (await this.actions?.knownSecrets?.()) ?? [];
-    const fromEnv = [process.env.MINIONS_REMOTE_API_KEY, process.env.OPENAI_API_KEY].filter((s): s is string => !!s);
-    return [...fromHost, ...fromEnv];
+    this.hostSecrets = (await this.actions?.knownSecrets?.()) ?? [];
+    return [...this.hostSecrets, ...envSecrets()];
   }
 
   async eventsOf(runId: string): Promise<RunEvent[] | undefined> {
@@ -81,8 +83,11 @@ class PanelHub {
     }
     if (this.seen.has(event)) return; // a replay: the panel gets the whole run on `ready`
     this.seen.add(event);
-    this.liveEvents.push(event);
-    this.panel?.enqueue(runId, event);
+    if (event.type === 'run-started') void this.secrets();
+    // Error texts can echo a key; they are redacted before the page (and its saved state) sees them.
+    const kept = redactEvent(event, [...this.hostSecrets, ...envSecrets()]);
+    this.liveEvents.push(kept);
+    this.panel?.enqueue(runId, kept);
     if (TERMINAL.has(event.type)) {
       const events = this.liveEvents;
       this.lastRun = { runId, events };
@@ -94,6 +99,10 @@ class PanelHub {
       );
     }
   }
+}
+
+function envSecrets(): string[] {
+  return [process.env.MINIONS_REMOTE_API_KEY, process.env.OPENAI_API_KEY].filter((s): s is string => !!s);
 }
 
 let hub: PanelHub | undefined;
@@ -344,6 +353,8 @@ export function panelTestProbe(context: vscode.ExtensionContext) {
     html: h.panel?.panel.webview.html ?? '',
     liveRunId: h.liveRunId,
     history: h.history.list(),
+    /** What the page was sent for the last finished run (checked for keys). */
+    lastRunJson: h.lastRun ? JSON.stringify(h.lastRun.events) : '',
     exportMarkdown: (runId: string) => h.exportMarkdown(runId),
   };
 }

@@ -25,3 +25,11 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 export function redactDeep<T>(value: T, secrets: readonly string[]): T {
   return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' ? redactSecrets(v, secrets) : v)) as T;
 }
+
+/**
+ * An event as the panel may keep it: error texts (the only place a server could have echoed a
+ * key) redacted; other events are returned as they are, without copying.
+ */
+export function redactEvent<T extends object>(event: T, secrets: readonly string[]): T {
+  return 'error' in event && (event as { error?: unknown }).error !== undefined ? redactDeep(event, secrets) : event;
+}
