@@ -152,3 +152,34 @@ export function classifyOpenAI(err: unknown, ctx: CallContext): Classified {
   const message = err instanceof Error ? err.message : String(err);
   return { error: new MinionsError('internal', `${who(ctx)}: ${message}`, undefined, { cause: err }), retryable: false };
 }
+
+const REDACTED_KEY = '[redacted key]';
+
+function mentions(value: unknown, secret: string): boolean {
+  if (typeof value === 'string') return value.includes(secret);
+  if (!value || typeof value !== 'object') return false;
+  try {
+    const e = value as { message?: unknown; error?: unknown };
+    return mentions(e.message, secret) || JSON.stringify(e.error ?? null).includes(secret);
+  } catch {
+    return true; // cannot tell: treat as mentioning it
+  }
+}
+
+/**
+ * Some OpenAI-compatible servers quote the key back in their error body ("Incorrect API key
+ * provided: <key>"), and the classified error repeats the server's words. The key must not ride
+ * along into notifications, logs, history or CLI output, so every trace of it is replaced: in the
+ * message and hint, and the original client error (whose message and body hold it) is swapped for
+ * a plain one with the same redacted text.
+ */
+export function withoutSecret(c: Classified, secret: string | undefined): Classified {
+  if (!secret || secret.length < 4) return c;
+  const e = c.error;
+  if (!mentions(e.message, secret) && !mentions(e.hint, secret) && !mentions(e.cause, secret)) return c;
+  const scrub = (s: string) => s.split(secret).join(REDACTED_KEY);
+  const original = e.cause instanceof Error ? e.cause : undefined;
+  const cause = original ? Object.assign(new Error(scrub(original.message)), { status: (original as { status?: unknown }).status }) : undefined;
+  const clean = new MinionsError(e.code, scrub(e.message), e.hint === undefined ? undefined : scrub(e.hint), cause ? { cause } : undefined);
+  return { ...c, error: clean };
+}

@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import type { ChatModel } from './types';
 import { OllamaModel } from './ollama';
 import { OpenAICompatibleModel } from './openai';
-import { classifyOllama, classifyOpenAI, type CallContext } from './classify';
+import { classifyOllama, classifyOpenAI, withoutSecret, type CallContext } from './classify';
 import { AttemptController, anySignal } from './abort';
 import { MinionsError } from '../errors';
 
@@ -185,7 +185,7 @@ export async function checkRemote(c: RemoteModelConfig, signal?: AbortSignal): P
     // Some compatible servers have no /models: that says nothing about the key or the model.
     if ((err as { status?: unknown }).status === 404) return { ok: true, modelListed: false };
     const ctx: CallContext = { role: 'remote', provider: 'openai-compatible', url, model: c.model, timeoutMs, timedOut: attempt.timedOut, cancelled: attempt.cancelledByCaller };
-    throw classifyOpenAI(err, ctx).error;
+    throw withoutSecret(classifyOpenAI(err, ctx), c.apiKey).error;
   } finally {
     attempt.dispose();
   }

@@ -6,7 +6,7 @@
 import OpenAI, { BadRequestError } from 'openai';
 import type { ChatModel, ChatRequest, ChatResult, FinishReason, Role } from './types';
 import { AttemptController } from './abort';
-import { classifyOpenAI, type CallContext } from './classify';
+import { classifyOpenAI, withoutSecret, type CallContext } from './classify';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './retry';
 import { MinionsError } from '../errors';
 
@@ -92,6 +92,8 @@ export class OpenAICompatibleModel implements ChatModel {
   private readonly url: string;
   private readonly timeoutMs: number;
   private readonly retry: RetryPolicy;
+  /** Kept only to scrub it from server error bodies that echo it (a #private field never serializes). */
+  readonly #apiKey: string;
 
   constructor(options: OpenAIModelOptions) {
     if (!options.apiKey) {
@@ -103,6 +105,7 @@ export class OpenAICompatibleModel implements ChatModel {
     this.url = options.url.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.retry = options.retry ?? DEFAULT_RETRY;
+    this.#apiKey = options.apiKey;
     // Retries and timeouts are ours (they honour retry-after and map to typed errors).
     this.client = new OpenAI({ apiKey: options.apiKey, baseURL: this.url, maxRetries: 0, timeout: this.timeoutMs + 5_000, defaultHeaders: options.headers ?? {} });
   }
@@ -128,7 +131,7 @@ export class OpenAICompatibleModel implements ChatModel {
           }
         }
       },
-      (err) => classifyOpenAI(err, ctx!),
+      (err) => withoutSecret(classifyOpenAI(err, ctx!), this.#apiKey),
       this.retry,
       request.signal,
     );
