@@ -119,6 +119,11 @@ suite('host', () => {
     assert.equal(stored?.runs, 1);
     await vscode.commands.executeCommand('minions.resetCostCounter');
     assert.equal(statusBar.text, '$(hubot) $0.00 · saved $0.00');
+    // While the index builds, the same item shows its progress, then the counter again.
+    statusBar.setIndexing({ done: 3, total: 10 });
+    assert.equal(statusBar.text, '$(sync~spin) Minions: indexing 3/10');
+    statusBar.setIndexing(undefined);
+    assert.equal(statusBar.text, '$(hubot) $0.00 · saved $0.00');
   });
 
   test('a citation opens the file at its lines; a path outside the workspace is refused', async () => {

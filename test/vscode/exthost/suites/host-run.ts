@@ -152,4 +152,19 @@ suite('host run', () => {
     assert.ok(services.index.current, 'no index after the rebuild');
     await waitFor(() => (existsSync(cacheDir) && readdirSync(cacheDir).length > 0 ? true : undefined), 'the cache to be written again', 10_000);
   }, { timeoutMs: 60_000 });
+
+  test('Analyze with Minions on an editor selection asks about those lines of that file only', async () => {
+    await withServers(async (s) => {
+      const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'retry.ts');
+      const editor = await vscode.window.showTextDocument(uri);
+      editor.selection = new vscode.Selection(1, 0, 4, 10);
+      const outcome = await vscode.commands.executeCommand<RunOutcome>('minions.analyzeSelection', uri, { template: 'bugs' });
+      assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
+      const plan = s.openai.chatBodies()[0]!.messages.map((m) => m.content).join('\n');
+      assert.match(plan, /Find likely bugs in lines 2-5 of src\/retry\.ts/);
+      const read = s.ollama.chatBodies().map((b) => excerptOf(b)?.path);
+      assert.ok(read.length > 0 && read.every((p) => p === 'src/retry.ts'), `jobs read ${read.join(', ')}`);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+  }, { timeoutMs: 90_000 });
 });
