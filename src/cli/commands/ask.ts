@@ -2,6 +2,7 @@
 // local-only), printing progress and the answer for a person, or with --json exactly one
 // object (the contract of issue 4, built by summarizeRun). The remote key comes only from the
 // environment (MINIONS_REMOTE_API_KEY or OPENAI_API_KEY) and is never printed.
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
@@ -51,9 +52,13 @@ export function ollamaUrlFromEnv(env: NodeJS.ProcessEnv): string {
   return /^https?:\/\//.test(host) ? host : `http://${host}`;
 }
 
+/** --scope paths as workspace-relative paths: relative to the current folder like any shell path, else to the workspace. */
 function scopeOf(paths: readonly string[], workspace: string): string[] {
   return paths.map((p) => {
-    const rel = relative(workspace, isAbsolute(p) ? p : resolve(workspace, p)).split('\\').join('/');
+    const candidates = isAbsolute(p) ? [p] : [resolve(p), resolve(workspace, p)];
+    const found = candidates.find((c) => existsSync(c));
+    if (!found) throw new MinionsError('bad-input', `--scope ${p} does not exist`, 'Pass a file or folder inside the workspace');
+    const rel = relative(workspace, found).split('\\').join('/');
     if (rel.startsWith('..') || isAbsolute(rel)) throw new MinionsError('bad-input', `--scope ${p} is outside the workspace ${workspace}`, 'Pass a file or folder inside the workspace');
     return rel;
   });

@@ -5,6 +5,23 @@
 import type { CodeIndex, Chunk } from '../index/types';
 import type { JobInfo, PlanTask } from './events';
 import type { PlanAnswer } from './schemas';
+import { inScope } from './repo-map';
+
+/**
+ * Every chunk of the scope's files, in path and line order. When the user scoped a run to a
+ * file or folder ("Analyze with Minions"), that code is read even where the keywords miss it.
+ */
+export function chunksInScope(index: CodeIndex, scope: readonly string[], limit: number): Chunk[] {
+  if (scope.length === 0) return [];
+  const out: Chunk[] = [];
+  for (const f of index.files().filter((f) => inScope(f.path, scope)).sort((a, b) => a.path.localeCompare(b.path))) {
+    for (const c of index.chunksOf(f.path)) {
+      out.push(c);
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
 
 export interface PlannedJob {
   info: JobInfo;
@@ -56,10 +73,11 @@ export function expandPlan(index: CodeIndex, tasks: readonly PlanTask[], o: Expa
     }
     const chunks: Chunk[] = [];
     const key = (c: Chunk) => `${task.instruction}\u0000${c.id}`;
-    for (const h of hits) {
+    const candidates = [...hits.map((h) => h.chunk), ...(hits.length < o.jobsPerTask ? chunksInScope(index, o.scope, o.jobsPerTask * 4) : [])];
+    for (const chunk of candidates) {
       if (chunks.length >= o.jobsPerTask) break;
-      if (o.seen.has(key(h.chunk)) || chunks.some((c) => c.id === h.chunk.id)) continue;
-      chunks.push(h.chunk);
+      if (o.seen.has(key(chunk)) || chunks.some((c) => c.id === chunk.id)) continue;
+      chunks.push(chunk);
     }
     perTask.push({ task, chunks });
   }

@@ -108,6 +108,15 @@ describe('minions ask', () => {
     assert.match(r.stdout, /remote: 2 requests/);
   });
 
+  test('--scope limits every job to the scope (relative to the workspace or the current folder)', async () => {
+    openai.chat = REMOTE();
+    const r = await cli([...flags, '--json', '--scope', 'src/store', 'Where is the retry policy decided?'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.jobs.length > 0, 'the scope is read even though the keywords miss it');
+    assert.ok(out.jobs.every((j: { path: string }) => j.path.startsWith('src/store/')));
+  });
+
   test('errors: one `minions: ...` line on stderr and a non-zero exit', async () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
       [[...flags, 'q'], {}, /^minions: No API key is set for the remote model\. .*MINIONS_REMOTE_API_KEY/],

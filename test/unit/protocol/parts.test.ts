@@ -9,6 +9,7 @@ import { citationFor, citationsIn } from '../../../src/core/protocol/citations';
 import { scrubSource } from '../../../src/core/protocol/privacy';
 import { buildRepoMap } from '../../../src/core/protocol/repo-map';
 import { resolveRequest } from '../../../src/core/protocol/request';
+import { packChunks } from '../../../src/core/protocol/pack';
 import { MinionsError } from '../../../src/core/errors';
 
 const files: Record<string, string> = {};
@@ -93,4 +94,13 @@ test('requests are validated and capped', () => {
   assert.deepEqual(r.scope, ['src']);
   assert.equal(r.budgets.maxJobsPerRound, 5000);
   assert.equal(r.budgets.localContextTokens, 4096 - 1536);
+});
+
+test('a scoped run reads its scope even when the keywords miss it', () => {
+  const idx = memoryIndex({ 'src/a.ts': 'alpha beta', 'src/b/one.ts': 'nothing here', 'src/b/two.ts': 'nor here' });
+  const { tasks } = normalizePlan({ tasks: [{ instruction: 'x', keywords: ['retry'], globs: [] }], advice: '' }, 8, 1, 'retry');
+  const { jobs } = expandPlan(idx, tasks, { question: 'retry', scope: ['src/b'], jobsPerTask: 6, maxJobsPerRound: 50, round: 1, seen: new Set() });
+  assert.deepEqual(jobs.map((j) => j.chunk.path), ['src/b/one.ts', 'src/b/two.ts']);
+  assert.deepEqual(packChunks(idx, 'retry', ['src/b'], 10_000).map((c) => c.path), ['src/b/one.ts', 'src/b/two.ts']);
+  assert.deepEqual(expandPlan(idx, tasks, { question: 'retry', scope: [], jobsPerTask: 6, maxJobsPerRound: 50, round: 1, seen: new Set() }).jobs, [], 'unscoped: only what the search finds');
 });
