@@ -13,7 +13,7 @@ import { languageOf } from './languages';
 import { looksBinary, SNIFF_BYTES } from './binary';
 import { decodeText, isMinified } from './text';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
-import { LexicalIndex } from './lexical';
+import { LexicalIndex, type ScoreResult } from './lexical';
 import { parseQuery } from './query';
 import { CACHE_FORMAT, cacheKey, readSnapshot, removeSnapshots, writeSnapshot, type CachedContent, type CachedFile, type CachedRecord } from './store';
 import { IgnoreStack } from './ignore-rules';
@@ -81,6 +81,8 @@ interface FileRecord {
   readonly bytes: number;
   readonly chunkSlots: number[];
   readonly symbols: string[];
+  /** A test, doc or example file (see isSecondaryPath). */
+  readonly secondary: boolean;
 }
 
 type ReadOutcome =
@@ -359,6 +361,7 @@ class Index implements WorkspaceIndex {
       bytes: file.size,
       chunkSlots,
       symbols: [...symbols],
+      secondary: isSecondaryPath(file.path),
     };
     this.records.set(file.path, record);
     this.bySlot[slot] = record;
@@ -497,7 +500,7 @@ class Index implements WorkspaceIndex {
     return slot === undefined ? undefined : this.chunks[slot];
   }
 
-  private scoreChunks(query: string, options: SearchOptions): ChunkHit[] {
+  private scoreChunks(query: string, options: SearchOptions): ScoreResult {
     const parsed = parseQuery(query);
     const allowed = pathFilter(options);
     const names = new Set(parsed.fileNames);
@@ -505,42 +508,67 @@ class Index implements WorkspaceIndex {
     // Priors per file: a question that names a file ("in skipping.py") points at it; tests and
     // docs mostly restate what the code does, so on equal evidence the code itself ranks first.
     const fileBoost = (f: number) => {
-      const p = this.bySlot[f]?.path ?? '';
-      const base = p.slice(p.lastIndexOf('/') + 1).toLowerCase();
-      return (names.has(base) ? MENTIONED_FILE_BOOST : 1) * (isSecondaryPath(p) ? SECONDARY_FILE_PRIOR : 1);
+      const r = this.bySlot[f];
+      if (!r) return 1;
+      const base = r.path.slice(r.path.lastIndexOf('/') + 1).toLowerCase();
+      return (names.has(base) ? MENTIONED_FILE_BOOST : 1) * (r.secondary ? SECONDARY_FILE_PRIOR : 1);
     };
-    const scored = this.lexical.score(parsed.terms, fileAllowed, fileBoost);
-    const hits: ChunkHit[] = [];
-    for (const s of scored) {
-      const chunk = this.chunks[s.slot];
-      if (chunk) hits.push({ chunk, score: s.score });
-    }
-    return hits;
+    return this.lexical.score(parsed.terms, fileAllowed, fileBoost);
   }
 
+  private hit(slot: number, score: number): ChunkHit {
+    return { chunk: this.chunks[slot]!, score };
+  }
+
+  private byScoreThenId = (a: ChunkHit, b: ChunkHit): number => b.score - a.score || compareIds(a.chunk, b.chunk);
+
   search(query: string, options: SearchOptions = {}): ChunkHit[] {
-    const hits = this.scoreChunks(query, options);
-    return topK(hits, options.top ?? 10, (h) => h.score, (a, b) => compareIds(a.chunk, b.chunk));
+    const k = Math.max(0, options.top ?? 10);
+    const r = this.scoreChunks(query, options);
+    const best = topIndices(r.scores, r.n, k);
+    return best.map((i) => this.hit(r.slots[i]!, r.scores[i]!)).sort(this.byScoreThenId);
   }
 
   searchFiles(query: string, options: SearchOptions = {}): FileHit[] {
-    const hits = this.scoreChunks(query, options);
-    const byFile = new Map<string, ChunkHit[]>();
-    for (const h of hits) {
-      let list = byFile.get(h.chunk.path);
-      if (!list) byFile.set(h.chunk.path, (list = []));
-      list.push(h);
+    const k = Math.max(0, options.top ?? 10);
+    const r = this.scoreChunks(query, options);
+    // A file's score: its best chunk, plus a decaying share of the next two (evidence spread
+    // over a file counts, but a long file does not win by size alone). Top 3 kept per file.
+    const nf = this.nextFileSlot;
+    const t1 = new Float64Array(nf);
+    const t2 = new Float64Array(nf);
+    const t3 = new Float64Array(nf);
+    const files: number[] = [];
+    for (let i = 0; i < r.n; i++) {
+      const f = this.lexical.fileOfSlot(r.slots[i]!);
+      const v = r.scores[i]!;
+      if (t1[f] === 0) files.push(f);
+      if (v > t1[f]!) {
+        t3[f] = t2[f]!;
+        t2[f] = t1[f]!;
+        t1[f] = v;
+      } else if (v > t2[f]!) {
+        t3[f] = t2[f]!;
+        t2[f] = v;
+      } else if (v > t3[f]!) t3[f] = v;
     }
-    const files: FileHit[] = [];
-    for (const [path, list] of byFile) {
-      list.sort((a, b) => b.score - a.score || compareIds(a.chunk, b.chunk));
-      // A file's score: its best chunk, plus a decaying share of the next ones (evidence spread
-      // over a file counts, but a long file does not win by size alone).
-      let score = 0;
-      for (let i = 0; i < Math.min(list.length, FILE_AGGREGATE_DECAY.length); i++) score += list[i]!.score * FILE_AGGREGATE_DECAY[i]!;
-      files.push({ path, score, chunks: list.slice(0, 5) });
+    const fileScores = new Float64Array(files.length);
+    for (let j = 0; j < files.length; j++) {
+      const f = files[j]!;
+      fileScores[j] = t1[f]! * FILE_AGGREGATE_DECAY[0]! + t2[f]! * FILE_AGGREGATE_DECAY[1]! + t3[f]! * FILE_AGGREGATE_DECAY[2]!;
     }
-    return topK(files, options.top ?? 10, (f) => f.score, (a, b) => (a.path < b.path ? -1 : 1));
+    const chosen = topIndices(fileScores, files.length, k);
+    const perFile = new Map<number, ChunkHit[]>(chosen.map((j) => [files[j]!, []]));
+    for (let i = 0; i < r.n; i++) {
+      const list = perFile.get(this.lexical.fileOfSlot(r.slots[i]!));
+      if (list) list.push(this.hit(r.slots[i]!, r.scores[i]!));
+    }
+    const out: FileHit[] = chosen.map((j) => {
+      const f = files[j]!;
+      const chunks = perFile.get(f)!.sort(this.byScoreThenId).slice(0, 5);
+      return { path: this.bySlot[f]!.path, score: fileScores[j]!, chunks };
+    });
+    return out.sort((a, b) => b.score - a.score || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   private assertOpen(): void {
@@ -617,9 +645,47 @@ function compareIds(a: Chunk, b: Chunk): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : a.startLine - b.startLine;
 }
 
-function topK<T>(items: T[], k: number, score: (t: T) => number, tie: (a: T, b: T) => number): T[] {
-  items.sort((a, b) => score(b) - score(a) || tie(a, b));
-  return items.slice(0, Math.max(0, k));
+/**
+ * Indices of the k largest of scores[0..n), in no particular order: a size-k min-heap, so a
+ * query over 100k matching chunks costs O(n log k) and allocates only the result.
+ */
+function topIndices(scores: Float64Array<ArrayBufferLike>, n: number, k: number): number[] {
+  if (k <= 0 || n <= 0) return [];
+  if (n <= k) return Array.from({ length: n }, (_, i) => i);
+  const heap = new Int32Array(k);
+  let size = 0;
+  const less = (a: number, b: number) => scores[a]! < scores[b]! || (scores[a] === scores[b] && a > b);
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < size && less(heap[l]!, heap[m]!)) m = l;
+      if (r < size && less(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      const t = heap[i]!;
+      heap[i] = heap[m]!;
+      heap[m] = t;
+      i = m;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    if (size < k) {
+      heap[size] = i;
+      for (let c = size++; c > 0; ) {
+        const p = (c - 1) >> 1;
+        if (!less(heap[c]!, heap[p]!)) break;
+        const t = heap[c]!;
+        heap[c] = heap[p]!;
+        heap[p] = t;
+        c = p;
+      }
+    } else if (less(heap[0]!, i)) {
+      heap[0] = i;
+      down(0);
+    }
+  }
+  return Array.from(heap.subarray(0, size));
 }
 
 function pathFilter(options: SearchOptions): ((path: string) => boolean) | undefined {

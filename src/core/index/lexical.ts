@@ -118,9 +118,11 @@ export interface ChunkTerms {
   readonly names: readonly string[];
 }
 
-export interface ScoredSlot {
-  slot: number;
-  score: number;
+/** Matching chunk slots and their scores, in parallel arrays of which the first `n` are valid. */
+export interface ScoreResult {
+  readonly slots: Int32Array<ArrayBufferLike>;
+  readonly scores: Float64Array<ArrayBufferLike>;
+  readonly n: number;
 }
 
 export class LexicalIndex {
@@ -136,7 +138,7 @@ export class LexicalIndex {
   private fileOf: I32 = new Int32Array(1024);
   // per file slot
   private fileAlive: U8 = new Uint8Array(256);
-  private scores = new Float32Array(1024);
+  private scores: Float32Array<ArrayBufferLike> = new Float32Array(1024);
   private aliveChunks = 0;
   private aliveFiles = 0;
   private deadChunks = 0;
@@ -233,6 +235,7 @@ export class LexicalIndex {
     }
     for (const t of nameTerms(chunk.names)) this.sym[this.id(t)]!.push(slot, 1);
     this.alive[slot] = 1;
+    this.normFor = -1;
     this.len[slot] = length;
     this.fileOf[slot] = fileSlot;
     this.aliveChunks++;
@@ -243,6 +246,7 @@ export class LexicalIndex {
   removeChunk(slot: number, chunk: ChunkTerms): void {
     if (!this.alive[slot]) return;
     this.alive[slot] = 0;
+    this.normFor = -1;
     this.aliveChunks--;
     this.deadChunks++;
     this.totalLen -= this.len[slot]!;
@@ -265,16 +269,43 @@ export class LexicalIndex {
     this.deadChunks = 0;
   }
 
+  // Per-query scratch, reused so a query allocates (almost) nothing.
+  private touchedBuf: I32 = new Int32Array(1024);
+  private outScores = new Float64Array(1024);
+  private fileBonus = new Float64Array(256);
+  private fileState = new Int8Array(256); // 0 unknown, 1 allowed, -1 filtered out
+  private fileMult = new Float64Array(256);
+  private normFor = -1;
+  private norm = new Float32Array(1024);
+
   /**
-   * Scores chunks for the query. `fileAllowed` filters by file slot; `fileBoost` multiplies a
-   * file's chunks (e.g. the question names the file). Returns every matching chunk, unsorted.
+   * Scores every chunk matching the query. `fileAllowed` filters by file slot; `fileBoost`
+   * multiplies a file's chunks (priors). The result's arrays are reused by the next query.
    */
-  score(terms: readonly QueryTerm[], fileAllowed?: (fileSlot: number) => boolean, fileBoost?: (fileSlot: number) => number): ScoredSlot[] {
+  score(terms: readonly QueryTerm[], fileAllowed?: (fileSlot: number) => boolean, fileBoost?: (fileSlot: number) => number): ScoreResult {
     const n = this.aliveChunks;
-    if (n === 0) return [];
-    this.scores = grow(this.scores, this.nextSlot, (k) => new Float32Array(k));
+    if (n === 0) return { slots: this.touchedBuf, scores: this.outScores, n: 0 };
+    const cap = this.nextSlot;
+    if (this.scores.length < cap) this.scores = new Float32Array(Math.max(cap, this.scores.length * 2));
+    if (this.touchedBuf.length < cap) this.touchedBuf = new Int32Array(Math.max(cap, this.touchedBuf.length * 2));
+    const fcap = this.fileAlive.length;
+    if (this.fileBonus.length < fcap) {
+      this.fileBonus = new Float64Array(fcap * 2);
+      this.fileState = new Int8Array(fcap * 2);
+      this.fileMult = new Float64Array(fcap * 2);
+    }
     const scores = this.scores;
+    const touched = this.touchedBuf;
+    const alive = this.alive;
+    // BM25's length normalisation per chunk, recomputed only when the collection changed.
     const avgLen = this.totalLen / n || 1;
+    if (this.normFor !== avgLen || this.norm.length < cap) {
+      if (this.norm.length < cap) this.norm = new Float32Array(Math.max(cap, this.norm.length * 2));
+      for (let s = 0; s < cap; s++) this.norm[s] = K1 * (1 - B + (B * this.len[s]!) / avgLen);
+      this.normFor = avgLen;
+    }
+    const norm = this.norm;
+
     const weighted: { id: number; w: number; idf: number }[] = [];
     for (const q of terms) {
       const id = this.ids.get(q.term);
@@ -288,56 +319,70 @@ export class LexicalIndex {
     weighted.sort((a, b) => b.w * b.idf - a.w * a.idf);
     weighted.length = Math.min(weighted.length, MAX_QUERY_TERMS);
 
-    const touched: number[] = [];
-    const alive = this.alive;
-    const len = this.len;
-    // Path matches are per file: accumulate a bonus per file, applied to its touched chunks.
-    const pathBonus = new Map<number, number>();
+    let count = 0;
     const files = this.aliveFiles || 1;
+    const bonusFiles: number[] = [];
+    const fileBonus = this.fileBonus;
     for (const { id, w, idf } of weighted) {
       const p = this.body[id]!;
-      const wi = w * idf;
-      for (let i = 0; i < p.n; i++) {
-        const s = p.slots[i]!;
-        if (!alive[s]) continue;
-        const tf = p.tfs[i]!;
-        const norm = tf + K1 * (1 - B + (B * len[s]!) / avgLen);
-        if (scores[s] === 0) touched.push(s);
-        scores[s] = scores[s]! + (wi * (tf * (K1 + 1))) / norm;
+      const wi = w * idf * (K1 + 1);
+      const ps = p.slots;
+      const pt = p.tfs;
+      for (let i = 0, m = p.n; i < m; i++) {
+        const s = ps[i]!;
+        if (alive[s] === 0) continue;
+        const tf = pt[i]!;
+        const prev = scores[s]!;
+        if (prev === 0) touched[count++] = s;
+        scores[s] = prev + (wi * tf) / (tf + norm[s]!);
       }
       const sp = this.sym[id]!;
+      const ws = w * idf * SYMBOL_WEIGHT;
       for (let i = 0; i < sp.n; i++) {
         const s = sp.slots[i]!;
-        if (!alive[s]) continue;
-        if (scores[s] === 0) touched.push(s);
-        scores[s] = scores[s]! + wi * SYMBOL_WEIGHT;
+        if (alive[s] === 0) continue;
+        const prev = scores[s]!;
+        if (prev === 0) touched[count++] = s;
+        scores[s] = prev + ws;
       }
+      // Path matches are per file: a bonus per file, added to its matching chunks below.
       const pp = this.path[id]!;
       if (pp.n) {
         const fdf = this.fileDf[id]!;
-        const pidf = Math.log(1 + (files - fdf + 0.5) / (fdf + 0.5));
+        const wp = w * Math.log(1 + (files - fdf + 0.5) / (fdf + 0.5)) * PATH_WEIGHT;
         for (let i = 0; i < pp.n; i++) {
           const f = pp.slots[i]!;
-          pathBonus.set(f, (pathBonus.get(f) ?? 0) + w * pidf * PATH_WEIGHT);
+          if (fileBonus[f] === 0) bonusFiles.push(f);
+          fileBonus[f] = fileBonus[f]! + wp;
         }
       }
     }
-    const out: ScoredSlot[] = [];
-    const allowedCache = new Map<number, boolean>();
-    for (const s of touched) {
-      let score = scores[s]!;
+
+    if (this.outScores.length < count) this.outScores = new Float64Array(Math.max(count, this.outScores.length * 2));
+    const out = this.outScores;
+    const fileState = this.fileState;
+    const fileMult = this.fileMult;
+    const seenFiles: number[] = [];
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      const s = touched[i]!;
+      const raw = scores[s]!;
       scores[s] = 0;
       const f = this.fileOf[s]!;
-      if (fileAllowed) {
-        let ok = allowedCache.get(f);
-        if (ok === undefined) allowedCache.set(f, (ok = fileAllowed(f)));
-        if (!ok) continue;
+      let state = fileState[f]!;
+      if (state === 0) {
+        state = !fileAllowed || fileAllowed(f) ? 1 : -1;
+        fileState[f] = state;
+        fileMult[f] = fileBoost ? fileBoost(f) : 1;
+        seenFiles.push(f);
       }
-      score += pathBonus.get(f) ?? 0;
-      if (fileBoost) score *= fileBoost(f);
-      out.push({ slot: s, score });
+      if (state < 0) continue;
+      touched[kept] = s;
+      out[kept++] = (raw + fileBonus[f]!) * fileMult[f]!;
     }
-    return out;
+    for (const f of seenFiles) fileState[f] = 0;
+    for (const f of bonusFiles) fileBonus[f] = 0;
+    return { slots: touched, scores: out, n: kept };
   }
 
   snapshot(): LexicalSnapshot {
