@@ -36,6 +36,11 @@ export class Sandbox {
   get browserConfigDir(): string { return join(this.root, 'browser-config'); }
   get logFile(): string { return join(this.root, 'code-server.log'); }
 
+  /** Turns workspace trust back on (the default settings turn it off), for the untrusted-workspace tests. */
+  enableWorkspaceTrust(): void {
+    writeFileSync(join(this.root, 'user/User/settings.json'), JSON.stringify({ ...USER_SETTINGS, 'security.workspace.trust.enabled': true }, null, 2));
+  }
+
   /** code-server reads and writes its config and data under these instead of the home folder. */
   env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     return {
@@ -78,6 +83,8 @@ export interface CodeServerOptions {
   /** Extra environment for code-server and so for its extension host. */
   env?: NodeJS.ProcessEnv;
   readyTimeoutMs?: number;
+  /** Keep workspace trust on (no --disable-workspace-trust): folders open untrusted until the user trusts them. */
+  workspaceTrust?: boolean;
 }
 
 export class CodeServer {
@@ -105,7 +112,7 @@ export class CodeServer {
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--user-data-dir', sandbox.userDataDir,
       '--extensions-dir', sandbox.extensionsDir,

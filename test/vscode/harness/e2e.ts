@@ -14,6 +14,8 @@ export interface E2EOptions {
   workspace?: string;
   /** The packaged extension to install (default: dist/minions.vsix). */
   vsix?: string;
+  /** Start with workspace trust on, so the folder opens untrusted (default: trust disabled). */
+  workspaceTrust?: boolean;
 }
 
 export class E2ESession {
@@ -30,11 +32,12 @@ export class E2ESession {
   static async start(options: E2EOptions): Promise<E2ESession> {
     const workspace = options.workspace ?? FIXTURE_WORKSPACE;
     const sandbox = new Sandbox(options.name);
+    if (options.workspaceTrust) sandbox.enableWorkspaceTrust();
     let server: CodeServer | undefined;
     let browser: Browser | undefined;
     try {
       await installExtension(sandbox, options.vsix ?? VSIX_PATH);
-      server = await CodeServer.start(sandbox, { workspace });
+      server = await CodeServer.start(sandbox, { workspace, workspaceTrust: options.workspaceTrust ?? false });
       browser = await launchBrowser(sandbox.browserProfileDir, sandbox.browserConfigDir);
       await browser.page.goto(server.workbenchUrl(workspace));
       await waitForWorkbench(browser.page);
