@@ -14,7 +14,8 @@ function usage(u: { promptTokens: number; completionTokens: number; cachedPrompt
 }
 
 function usd(v: number | null): string {
-  return v === null ? 'unpriced' : `$${v.toFixed(4)}`;
+  if (v === null) return 'unpriced';
+  return v < 0 ? `-$${(-v).toFixed(4)}` : `$${v.toFixed(4)}`;
 }
 
 /** The log line for an event, or undefined for events too chatty to log (job queued/started). */

@@ -168,8 +168,11 @@ describe('end to end: the extension host in code-server', () => {
       await folder.click({ button: 'right' });
       const item = s.page.locator('.monaco-menu .action-item', { hasText: 'Analyze with Minions' }).first();
       await item.waitFor({ state: 'visible', timeout: 10_000 });
+      await item.hover();
       await item.click();
-      const input = s.page.locator('.quick-input-widget input');
+      const input = s.page.locator('.quick-input-widget input[placeholder*="What should Minions do"]');
+      // A click that lands while the menu is still animating in is ignored: Enter on the highlighted item then.
+      if (!(await input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false))) await s.page.keyboard.press('Enter');
       await input.waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill('Explain');
       await input.press('Enter');
@@ -196,6 +199,34 @@ describe('end to end: the extension host in code-server', () => {
       await until(() => servers!.ollama.requests.slice(chatsBefore).filter((r) => r.path === '/api/chat').every((r) => r.closed), 'the slow jobs to be closed', 10_000);
       assert.ok(servers!.ollama.requests.slice(chatsBefore).some((r) => r.abortedByClient), 'no job was aborted by the client');
       await s.screenshot('e2e-host-cancelled');
+    });
+  });
+
+  it('"Minions: Show Log" shows the model calls, coloured by the minions-log grammar', async () => {
+    const s = session!;
+    await s.step('log', async () => {
+      await openCommand('Minions: Show Log');
+      const view = s.page.locator('.monaco-editor .view-lines', { hasText: '[remote] gpt-4.1' }).first();
+      await view.waitFor({ state: 'visible', timeout: 20_000 });
+      // Tokenised by our grammar: the role is its own coloured token, not plain text.
+      const roleTokens = view.locator('span span', { hasText: /^remote$/ });
+      assert.ok(await roleTokens.count() > 0, 'no separate token for the role');
+      await s.screenshot('e2e-host-log');
+    });
+  });
+
+  it('the walkthrough shows the three setup steps', async () => {
+    const s = session!;
+    await s.step('walkthrough', async () => {
+      await openCommand('Welcome: Open Walkthrough...');
+      const input = s.page.locator('.quick-input-widget input');
+      await input.fill('Get started with Minions');
+      await s.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Get started with Minions' }).waitFor({ state: 'visible', timeout: 15_000 });
+      await input.press('Enter');
+      for (const title of ['Run Ollama on this machine', 'Choose or pull a local model', 'Set the remote API key']) {
+        await s.page.getByText(title, { exact: true }).first().waitFor({ state: 'visible', timeout: 20_000 });
+      }
+      await s.screenshot('e2e-host-walkthrough');
     });
   });
 });

@@ -32,6 +32,8 @@ test('the run summary carries the ledger', () => {
   assert.match(line, /\[run\] finished ok=true rounds=2 4200 ms/);
   assert.match(line, /remote 2 req 900 in \(100 cached\) \/ 80 out tok \$0\.0031/);
   assert.match(line, /baseline \$0\.0410; saved \$0\.0379/);
+  const worse = formatRunEvent({ type: 'run-finished', ok: true, rounds: 1, ms: 10, ledger: { ...ledger, savings: { costUsd: -0.0004, ratio: 0.7 } } }, at)!;
+  assert.match(worse, /saved -\$0\.0004$/);
   const err = formatRunEvent({ type: 'error', fatal: true, error: { code: 'remote-key-rejected', message: 'The key was rejected', hint: 'Set a new key' } }, at);
   assert.equal(err, '10:20:30.456 [run] ERROR remote-key-rejected: The key was rejected — Set a new key');
 });
