@@ -7,7 +7,8 @@ import { chunkMarkdown } from './chunk-markdown';
 import { chunkSyntaxTree } from './chunk-syntax';
 import type { ChunkSpec } from './chunk-types';
 import { loadLanguage, Parser } from './grammars';
-import { splitLines } from './text';
+import { sliceLines, splitLines } from './text';
+import { identifiersOfChunks, type ChunkIdentifiers } from './terms';
 
 export interface ChunkRequest {
   text: string;
@@ -16,10 +17,14 @@ export interface ChunkRequest {
   chunkTokens: number;
   /** Parse time budget in ms; past it the file is chunked by lines. */
   parseBudgetMs: number;
+  /** Also return the chunks' identifiers for the lexical index. */
+  withIdentifiers?: boolean;
 }
 
 export interface ChunkResult {
   chunks: ChunkSpec[];
+  /** The chunks' identifiers, when asked for (the parse worker computes them off the main thread). */
+  identifiers?: ChunkIdentifiers;
   /** 'syntax' | 'markdown' | 'lines' | 'lines-after-timeout' | 'lines-after-error' | 'lines-no-grammar' */
   method: string;
 }
@@ -27,6 +32,12 @@ export interface ChunkResult {
 const parsers = new Map<string, TreeSitterParser>();
 
 export async function chunkText(req: ChunkRequest): Promise<ChunkResult> {
+  const result = await chunkOnly(req);
+  if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(req.text, result.chunks));
+  return result;
+}
+
+async function chunkOnly(req: ChunkRequest): Promise<ChunkResult> {
   const lines = splitLines(req.text);
   if (req.language === 'markdown') return { chunks: chunkMarkdown(lines, req.chunkTokens), method: 'markdown' };
   if (!req.grammar) return { chunks: chunkPlainText(lines, req.chunkTokens), method: 'lines' };

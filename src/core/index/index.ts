@@ -11,7 +11,8 @@ import type { Chunk, ChunkHit, CodeIndex, FileHit, FileSummary, IndexProgress, I
 import type { ChunkSpec } from './chunk-types';
 import { languageOf } from './languages';
 import { looksBinary, SNIFF_BYTES } from './binary';
-import { decodeText, isMinified } from './text';
+import { decodeText, isMinified, lineStarts, sliceLines } from './text';
+import { identifiersOfChunks, type ChunkIdentifiers } from './terms';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { LexicalIndex, type ScoreResult } from './lexical';
 import { parseQuery } from './query';
@@ -114,13 +115,6 @@ function readCandidate(abs: string, size: number): ReadOutcome {
   } finally {
     closeSync(fd);
   }
-}
-
-/** Start offsets of each line of LF text. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
 }
 
 function lineCount(text: string): number {
@@ -297,6 +291,7 @@ class Index implements WorkspaceIndex {
       return;
     }
     let content = this.contents.get(read.hash);
+    let identifiers: ChunkIdentifiers | undefined;
     if (!content) {
       const text = decodeText(read.bytes);
       if (isMinified(text)) {
@@ -311,17 +306,19 @@ class Index implements WorkspaceIndex {
         grammar: lang.grammar,
         chunkTokens: this.chunkTokens,
         parseBudgetMs: this.parseBudgetMs,
+        withIdentifiers: this.runner.workers > 0,
       });
       content = { language: lang.id, text, specs: result.chunks };
+      identifiers = result.identifiers;
       this.contents.set(read.hash, content);
     }
     if (this.disposed) return;
     if (this.records.has(file.path)) this.removeRecord(file.path);
-    this.addRecord(file, read.hash, content);
+    this.addRecord(file, read.hash, content, identifiers);
   }
 
-  private addRecord(file: WalkedFile, hash: string, content: CachedContent): void {
-    this.installRecord(file, hash, content, this.nextFileSlot++);
+  private addRecord(file: WalkedFile, hash: string, content: CachedContent, identifiers?: ChunkIdentifiers): void {
+    this.installRecord(file, hash, content, this.nextFileSlot++, undefined, identifiers);
     this.dirty = true;
   }
 
@@ -329,17 +326,22 @@ class Index implements WorkspaceIndex {
    * Makes a file's chunks live. Without `savedSlots` its chunks are added to the lexical index;
    * with them (a restored cache) the lexical index already holds them under those slots.
    */
-  private installRecord(file: WalkedFile, hash: string, content: CachedContent, slot: number, savedSlots?: readonly number[]): void {
-    const starts = lineStarts(content.text);
+  private installRecord(
+    file: WalkedFile,
+    hash: string,
+    content: CachedContent,
+    slot: number,
+    savedSlots?: readonly number[],
+    identifiers?: ChunkIdentifiers,
+  ): void {
+    const texts = sliceLines(content.text, content.specs, lineStarts(content.text));
+    const slots = savedSlots ?? this.lexical.addChunks(slot, identifiers ?? identifiersOfChunks(texts), content.specs.map((s) => s.names ?? []));
     const chunkSlots: number[] = [];
     const symbols = new Set<string>();
     for (let i = 0; i < content.specs.length; i++) {
       const s = content.specs[i]!;
-      const from = starts[s.startLine - 1] ?? content.text.length;
-      const to = s.endLine < starts.length ? starts[s.endLine]! - 1 : content.text.length;
-      const text = content.text.slice(from, to);
-      const chunk = makeChunk(file.path, content.language, s, text);
-      const cslot = savedSlots ? savedSlots[i]! : this.lexical.addChunk(slot, { text: chunk.text, names: s.names ?? [] });
+      const chunk = makeChunk(file.path, content.language, s, texts[i]!);
+      const cslot = slots[i]!;
       this.chunks[cslot] = chunk;
       this.chunkIds.set(chunk.id, cslot);
       chunkSlots.push(cslot);

@@ -2,7 +2,7 @@
 // the chunk's definition names (symbol field) and its file's path (path field, scored with
 // file-level statistics). Postings live in typed arrays; a removed chunk is a tombstone until
 // enough of them pile up, then postings are compacted and the slots reused.
-import { forEachTerm, termsOfIdentifier, IDENTIFIER } from './terms';
+import { forEachTerm, identifiersOfChunks, termsOfIdentifier, type ChunkIdentifiers } from './terms';
 import type { QueryTerm } from './query';
 
 const K1 = 1.2;
@@ -205,42 +205,49 @@ export class LexicalIndex {
 
   /** Indexes a chunk and returns its slot. */
   addChunk(fileSlot: number, chunk: ChunkTerms): number {
-    const slot = this.freeSlots.pop() ?? this.nextSlot++;
-    const need = slot + 1;
-    this.alive = grow(this.alive, need, (n) => new Uint8Array(n));
-    this.len = grow(this.len, need, (n) => new Uint32Array(n));
-    this.fileOf = grow(this.fileOf, need, (n) => new Int32Array(n));
-    const touched: number[] = [];
-    let length = 0;
-    const re = new RegExp(IDENTIFIER.source, 'g');
-    const text = chunk.text;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const ident = m[0];
-      if (ident.length > 96) continue;
-      const ids = this.idsOf(ident);
-      if (this.tfScratch.length < this.body.length) this.tfScratch = grow(this.tfScratch, this.body.length, (n) => new Uint32Array(n));
-      const tf = this.tfScratch;
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i]!;
-        if (tf[id] === 0) touched.push(id);
-        tf[id] = tf[id]! + 1;
-        length++;
-      }
-    }
+    const ids = identifiersOfChunks([chunk.text]);
+    return this.addChunks(fileSlot, ids, [chunk.names])[0]!;
+  }
+
+  /** Indexes a file's chunks from their identifiers (see identifiersOfChunks); returns their slots. */
+  addChunks(fileSlot: number, ci: ChunkIdentifiers, names: readonly (readonly string[])[]): number[] {
+    const identIds = ci.idents.map((ident) => this.idsOf(ident));
+    if (this.tfScratch.length < this.body.length) this.tfScratch = grow(this.tfScratch, this.body.length, (n) => new Uint32Array(n));
     const tf = this.tfScratch;
-    for (const id of touched) {
-      this.body[id]!.push(slot, tf[id]!);
-      this.df[id]!++;
-      tf[id] = 0;
+    const slots: number[] = [];
+    const touched: number[] = [];
+    for (let c = 0; c + 1 < ci.offsets.length; c++) {
+      const slot = this.freeSlots.pop() ?? this.nextSlot++;
+      const need = slot + 1;
+      this.alive = grow(this.alive, need, (n) => new Uint8Array(n));
+      this.len = grow(this.len, need, (n) => new Uint32Array(n));
+      this.fileOf = grow(this.fileOf, need, (n) => new Int32Array(n));
+      let length = 0;
+      touched.length = 0;
+      for (let o = ci.offsets[c]!, end = ci.offsets[c + 1]!; o < end; o++) {
+        const ids = identIds[ci.occurrences[o]!]!;
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i]!;
+          if (tf[id] === 0) touched.push(id);
+          tf[id] = tf[id]! + 1;
+          length++;
+        }
+      }
+      for (const id of touched) {
+        this.body[id]!.push(slot, tf[id]!);
+        this.df[id]!++;
+        tf[id] = 0;
+      }
+      for (const t of nameTerms(names[c] ?? [])) this.sym[this.id(t)]!.push(slot, 1);
+      this.alive[slot] = 1;
+      this.len[slot] = length;
+      this.fileOf[slot] = fileSlot;
+      this.aliveChunks++;
+      this.totalLen += length;
+      slots.push(slot);
     }
-    for (const t of nameTerms(chunk.names)) this.sym[this.id(t)]!.push(slot, 1);
-    this.alive[slot] = 1;
     this.normFor = -1;
-    this.len[slot] = length;
-    this.fileOf[slot] = fileSlot;
-    this.aliveChunks++;
-    this.totalLen += length;
-    return slot;
+    return slots;
   }
 
   removeChunk(slot: number, chunk: ChunkTerms): void {

@@ -12,7 +12,11 @@ const port = parentPort;
 if (port) {
   port.on('message', (job: Job) => {
     chunkText(job.req).then(
-      (result) => port.postMessage({ id: job.id, result }),
+      (result) => {
+        const ids = result.identifiers;
+        // The occurrence arrays move to the main thread without a copy.
+        port.postMessage({ id: job.id, result }, ids ? [ids.occurrences.buffer as ArrayBuffer, ids.offsets.buffer as ArrayBuffer] : []);
+      },
       (err: unknown) => port.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) }),
     );
   });

@@ -13,9 +13,6 @@ const STOP = new Set(
     'true false none null undefined end fn func pass').split(' '),
 );
 
-const IDENT = /[A-Za-z_$][A-Za-z0-9_$]*/g;
-/** What counts as an identifier (for callers that scan text themselves). */
-export const IDENTIFIER = /[A-Za-z_$][A-Za-z0-9_$]*/;
 
 export function stem(word: string): string {
   const n = word.length;
@@ -63,15 +60,81 @@ export function termsOfIdentifier(ident: string): readonly string[] {
   return terms;
 }
 
+/** Longer "identifiers" are base64 blobs and the like. */
+const MAX_IDENTIFIER = 96;
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+
+/**
+ * Calls `emit` for every identifier of `text` (ASCII `[A-Za-z_$][A-Za-z0-9_$]*`, at most 96
+ * characters). A hand-written scanner: the regex equivalent allocates a match per identifier.
+ */
+export function scanIdentifiers(text: string, emit: (ident: string) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isIdentStart(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && isIdentPart(text.charCodeAt(j))) j++;
+    if (j - i <= MAX_IDENTIFIER) emit(text.slice(i, j));
+    i = j;
+  }
+}
+
 /** Calls `emit` for every term of `text`, whole identifiers and their parts. */
 export function forEachTerm(text: string, emit: (term: string) => void): void {
-  IDENT.lastIndex = 0;
-  for (let m = IDENT.exec(text); m; m = IDENT.exec(text)) {
-    const ident = m[0];
-    if (ident.length > 96) continue; // base64 blobs and the like
+  scanIdentifiers(text, (ident) => {
     const terms = termsOfIdentifier(ident);
     for (let i = 0; i < terms.length; i++) emit(terms[i]!);
+  });
+}
+
+/**
+ * The identifiers of each chunk of a file, compactly: the file's distinct identifiers once, and
+ * per chunk the indices of its identifier occurrences. Computed in the parse worker so the main
+ * thread only maps each distinct identifier to its terms.
+ */
+export interface ChunkIdentifiers {
+  idents: string[];
+  /** Occurrences of all chunks, concatenated: indices into `idents`. */
+  occurrences: Uint32Array;
+  /** Chunk c's occurrences are offsets[c]..offsets[c+1]. */
+  offsets: Uint32Array;
+}
+
+export function identifiersOfChunks(texts: readonly string[]): ChunkIdentifiers {
+  const index = new Map<string, number>();
+  const idents: string[] = [];
+  let occ = new Uint32Array(1024);
+  let n = 0;
+  const offsets = new Uint32Array(texts.length + 1);
+  for (let c = 0; c < texts.length; c++) {
+    offsets[c] = n;
+    scanIdentifiers(texts[c]!, (ident) => {
+      let k = index.get(ident);
+      if (k === undefined) {
+        k = idents.length;
+        index.set(ident, k);
+        idents.push(ident);
+      }
+      if (n === occ.length) {
+        const bigger = new Uint32Array(n * 2);
+        bigger.set(occ);
+        occ = bigger;
+      }
+      occ[n++] = k;
+    });
   }
+  offsets[texts.length] = n;
+  return { idents, occurrences: occ.slice(0, n), offsets };
 }
 
 /** Term -> count. */

@@ -44,3 +44,19 @@ export function isMinified(text: string): boolean {
   if (text.length - start > longest) longest = text.length - start;
   return longest > MINIFIED_MAX_LINE || text.length / lines > MINIFIED_AVG_LINE;
 }
+
+/** Start offsets of each line of LF text. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The text of 1-based inclusive line ranges (without the last line's newline). */
+export function sliceLines(text: string, ranges: readonly { startLine: number; endLine: number }[], starts = lineStarts(text)): string[] {
+  return ranges.map((r) => {
+    const from = starts[r.startLine - 1] ?? text.length;
+    const to = r.endLine < starts.length ? starts[r.endLine]! - 1 : text.length;
+    return text.slice(from, to);
+  });
+}

@@ -249,6 +249,9 @@ describe('progress, cancellation, workers, roots', () => {
     const pooled = await openIndex({ roots: [dir], workers: 2, chunkTokens: 40 });
     try {
       for (const f of inline.files()) assert.deepEqual(pooled.chunksOf(f.path), inline.chunksOf(f.path));
+      // Identifiers found by the workers index exactly like those found inline.
+      for (const q of ['retry policy attempt', 'parse config file', 'theme colors'])
+        assert.deepEqual(pooled.search(q).map((h) => [h.chunk.id, h.score]), inline.search(q).map((h) => [h.chunk.id, h.score]));
     } finally {
       await inline.dispose();
       await pooled.dispose();
