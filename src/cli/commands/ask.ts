@@ -29,6 +29,7 @@ Answers QUESTION about the code in DIR (default: the current folder).
       --remote-model NAME    default $MINIONS_REMOTE_MODEL or gpt-4o-mini
       --max-rounds N         rounds (MinionS) or questions (Minion), default 3
       --parallel N           local jobs at once, default 4
+      --max-jobs N           local jobs per round at most, default 64
       --privacy MODE         strict: no line of source code is sent to the remote
       --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage
   plus the index options of 'minions index --help' (--cache, --no-cache, --include, --exclude)
@@ -79,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
         'remote-url': { type: 'string' },
         'remote-model': { type: 'string' },
         'max-rounds': { type: 'string' },
+        'max-jobs': { type: 'string' },
         parallel: { type: 'string' },
         privacy: { type: 'string' },
       },
@@ -100,6 +102,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!['ollama', 'openai-compatible', 'embedded'].includes(provider)) throw new MinionsError('bad-input', `Unknown local provider '${provider}'`, 'Use --local-provider ollama, openai-compatible or embedded');
   const maxRounds = positiveInt(values['max-rounds'], '--max-rounds');
   const parallel = positiveInt(values.parallel, '--parallel');
+  const maxJobs = positiveInt(values['max-jobs'], '--max-jobs');
 
   const env = process.env;
   const pricing = mergePrices(env.MINIONS_PRICING_JSON ? parsePricing(env.MINIONS_PRICING_JSON) : undefined);
@@ -133,7 +136,7 @@ export async function run(argv: string[]): Promise<number> {
   const events: RunEvent[] = [];
   try {
     const stream = runProtocol(
-      { question, protocol, scope: scopeOf(values.scope ?? [], workspace), privacy, ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}) },
+      { question, protocol, scope: scopeOf(values.scope ?? [], workspace), privacy, ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}), ...(maxJobs ? { budgets: { maxJobsPerRound: maxJobs } } : {}) },
       { index, local, remote, pricing: pricing.table },
       controller.signal,
     );
