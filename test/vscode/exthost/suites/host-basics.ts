@@ -2,7 +2,9 @@
 // settings read and updated without a reload, the API key's SecretStorage round trip, the
 // status-bar cost counter, setup checks against a closed port, citation opening.
 import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { suite, test } from '../registry';
 import type { MinionsApi } from '../../../../src/extension/extension';
@@ -10,6 +12,7 @@ import { DEFAULT_SETTINGS } from '../../../../src/extension/settings';
 import type { LedgerSnapshot } from '../../../../src/core/ledger/types';
 
 const EXTENSION_ID = 'minions-dev.minions-vscode';
+const REPO_ROOT = join(__dirname, '../..');
 
 export async function minionsApi(): Promise<MinionsApi> {
   const ext = vscode.extensions.getExtension<MinionsApi>(EXTENSION_ID);
@@ -37,7 +40,12 @@ suite('host', () => {
     const api = await minionsApi();
     assert.equal(typeof api.activationMs, 'number');
     assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0);
-    console.log(`MINIONS_ACTIVATION_MS ${api.activationMs.toFixed(2)}`);
+    assert.ok(api.sinceEvaluationMs >= api.activationMs);
+    // The figure for the report (test-artifacts/ is the harness's output folder).
+    const line = `activate() ${api.activationMs.toFixed(2)} ms; bundle evaluation to end of activate() ${api.sinceEvaluationMs.toFixed(2)} ms\n`;
+    console.log(`MINIONS_ACTIVATION ${line}`);
+    mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
+    writeFileSync(join(REPO_ROOT, 'test-artifacts', 'host-activation.txt'), line);
   });
 
   test('registers every command of the manifest', async () => {
