@@ -109,8 +109,8 @@ function show(next: Shown | undefined): void {
   scheduleRender();
 }
 
-function liveView(runId: string): Shown {
-  if (!live || live.view.runId !== runId) {
+function liveView(runId: string, restart: boolean): Shown {
+  if (!live || live.view.runId !== runId || restart) {
     const view = createRunView(runId);
     live = { view, index: new JobIndex(view) };
   }
@@ -119,8 +119,8 @@ function liveView(runId: string): Shown {
 
 function applyLive(runId: string, events: readonly RunEvent[]): void {
   const previousLive = live;
-  const target = liveView(runId);
   const startsRun = events.some((e) => e.type === 'run-started');
+  const target = liveView(runId, startsRun);
   // A new run the user just asked for takes over the view; otherwise a reopened past run stays.
   if (!shown || shown === previousLive || startsRun) {
     if (shown !== target) show(target);
@@ -213,6 +213,8 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
       break;
     case 'show-run': {
       const view = buildRunView(message.runId, message.events);
+      // A stored run without an end was cut short (the window closed while it ran).
+      if (!message.live) markInterrupted(view);
       const next = { view, index: new JobIndex(view) };
       if (message.live) live = next;
       else if (live?.view.runId === message.runId) live = undefined;

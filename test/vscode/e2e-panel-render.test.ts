@@ -248,7 +248,9 @@ describe('end to end: the Minions panel renders runs', () => {
       const history = await s.webviewText('#history-list', { timeoutMs: 30_000 });
       assert.match(history, /Where is the retry policy\? <b>bold\?<\/b>/);
       // The run that was going when the window reloaded comes back from the page's saved state, marked as cut short.
-      assert.match(await s.webviewText('.run-header'), /Interrupted/);
+      // (The page paints its saved state at once; the host's answer then marks the run.)
+      await s.webview().locator('.run-header').filter({ hasText: /Interrupted/ }).waitFor({ state: 'visible', timeout: 15_000 });
+      assert.match(await s.webviewText('#history-list'), /interrupted · 6 jobs/);
       assert.match(await s.webviewText('#jobs-title'), /Local jobs · 6/i);
       await s.screenshot('panel-after-reload');
     });

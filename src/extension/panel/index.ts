@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { Citation, RunEvent } from '../../core/protocol/events';
-import { parseWebviewMessage, type HostToWebview, type PanelNotice, type WebviewToHost } from '../../shared/messages';
+import { parseWebviewMessage, type HostToWebview, type PanelNotice, type RunSummary, type WebviewToHost } from '../../shared/messages';
 import { resolveCitationFile, type WorkspaceRoot } from './citation-target';
 import { runToMarkdown } from './export-markdown';
 import { RunHistory } from './history';
@@ -32,6 +32,12 @@ export interface PanelActions {
 /** Events of a burst (a round queueing a thousand jobs) go to the webview as one message. */
 const BATCH_MS = 30;
 const TERMINAL: ReadonlySet<RunEvent['type']> = new Set(['run-finished', 'cancelled']);
+/**
+ * A live run is also saved while it goes (at its start, then at most this long after any new
+ * event), so a window closed mid-run leaves it in the history, marked interrupted, with what
+ * it had done.
+ */
+const SNAPSHOT_MS = 3_000;
 
 /** What outlives a panel being closed: the history and the live run. One per extension. */
 class PanelHub {
@@ -74,12 +80,30 @@ class PanelHub {
     return events ? redactSecrets(runToMarkdown(runId, events), await this.secrets()) : undefined;
   }
 
+  private snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The history as the page shows it: the live run, saved as a snapshot, is running, not interrupted. */
+  historyForPage(): RunSummary[] {
+    return this.history.list().map((r) => (r.runId === this.liveRunId ? { ...r, outcome: 'running' } : r));
+  }
+
+  private postHistory(): void {
+    this.panel?.post({ type: 'history', runs: this.historyForPage() });
+  }
+
+  private saveFailed(err: unknown): void {
+    this.panel?.notice({ level: 'error', message: `Minions could not save this run to the history: ${errorText(err)}`,
+      hint: 'The run is still shown; check that the workspace storage folder is writable.' });
+  }
+
   record(runId: string, event: RunEvent): void {
-    if (runId !== this.liveRunId) {
+    // A new run id, or the same run started over (its stream restarted): begin afresh.
+    if (runId !== this.liveRunId || (event.type === 'run-started' && !this.seen.has(event))) {
       this.liveRunId = runId;
       this.liveEvents = [];
       this.seen = new WeakSet();
       this.shownRunId = runId;
+      this.cancelSnapshot();
     }
     if (this.seen.has(event)) return; // a replay: the panel gets the whole run on `ready`
     this.seen.add(event);
@@ -93,11 +117,25 @@ class PanelHub {
       this.lastRun = { runId, events };
       this.liveRunId = undefined;
       this.liveEvents = [];
-      void this.history.save(runId, events).then(
-        () => this.panel?.post({ type: 'history', runs: this.history.list() }),
-        (err: unknown) => this.panel?.notice({ level: 'error', message: `Minions could not save this run to the history: ${errorText(err)}`, hint: 'The run is still shown; check that the workspace storage folder is writable.' }),
-      );
+      this.cancelSnapshot();
+      void this.history.save(runId, events).then(() => this.postHistory(), (err: unknown) => this.saveFailed(err));
+    } else if (event.type === 'run-started') {
+      this.snapshot();
+    } else {
+      this.snapshotTimer ??= setTimeout(() => this.snapshot(), SNAPSHOT_MS);
     }
+  }
+
+  private snapshot(): void {
+    this.cancelSnapshot();
+    const runId = this.liveRunId;
+    if (!runId) return;
+    void this.history.save(runId, [...this.liveEvents]).then(() => this.postHistory(), (err: unknown) => this.saveFailed(err));
+  }
+
+  private cancelSnapshot(): void {
+    if (this.snapshotTimer !== undefined) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = undefined;
   }
 }
 
@@ -239,7 +277,7 @@ export class MinionsPanel {
         }
         await this.hub.history.remove(message.runId);
         if (this.hub.lastRun?.runId === message.runId) this.hub.lastRun = undefined;
-        this.post({ type: 'history', runs: this.hub.history.list() });
+        this.post({ type: 'history', runs: this.hub.historyForPage() });
         return 'accepted';
     }
   }
@@ -250,7 +288,7 @@ export class MinionsPanel {
    */
   private onReady(viewingRunId: string | undefined): void {
     const { liveRunId } = this.hub;
-    this.post({ type: 'init', title: 'Minions', history: this.hub.history.list(), ...(liveRunId ? { liveRunId } : {}) });
+    this.post({ type: 'init', title: 'Minions', history: this.hub.historyForPage(), ...(liveRunId ? { liveRunId } : {}) });
     // After a window reload the host remembers nothing, so the page's saved choice is used.
     const target = this.hub.shownRunId ?? viewingRunId;
     if (!target) return;

@@ -105,7 +105,8 @@ suite('panel host', () => {
 
   test('finished runs are recorded in the history, reopened, exported and deleted', async () => {
     const runId = await feed({ scenario: 'basic' });
-    const entry = await waitFor(async () => (await info()).history.find((r) => r.runId === runId), 'the run in the history');
+    // A live run is saved as a snapshot (interrupted) as it starts; wait for its final save.
+    const entry = await waitFor(async () => (await info()).history.find((r) => r.runId === runId && r.outcome !== 'interrupted'), 'the finished run in the history');
     assert.equal(entry.outcome, 'ok');
     assert.equal(entry.jobs, 6);
     assert.equal(entry.remoteCostUsd, 0.0042);
@@ -130,7 +131,7 @@ suite('panel host', () => {
     process.env.MINIONS_REMOTE_API_KEY = key;
     try {
       const runId = await feed({ scenario: 'key-error' });
-      const entry = await waitFor(async () => (await info()).history.find((r) => r.runId === runId), 'the failed run in the history');
+      const entry = await waitFor(async () => (await info()).history.find((r) => r.runId === runId && r.outcome !== 'interrupted'), 'the failed run in the history');
       assert.equal(entry.outcome, 'failed');
       const markdown = (await vscode.commands.executeCommand('minions.test.panelExport', { runId })) as string;
       assert.match(markdown, /refused the API key/);
@@ -148,6 +149,9 @@ suite('panel host', () => {
   test('closing the panel mid-run keeps the run recording; showing it again resumes', async () => {
     const runId = await feed({ scenario: 'basic', finish: false });
     assert.equal((await info()).liveRunId, runId);
+    // Saved while it runs, so a window closed now leaves it in the history (marked interrupted).
+    const snapshot = await waitFor(async () => (await info()).history.find((r) => r.runId === runId), 'the live run\'s snapshot', 8000);
+    assert.equal(snapshot.outcome, 'interrupted');
     await closeEditors();
     assert.equal((await info()).open, false);
     await vscode.commands.executeCommand('minions.showPanel');
