@@ -40,9 +40,8 @@ suite('host', () => {
     const api = await minionsApi();
     assert.equal(typeof api.activationMs, 'number');
     assert.ok(Number.isFinite(api.activationMs) && api.activationMs > 0);
-    assert.ok(api.sinceEvaluationMs >= api.activationMs);
     // The figure for the report (test-artifacts/ is the harness's output folder).
-    const line = `activate() ${api.activationMs.toFixed(2)} ms; bundle evaluation to end of activate() ${api.sinceEvaluationMs.toFixed(2)} ms\n`;
+    const line = `activate() ${api.activationMs.toFixed(2)} ms\n`;
     console.log(`MINIONS_ACTIVATION ${line}`);
     mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
     writeFileSync(join(REPO_ROOT, 'test-artifacts', 'host-activation.txt'), line);
