@@ -8,6 +8,12 @@ const root = join(import.meta.dirname, '../../..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const contributes = manifest.contributes;
 
+test('untrusted workspaces: limited support, and a workspace cannot redirect the model servers', () => {
+  const u = manifest.capabilities.untrustedWorkspaces;
+  assert.equal(u.supported, 'limited');
+  for (const key of ['minions.remote.baseUrl', 'minions.local.url']) assert.ok(u.restrictedConfigurations.includes(key), key);
+});
+
 test('activation is lazy: no "*" activation event', () => {
   assert.ok(!manifest.activationEvents.includes('*'));
   assert.ok(manifest.activationEvents.includes('onStartupFinished'));
