@@ -172,6 +172,14 @@ describe('end to end: the Minions panel renders runs', () => {
     await s.step('citation', async () => {
       await s.webview().locator('#answer-body a.cite', { hasText: 'src/retry.ts:1-3' }).click();
       await s.page.locator('.tabs-container .tab', { hasText: 'retry.ts' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      // A job citing a file that is not in the workspace: refused by the host, explained in the panel.
+      await s.page.locator('.tabs-container .tab', { hasText: 'Minions' }).first().click();
+      await s.webview().locator('.job-row a.cite', { hasText: 'src/module1.ts:11-20' }).first().click();
+      const notice = s.webview().locator('#notices .notice-error').filter({ hasText: 'src/module1.ts' });
+      await notice.waitFor({ state: 'visible', timeout: 10_000 });
+      assert.match(await notice.innerText(), /not a file inside this workspace[\s\S]*moved or been deleted/);
+      assert.equal(await s.page.locator('.tabs-container .tab', { hasText: 'module1.ts' }).count(), 0);
+      await notice.getByRole('button', { name: 'Dismiss' }).click();
     });
   });
 
