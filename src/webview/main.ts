@@ -175,6 +175,11 @@ function renderPending(): void {
   scheduleSave();
 }
 
+/** setState copies the whole view to the host: a big live run is saved less often. */
+function saveDelayMs(): number {
+  return (shown?.view.jobs.length ?? 0) > 200 ? 1000 : 250;
+}
+
 function scheduleSave(): void {
   if (saveTimer !== undefined) return;
   saveTimer = setTimeout(() => {
@@ -185,7 +190,7 @@ function scheduleSave(): void {
       ...(jobs.selected ? { selectedJob: jobs.selected } : {}),
     };
     vscode.setState(state);
-  }, 250);
+  }, saveDelayMs());
 }
 
 // ---- messages from the host ---------------------------------------------------------------
