@@ -75,9 +75,16 @@ function endRow(node: Node): number {
   return e.column === 0 && e.row > s.row ? e.row - 1 : e.row;
 }
 
-/** Qualified names of definitions nested in a node that fits in one chunk (bounded walk). */
+const FUNCTION_LIKE = /function|method|constructor|arrow|lambda|closure/;
+const CONTAINER_PART = /body|block|declaration_list|member|field_declaration_list|statement/;
+
+/**
+ * Qualified names of the definitions a chunk-sized node holds: members of classes, modules and
+ * the like, found through their bodies only. Function bodies are not searched (a helper inside a
+ * function is not something a reader looks up), which keeps this walk short on big files.
+ */
 function nestedNames(node: Node, prefix: string, out: string[], depth: number): void {
-  if (depth > 4 || out.length >= MAX_NAMES) return;
+  if (depth > 3 || out.length >= MAX_NAMES) return;
   for (let i = 0; i < node.namedChildCount; i++) {
     const c = node.namedChild(i);
     if (!c) continue;
@@ -85,8 +92,8 @@ function nestedNames(node: Node, prefix: string, out: string[], depth: number): 
     if (name) {
       const q = prefix + name;
       out.push(q);
-      nestedNames(c, q + '.', out, depth + 1);
-    } else if (c.namedChildCount > 0 && c.endPosition.row > c.startPosition.row) nestedNames(c, prefix, out, depth + 1);
+      if (!FUNCTION_LIKE.test(c.type)) nestedNames(c, q + '.', out, depth + 1);
+    } else if (CONTAINER_PART.test(c.type) && c.endPosition.row > c.startPosition.row) nestedNames(c, prefix, out, depth + 1);
     if (out.length >= MAX_NAMES) return;
   }
 }

@@ -561,9 +561,12 @@ class Index implements WorkspaceIndex {
     }
     const chosen = topIndices(fileScores, files.length, k);
     const perFile = new Map<number, ChunkHit[]>(chosen.map((j) => [files[j]!, []]));
+    // Mark the chosen files (t1 is reused as the mark) so the pass below skips the rest cheaply.
+    for (const f of files) t1[f] = 0;
+    for (const j of chosen) t1[files[j]!] = 1;
     for (let i = 0; i < r.n; i++) {
-      const list = perFile.get(this.lexical.fileOfSlot(r.slots[i]!));
-      if (list) list.push(this.hit(r.slots[i]!, r.scores[i]!));
+      const f = this.lexical.fileOfSlot(r.slots[i]!);
+      if (t1[f] === 1) perFile.get(f)!.push(this.hit(r.slots[i]!, r.scores[i]!));
     }
     const out: FileHit[] = chosen.map((j) => {
       const f = files[j]!;

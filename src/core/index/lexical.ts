@@ -13,6 +13,10 @@ const SYMBOL_WEIGHT = 1.5;
 const PATH_WEIGHT = 1.0;
 /** Query terms scored at most (highest weight x idf first): bounds latency on long issue texts. */
 const MAX_QUERY_TERMS = 80;
+/** The best terms of a query are scored whatever their postings cost. */
+const ALWAYS_SCORED_TERMS = 12;
+/** Postings entries a query reads at most beyond those terms (bounds latency on big indexes). */
+const POSTINGS_BUDGET = 1_000_000;
 
 type U32 = Uint32Array<ArrayBufferLike>;
 type U16 = Uint16Array<ArrayBufferLike>;
@@ -325,6 +329,18 @@ export class LexicalIndex {
     }
     weighted.sort((a, b) => b.w * b.idf - a.w * a.idf);
     weighted.length = Math.min(weighted.length, MAX_QUERY_TERMS);
+    // Impact-ordered cut-off: the most telling terms always count; after them, a term is scored
+    // only while the postings read stay within a budget. What is dropped is the long tail of
+    // common words (long postings, low idf) that costs most and moves rankings least.
+    let work = 0;
+    let keep = 0;
+    for (; keep < weighted.length; keep++) {
+      const t = weighted[keep]!;
+      const cost = this.body[t.id]!.n + this.sym[t.id]!.n;
+      if (keep >= ALWAYS_SCORED_TERMS && work + cost > POSTINGS_BUDGET) break;
+      work += cost;
+    }
+    weighted.length = keep;
 
     let count = 0;
     const files = this.aliveFiles || 1;
