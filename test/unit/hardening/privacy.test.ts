@@ -4,7 +4,7 @@
 // loopback server — while the ordinary code does reach them, so the capture is known to work.
 // With privacy `strict`, no line of source text reaches the remote; with `standard` (the
 // contrast that lets the strict check fail) the workers' quotes do.
-import { describe, test, before, after, afterEach } from 'node:test';
+import { describe, test, before, after, afterEach, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -60,6 +60,19 @@ function leaks(requests: RecordedRequest[], needle: string): { requests: number;
     }
   }
   return { requests: n, bytes };
+}
+
+/**
+ * Checks the captured requests for the canary and the key (the key only outside the remote's
+ * Authorization header) and leaves the figures in the test's diagnostics for the fault matrix.
+ */
+function leakCheck(t: TestContext, requests: RecordedRequest[], key: string, localRequests: RecordedRequest[]): { requests: number; bytes: number } {
+  const canary = leaks(requests, CANARY);
+  const keyInBodies = requests.filter((r) => r.rawBody.includes(key)).length;
+  const keyToLocal = leaks(localRequests, key);
+  const total = { requests: canary.requests + keyInBodies + keyToLocal.requests, bytes: canary.bytes + keyToLocal.bytes + keyInBodies * Buffer.byteLength(key) };
+  t.diagnostic(`leak-check ${JSON.stringify({ requestsCaptured: requests.length, requestsLeaking: total.requests, secretBytesSent: total.bytes })}`);
+  return total;
 }
 
 /** The remote's view: every message text of every chat request, parsed out of the JSON. */
@@ -120,11 +133,12 @@ describe('privacy end to end: secrets and ignored files never reach either serve
   });
 
   for (const protocol of PROTOCOLS) {
-    test(`${protocol}: no canary byte and no key byte in any request body to either server; the code itself does travel`, async () => {
+    test(`${protocol}: no canary byte and no key byte in any request body to either server; the code itself does travel`, async (t) => {
       const s = await servePair();
       const events = await collect(runProtocol({ question: QUESTION, protocol, maxRounds: 1 }, { index, local: s.local, remote: s.remote }));
       finishedOk(events);
       const all = [...s.ollama.requests, ...s.openai.requests];
+      assert.deepEqual(leakCheck(t, all, s.openai.apiKey, s.ollama.requests), { requests: 0, bytes: 0 });
       assert.deepEqual(leaks(all, CANARY), { requests: 0, bytes: 0 });
       // The key travels only in the remote's Authorization header: never in a body, never to the local server.
       assert.equal(all.filter((r) => r.rawBody.includes(s.openai.apiKey)).length, 0);
@@ -152,7 +166,7 @@ describe('privacy end to end: secrets and ignored files never reach either serve
     }
   });
 
-  test('minions ask (spawned CLI), all four protocols: no canary or key byte in any request, nor in its output', async () => {
+  test('minions ask (spawned CLI), all four protocols: no canary or key byte in any request, nor in its output', async (t) => {
     const s = await servePair();
     const env = { MINIONS_REMOTE_API_KEY: s.openai.apiKey };
     for (const protocol of PROTOCOLS) {
@@ -165,6 +179,7 @@ describe('privacy end to end: secrets and ignored files never reach either serve
     }
     const all = [...s.ollama.requests, ...s.openai.requests];
     assert.ok(s.ollama.requests.length > 0 && s.openai.requests.length > 0);
+    assert.deepEqual(leakCheck(t, all, s.openai.apiKey, s.ollama.requests), { requests: 0, bytes: 0 });
     assert.deepEqual(leaks(all, CANARY), { requests: 0, bytes: 0 });
     assert.equal(all.filter((r) => r.rawBody.includes(s.openai.apiKey)).length, 0);
     assert.deepEqual(leaks(s.ollama.requests, s.openai.apiKey), { requests: 0, bytes: 0 });
@@ -179,7 +194,7 @@ describe('privacy end to end: secrets and ignored files never reach either serve
   const MIN_LINE = 20;
 
   for (const protocol of ['minions', 'minion'] as const) {
-    test(`${protocol}, strict: no source line of ${MIN_LINE}+ characters reaches the remote; standard: the workers' quotes do`, async () => {
+    test(`${protocol}, strict: no source line of ${MIN_LINE}+ characters reaches the remote; standard: the workers' quotes do`, async (t) => {
       const lines = sourceLinesOf(dir, MIN_LINE);
       assert.ok(lines.length >= 15);
       const seen: Record<'strict' | 'standard', string[]> = { strict: [], standard: [] };
@@ -197,7 +212,7 @@ describe('privacy end to end: secrets and ignored files never reach either serve
         const text = remoteText(s.openai);
         seen[privacy] = lines.filter((l) => text.includes(l));
         if (privacy === 'strict') assert.match(text, /src\/http\/retry\.ts/, 'paths still go under strict');
-        assert.deepEqual(leaks(s.openai.requests, CANARY), { requests: 0, bytes: 0 });
+        assert.deepEqual(leakCheck(t, [...s.ollama.requests, ...s.openai.requests], s.openai.apiKey, s.ollama.requests), { requests: 0, bytes: 0 });
       }
       assert.deepEqual(seen.strict, [], 'strict: source lines reached the remote');
       assert.ok(seen.standard.length > 0, 'standard lets the workers quote code, so this check can see a leak');
