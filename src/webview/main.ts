@@ -74,8 +74,14 @@ let shown: Shown | undefined;
 let live: Shown | undefined;
 let runs: RunSummary[] = [];
 let pending: ViewChange = {};
+/** The history list is redrawn only when it or the shown run changed (redrawing loses focus). */
+let historyDirty = true;
 let frame: number | undefined;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
+/** Render figures since the shown run last changed (read by the end-to-end tests). */
+let frames = 0;
+let maxRenderMs = 0;
+let shownAt = performance.now();
 
 const saved = readSavedState(vscode.getState());
 if (saved) {
@@ -95,16 +101,12 @@ function readSavedState(value: unknown): SavedState | undefined {
   return { ...s, draft: typeof s.draft === 'string' ? s.draft : '' };
 }
 
-/** Render figures since the shown run last changed (read by the end-to-end tests). */
-let frames = 0;
-let maxRenderMs = 0;
-let shownAt = performance.now();
-
 function show(next: Shown | undefined): void {
   shown = next;
   frames = 0;
   maxRenderMs = 0;
   shownAt = performance.now();
+  historyDirty = true;
   pending = { header: true, plan: true, jobs: true, answer: true, ledger: true, errors: true };
   scheduleRender();
 }
@@ -162,7 +164,10 @@ function renderPending(): void {
   if (change.ledger) ledger.update(view);
   if (change.plan) plan.update(view);
   if (change.jobs) jobs.update(view);
-  history.update(runs, view?.runId);
+  if (historyDirty) {
+    historyDirty = false;
+    history.update(runs, view?.runId);
+  }
   // Exposed for the end-to-end tests, which read how long drawing took.
   const ms = performance.now() - started;
   frames++;
@@ -201,6 +206,7 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
   switch (message.type) {
     case 'init':
       if (message.history) runs = message.history;
+      historyDirty = true;
       if (shown && shown.view.runId !== message.liveRunId && shown.view.outcome === 'running') {
         markInterrupted(shown.view);
         live = undefined;
@@ -228,6 +234,7 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
     }
     case 'history':
       runs = message.runs;
+      historyDirty = true;
       pending.header = true;
       scheduleRender();
       break;
