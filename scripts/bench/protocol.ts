@@ -17,6 +17,7 @@
 //   npm run bench:protocol            (about a minute on 2 cores)
 import { join } from 'node:path';
 import os from 'node:os';
+import { fork } from 'node:child_process';
 import { openIndex } from '../../src/core/index/index';
 import { OllamaModel } from '../../src/core/llm/ollama';
 import { OpenAICompatibleModel } from '../../src/core/llm/openai';
@@ -178,8 +179,39 @@ function planFor(n: number) {
   };
 }
 
+/** The fixed-latency Ollama in a child process of its own (protocol-server.ts). */
+async function serverProcess(slots: number, latencyMs: number, content: string) {
+  const child = fork(join(__dirname, 'protocol-server.ts'), [JSON.stringify({ slots, latencyMs, content })], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = <T>(type: string) => new Promise<T>((resolve, reject) => {
+    const onMessage = (m: { type: string }) => {
+      if (m.type !== type) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(m as T);
+    };
+    const onExit = (code: number | null) => reject(new Error(`the bench server process exited (${code}) before answering`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+  const { url } = await next<{ url: string }>('ready');
+  return {
+    url,
+    async stats() {
+      const answer = next<{ reported: { requests: number; promptTokens: number; completionTokens: number }; peak: number }>('stats');
+      child.send({ type: 'stats' });
+      return answer;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.send({ type: 'stop' });
+      await gone;
+    },
+  };
+}
+
 async function scheduler(): Promise<void> {
-  console.log('\n2. Scheduler efficiency: execute-phase wall time vs ideal ceil(jobs/P) x latency (loopback Ollama with P slots)');
+  console.log('\n2. Scheduler efficiency: execute-phase wall time vs ideal ceil(jobs/P) x latency (loopback Ollama with P slots, in its own process)');
   const cases = [
     // Small local models answer a job in roughly 0.3-3 s; the short latencies stress the engine's own gap between jobs.
     { jobs: 64, P: 4, latency: 500 },
@@ -187,33 +219,41 @@ async function scheduler(): Promise<void> {
     { jobs: 200, P: 8, latency: 50 },
     { jobs: 2000, P: 8, latency: 20 },
   ];
+  const reply = '{"relevant":true,"finding":"It sets the target value.","lines":[1],"quote":""}';
   for (const c of cases) {
     const index = manyChunks(c.jobs);
-    const ollama = await FakeOllama.start({ slots: c.P, chat: () => ({ delayMs: c.latency, content: '{"relevant":true,"finding":"It sets the target value.","lines":[1],"quote":""}' }) });
+    const server = await serverProcess(c.P, c.latency, reply);
     const openai = await FakeOpenAI.start({ chat: planFor(c.jobs) });
-    const local = new OllamaModel({ url: ollama.url, model: 'qwen2.5-coder:3b' });
-    const remote = new OpenAICompatibleModel({ role: 'remote', url: openai.url, model: 'gpt-4o-mini', apiKey: openai.apiKey });
-    const heapBefore = process.memoryUsage().heapUsed;
-    let first = 0;
-    let last = 0;
-    let usageEvents = 0;
-    let events = 0;
-    let peakHeap = 0;
-    let ledger: RunEvent | undefined;
-    for await (const e of runProtocol({ question: 'target', protocol: 'minions', parallel: c.P, maxRounds: 1, budgets: { jobsPerTask: c.jobs, maxJobsPerRound: c.jobs } }, { index, local, remote })) {
-      events++;
-      if (e.type === 'run-finished') ledger = e;
-      if (e.type === 'job-started' && !first) first = performance.now();
-      if (e.type === 'job-finished') last = performance.now();
-      if (e.type === 'usage') usageEvents++;
-      if (events % 200 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    try {
+      const local = new OllamaModel({ url: server.url, model: 'qwen2.5-coder:3b' });
+      const remote = new OpenAICompatibleModel({ role: 'remote', url: openai.url, model: 'gpt-4o-mini', apiKey: openai.apiKey });
+      const heapBefore = process.memoryUsage().heapUsed;
+      let first = 0;
+      let last = 0;
+      let usageEvents = 0;
+      let events = 0;
+      let peakHeap = 0;
+      let ledger: RunEvent | undefined;
+      const cpu = process.cpuUsage();
+      for await (const e of runProtocol({ question: 'target', protocol: 'minions', parallel: c.P, maxRounds: 1, budgets: { jobsPerTask: c.jobs, maxJobsPerRound: c.jobs } }, { index, local, remote })) {
+        events++;
+        if (e.type === 'run-finished') ledger = e;
+        if (e.type === 'job-started' && !first) first = performance.now();
+        if (e.type === 'job-finished') last = performance.now();
+        if (e.type === 'usage') usageEvents++;
+        if (events % 200 === 0) peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+      }
+      const used = process.cpuUsage(cpu);
+      const s = { usage: (ledger as Extract<RunEvent, { type: 'run-finished' }>).ledger };
+      const stats = await server.stats();
+      const ideal = Math.ceil(c.jobs / c.P) * c.latency;
+      const wall = last - first;
+      const ledgerOk = s.usage.local.promptTokens === stats.reported.promptTokens && s.usage.local.completionTokens === stats.reported.completionTokens && s.usage.local.requests === stats.reported.requests;
+      const cpuPerJob = (used.user + used.system) / 1000 / c.jobs;
+      console.log(`   ${String(c.jobs).padStart(5)} jobs, P=${c.P}, ${String(c.latency).padStart(3)} ms/request: wall ${wall.toFixed(0)} ms vs ideal ${ideal} ms -> efficiency ${((ideal / wall) * 100).toFixed(1)}%; engine process CPU ${cpuPerJob.toFixed(2)} ms/job; peak slots used ${stats.peak}; ${usageEvents} usage events of ${events}; heapUsed +${((peakHeap - heapBefore) / 1048576).toFixed(1)} MiB (garbage included); ledger = server sums: ${ledgerOk}`);
+    } finally {
+      await Promise.all([server.stop(), openai.close()]);
     }
-    const s = { usage: (ledger as Extract<RunEvent, { type: "run-finished" }>).ledger };
-    const ideal = Math.ceil(c.jobs / c.P) * c.latency;
-    const wall = last - first;
-    const ledgerOk = s.usage.local.promptTokens === ollama.reported.promptTokens && s.usage.local.completionTokens === ollama.reported.completionTokens && s.usage.local.requests === ollama.reported.requests;
-    console.log(`   ${String(c.jobs).padStart(5)} jobs, P=${c.P}, ${c.latency} ms/request: wall ${wall.toFixed(0)} ms vs ideal ${ideal} ms -> efficiency ${((ideal / wall) * 100).toFixed(1)}%; peak slots used ${ollama.slots!.peak}; ${usageEvents} usage events of ${events}; heapUsed +${((peakHeap - heapBefore) / 1048576).toFixed(1)} MiB (garbage included); ledger = server sums: ${ledgerOk}`);
-    await Promise.all([ollama.close(), openai.close()]);
   }
 }
 
