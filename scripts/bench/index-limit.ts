@@ -15,6 +15,7 @@ import { decodeText, isMinified } from '../../src/core/index/text';
 const dir = process.argv[2]!;
 
 async function main(): Promise<void> {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const files = await walkRoots(rootsFor([dir]), { maxFileBytes: DEFAULT_MAX_FILE_BYTES });
   const texts: { grammar: string; text: string }[] = [];
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     if (!isMinified(text)) texts.push({ grammar: g, text });
   }
   const ioMs = performance.now() - t0;
+  const ioCpu = process.cpuUsage(c0);
 
   const cores = availableParallelism();
   // Deal files round-robin by size so both workers get a similar load.
@@ -41,11 +43,13 @@ async function main(): Promise<void> {
   const workers = shares.map(() => new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(workerFile)});`, { eval: true }));
   const grammars = [...new Set(texts.map((t) => t.grammar))];
   await Promise.all(workers.map((w) => new Promise((resolve) => { w.once('message', resolve); w.postMessage({ load: grammars }); })));
+  const c1 = process.cpuUsage();
   const t1 = performance.now();
   const parsed = await Promise.all(workers.map((w, i) => new Promise<number>((resolve) => { w.once('message', (m: { bytes: number }) => resolve(m.bytes)); w.postMessage({ files: shares[i] }); })));
   const parseMs = performance.now() - t1;
+  const parseCpu = process.cpuUsage(c1);
   await Promise.all(workers.map((w) => w.terminate()));
-  console.log(JSON.stringify({ files: files.length, bytes, codeFiles: texts.length, codeBytes: parsed.reduce((a, b) => a + b, 0), ioMs, parseMs, cores }));
+  console.log(JSON.stringify({ cpuMs: (ioCpu.user + ioCpu.system + parseCpu.user + parseCpu.system) / 1000, files: files.length, bytes, codeFiles: texts.length, codeBytes: parsed.reduce((a, b) => a + b, 0), ioMs, parseMs, cores }));
 }
 
 main().catch((err) => {

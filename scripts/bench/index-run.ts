@@ -16,9 +16,12 @@ function rssMB(): number {
 
 async function main(): Promise<void> {
   if (mode === 'cold') {
+    const c0 = process.cpuUsage();
     const t = performance.now();
     const index = await openIndex({ roots: [dir], cacheDir, workers });
     const ms = performance.now() - t;
+    const c1 = process.cpuUsage(c0);
+    const cpuMs = (c1.user + c1.system) / 1000;
     const peak = rssMB();
     // Token estimate against exact o200k counts on a deterministic sample of chunks.
     let est = 0;
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
     }
     const s = index.stats;
     await index.dispose();
-    console.log(JSON.stringify({ ms, files: s.files, chunks: s.chunks, bytes: s.bytes, skipped: s.skipped, peakRssMB: peak, tokenSample: n, tokenRatio: est / exact, tokenMeanAbsErr: absErr / n, estimateCheck: estimateTokens(3600) }));
+    console.log(JSON.stringify({ ms, cpuMs, files: s.files, chunks: s.chunks, bytes: s.bytes, skipped: s.skipped, peakRssMB: peak, tokenSample: n, tokenRatio: est / exact, tokenMeanAbsErr: absErr / n, estimateCheck: estimateTokens(3600) }));
     return;
   }
   if (mode === 'warm') {
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
     const s = index.stats;
     await index.dispose();
     times.sort((a, b) => a - b);
-    console.log(JSON.stringify({ ms, files: s.files, chunks: s.chunks, updateFile: target.path, updateBytes: target.bytes, updateMedianMs: times[3], updateMaxMs: times[6], peakRssMB: rssMB() }));
+    console.log(JSON.stringify({ ms, cpuMs, files: s.files, chunks: s.chunks, updateFile: target.path, updateBytes: target.bytes, updateMedianMs: times[3], updateMaxMs: times[6], peakRssMB: rssMB() }));
     return;
   }
   throw new Error(`unknown mode ${mode}`);

@@ -13,6 +13,9 @@ const SYMBOL_WEIGHT = 1.5;
 const PATH_WEIGHT = 1.0;
 /** Query terms scored at most (highest weight x idf first): bounds latency on long issue texts. */
 const MAX_QUERY_TERMS = 80;
+/** Bounds on the identifier memo (entries, pooled ids): it is a cache, cleared when full. */
+const IDENT_MEMO_MAX = 300_000;
+const IDENT_POOL_MAX = 2_000_000;
 /** The best terms of a query are scored whatever their postings cost. */
 const ALWAYS_SCORED_TERMS = 12;
 /** Postings entries a query reads at most beyond those terms (bounds latency on big indexes). */
@@ -193,18 +196,35 @@ export class LexicalIndex {
     }
   }
 
-  /** Term ids of an identifier (memoised: code repeats its identifiers endlessly). */
-  private identIds = new Map<string, Int32Array>();
-  private tfScratch = new Uint32Array(1024);
+  /**
+   * Term ids of an identifier, memoised (code repeats its identifiers endlessly) in a compact
+   * form: the map holds offset*16+count into one shared pool of ids, not an array per identifier.
+   */
+  private identIds = new Map<string, number>();
+  private idPool: I32 = new Int32Array(1 << 16);
+  private idPoolUsed = 0;
+  private tfScratch: U32 = new Uint32Array(1024);
 
-  private idsOf(ident: string): Int32Array {
-    let ids = this.identIds.get(ident);
-    if (!ids) {
-      ids = Int32Array.from(termsOfIdentifier(ident), (t) => this.id(t));
-      if (this.identIds.size > 1_000_000) this.identIds.clear();
-      this.identIds.set(ident, ids);
+  /** Writes the identifier's term ids into `out` and returns how many. */
+  private idsOf(ident: string, out: number[]): number {
+    let packed = this.identIds.get(ident);
+    if (packed === undefined) {
+      const terms = termsOfIdentifier(ident);
+      const count = Math.min(terms.length, 15);
+      if (this.identIds.size >= IDENT_MEMO_MAX || this.idPoolUsed + count > IDENT_POOL_MAX) {
+        this.identIds.clear();
+        this.idPoolUsed = 0;
+      }
+      this.idPool = grow(this.idPool, this.idPoolUsed + count, (n) => new Int32Array(n));
+      for (let i = 0; i < count; i++) this.idPool[this.idPoolUsed + i] = this.id(terms[i]!);
+      packed = this.idPoolUsed * 16 + count;
+      this.idPoolUsed += count;
+      this.identIds.set(ident, packed);
     }
-    return ids;
+    const off = Math.floor(packed / 16);
+    const count = packed % 16;
+    for (let i = 0; i < count; i++) out.push(this.idPool[off + i]!);
+    return count;
   }
 
   /** Indexes a chunk and returns its slot. */
@@ -215,7 +235,14 @@ export class LexicalIndex {
 
   /** Indexes a file's chunks from their identifiers (see identifiersOfChunks); returns their slots. */
   addChunks(fileSlot: number, ci: ChunkIdentifiers, names: readonly (readonly string[])[]): number[] {
-    const identIds = ci.idents.map((ident) => this.idsOf(ident));
+    // Each distinct identifier's term ids, flattened: ident k's are flat[start[k]..start[k+1]).
+    const flat: number[] = [];
+    const start = new Uint32Array(ci.idents.length + 1);
+    for (let k = 0; k < ci.idents.length; k++) {
+      start[k] = flat.length;
+      this.idsOf(ci.idents[k]!, flat);
+    }
+    start[ci.idents.length] = flat.length;
     if (this.tfScratch.length < this.body.length) this.tfScratch = grow(this.tfScratch, this.body.length, (n) => new Uint32Array(n));
     const tf = this.tfScratch;
     const slots: number[] = [];
@@ -229,9 +256,9 @@ export class LexicalIndex {
       let length = 0;
       touched.length = 0;
       for (let o = ci.offsets[c]!, end = ci.offsets[c + 1]!; o < end; o++) {
-        const ids = identIds[ci.occurrences[o]!]!;
-        for (let i = 0; i < ids.length; i++) {
-          const id = ids[i]!;
+        const k = ci.occurrences[o]!;
+        for (let i = start[k]!, e = start[k + 1]!; i < e; i++) {
+          const id = flat[i]!;
           if (tf[id] === 0) touched.push(id);
           tf[id] = tf[id]! + 1;
           length++;

@@ -3,14 +3,14 @@
 // seen and the content hash, and per content hash the text and the chunk ranges — so a reopen
 // re-reads nothing whose stat is unchanged, and a renamed or copied file is never re-parsed.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import type { ChunkSpec } from './chunk-types';
 import type { LexicalSnapshot } from './lexical';
 
 /** Bump when chunking or term extraction changes so old caches are rebuilt, not trusted. */
-export const CACHE_FORMAT = 4;
+export const CACHE_FORMAT = 5;
 
 export interface CachedContent {
   readonly language: string;
@@ -51,22 +51,66 @@ function cacheFile(cacheDir: string, key: string): string {
   return join(cacheDir, `index-${key}.v${CACHE_FORMAT}.bin`);
 }
 
+// File layout: a sequence of frames, each a 4-byte little-endian length and a v8-serialised
+// value: the header {format, key, files, live?, batches}, then `batches` frames of [hash, content]
+// pairs. Writing frame by frame keeps the memory a save needs to one batch, not the whole index.
+const CONTENT_BATCH = 2000;
+
+function writeFrame(fd: number, value: unknown): void {
+  const body = serialize(value);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(body.length, 0);
+  writeSync(fd, len);
+  writeSync(fd, body);
+}
+
+function readFrame(fd: number, pos: { at: number }, size: number): unknown {
+  const len = Buffer.alloc(4);
+  if (pos.at + 4 > size || readSync(fd, len, 0, 4, pos.at) !== 4) throw new Error('truncated cache');
+  const n = len.readUInt32LE(0);
+  if (pos.at + 4 + n > size) throw new Error('truncated cache');
+  const body = Buffer.allocUnsafe(n);
+  let got = 0;
+  while (got < n) got += readSync(fd, body, got, n - got, pos.at + 4 + got);
+  pos.at += 4 + n;
+  return deserialize(body);
+}
+
 /** Reads a snapshot; a missing, older or damaged cache is simply absent (the index rebuilds it). */
 export function readSnapshot(cacheDir: string, key: string): CacheSnapshot | undefined {
+  let fd: number | undefined;
   try {
-    const snap = deserialize(readFileSync(cacheFile(cacheDir, key))) as CacheSnapshot;
-    if (snap && snap.format === CACHE_FORMAT && snap.key === key && Array.isArray(snap.files) && snap.contents instanceof Map) return snap;
+    fd = openSync(cacheFile(cacheDir, key), 'r');
+    const size = fstatSync(fd).size;
+    const pos = { at: 0 };
+    const head = readFrame(fd, pos, size) as Omit<CacheSnapshot, 'contents'> & { batches: number };
+    if (!head || head.format !== CACHE_FORMAT || head.key !== key || !Array.isArray(head.files)) return undefined;
+    const contents = new Map<string, CachedContent>();
+    for (let b = 0; b < head.batches; b++) for (const [hash, c] of readFrame(fd, pos, size) as [string, CachedContent][]) contents.set(hash, c);
+    return { format: head.format, key: head.key, files: head.files, contents, ...(head.live ? { live: head.live } : {}) };
   } catch {
-    /* absent or unreadable: rebuild */
+    return undefined; // absent, older or damaged: rebuild
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  return undefined;
 }
 
 export function writeSnapshot(cacheDir: string, snap: CacheSnapshot): void {
   mkdirSync(cacheDir, { recursive: true });
   const target = cacheFile(cacheDir, snap.key);
   const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(temp, serialize(snap));
+  const fd = openSync(temp, 'w');
+  try {
+    const entries = [...snap.contents];
+    const batches = Math.ceil(entries.length / CONTENT_BATCH);
+    writeFrame(fd, { format: snap.format, key: snap.key, files: snap.files, live: snap.live, batches });
+    for (let b = 0; b < batches; b++) writeFrame(fd, entries.slice(b * CONTENT_BATCH, (b + 1) * CONTENT_BATCH));
+  } catch (err) {
+    closeSync(fd);
+    rmSync(temp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
   renameSync(temp, target);
 }
 

@@ -36,7 +36,7 @@ function keep(term: string): boolean {
 
 /** Terms of one identifier; memoised, because code repeats the same identifiers endlessly. */
 const identTerms = new Map<string, readonly string[]>();
-const IDENT_CACHE_MAX = 500_000;
+const IDENT_CACHE_MAX = 100_000;
 
 export function termsOfIdentifier(ident: string): readonly string[] {
   let terms = identTerms.get(ident);
@@ -53,7 +53,8 @@ export function termsOfIdentifier(ident: string): readonly string[] {
       const t = stem(p.toLowerCase());
       if (keep(t)) out.push(t);
     }
-    terms = out;
+    // At most 15 terms per identifier (the lexical index packs the count in 4 bits).
+    terms = out.length > 15 ? out.slice(0, 15) : out;
   }
   if (identTerms.size >= IDENT_CACHE_MAX) identTerms.clear();
   identTerms.set(ident, terms);
