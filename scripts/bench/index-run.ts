@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     const s = index.stats;
     await index.dispose();
     times.sort((a, b) => a - b);
-    console.log(JSON.stringify({ ms, cpuMs, files: s.files, chunks: s.chunks, updateFile: target.path, updateBytes: target.bytes, updateMedianMs: times[3], updateMaxMs: times[6], peakRssMB: rssMB() }));
+    console.log(JSON.stringify({ ms, files: s.files, chunks: s.chunks, updateFile: target.path, updateBytes: target.bytes, updateMedianMs: times[3], updateMaxMs: times[6], peakRssMB: rssMB() }));
     return;
   }
   throw new Error(`unknown mode ${mode}`);
