@@ -107,6 +107,27 @@ describe('walk: what is never read', () => {
     assert.equal(s2.get('big.txt'), 'minified', 'one 5000-character line is not code a reader can use');
   });
 
+  test('a 50 MB file is skipped by its size alone, never opened', async () => {
+    const dir = workspace({ 'small.ts': 'export const small = 1;\n' });
+    const big = join(dir, 'huge.ts');
+    fs.closeSync(fs.openSync(big, 'w'));
+    fs.truncateSync(big, 50 * 1024 * 1024); // sparse: 50 MB by size, no disk used
+    const realOpen = fs.openSync;
+    const opened: string[] = [];
+    const spy = mock.method(fs, 'openSync', function (this: unknown, ...args: Parameters<typeof fs.openSync>) {
+      opened.push(String(args[0]));
+      return realOpen.apply(this, args);
+    });
+    try {
+      const { paths, skips } = await indexed(dir);
+      assert.deepEqual(paths, ['small.ts']);
+      assert.equal(skips.get('huge.ts'), 'too-large');
+    } finally {
+      spy.mock.restore();
+    }
+    assert.ok(!opened.includes(big));
+  });
+
   test('symbolic links are not followed: no loops, nothing from outside the workspace', async () => {
     const outside = workspace({ 'outside-secret.ts': 'export const leaked = "OUTSIDE-MARKER";\n' });
     const dir = workspace({ 'src/a.ts': 'export const a = 1;\n' });
