@@ -29,6 +29,7 @@ import { FakeOllama, type OllamaChatBody } from '../../test/support/fake-ollama'
 import { FakeOpenAI, schemaNameOf, type OpenAIChatBody } from '../../test/support/fake-openai';
 import { excerptLines } from '../../test/support/scripted-models';
 import { memoryIndex } from '../../test/support/memory-index';
+import { Breakdown } from './protocol-breakdown';
 
 const ROOT = join(__dirname, '../..');
 
@@ -63,7 +64,7 @@ const QUESTIONS: Question[] = [
 const schemaTokens = (body: OpenAIChatBody) => (body.response_format?.json_schema ? countText(JSON.stringify(body.response_format.json_schema.schema)) : 0);
 
 /** The simulated remote: plans from the script, synthesizes after 1 or 2 rounds; reports o200k counts of what it was sent. */
-function simulatedRemote(question: Question) {
+function simulatedRemote(question: Question, breakdown?: Breakdown) {
   let plans = 0;
   let syntheses = 0;
   return (body: OpenAIChatBody) => {
@@ -82,7 +83,9 @@ function simulatedRemote(question: Question) {
     } else {
       content = JSON.stringify({ answer: `Remote-only answer: ${question.tasks.map((t) => t.instruction).join('; ')}.`.repeat(3) });
     }
-    return { content, usage: { prompt: countMessages(body.messages as never) + schemaTokens(body), completion: countText(content) } };
+    const prompt = countMessages(body.messages as never) + schemaTokens(body);
+    if (name === 'minions_plan' || name === 'minions_synthesis') breakdown?.request(name === 'minions_plan' ? 'plan' : 'synthesis', body, schemaTokens(body), content, prompt);
+    return { content, usage: { prompt, completion: countText(content) } };
   };
 }
 
@@ -99,8 +102,12 @@ function simulatedWorker(body: OllamaChatBody) {
   const lines = excerptLines(body);
   const wanted = selective ? keywords.slice(0, 1) : keywords;
   const hit = lines.find((l) => wanted.some((k) => l.text.toLowerCase().includes(k.toLowerCase())));
+  // The finding names what the excerpt shows (the keyword it matched and the line's own
+  // identifiers), as a real worker's would, so no two findings are the same words by accident.
+  const matched = hit ? wanted.find((k) => hit.text.toLowerCase().includes(k.toLowerCase()))! : '';
+  const names = hit ? [...new Set(hit.text.match(/[A-Za-z_][A-Za-z0-9_]{2,}/g) ?? [])].slice(0, 4).join(', ') : '';
   const content = hit
-    ? JSON.stringify({ relevant: true, finding: `Line ${hit.line} handles this: it is where ${keywords[0]} is applied, and the surrounding code decides the outcome for the caller.`, lines: [hit.line], quote: hit.text.trim().slice(0, 120) })
+    ? JSON.stringify({ relevant: true, finding: `Line ${hit.line} handles this: ${names ? `${names} on this line show` : 'this line shows'} where ${matched} is applied, and the surrounding code decides the outcome for the caller.`, lines: [hit.line], quote: hit.text.trim().slice(0, 120) })
     : JSON.stringify({ relevant: false, finding: '', lines: [], quote: '' });
   return { content };
 }
@@ -138,9 +145,10 @@ async function remoteTokensOnce(label: string, jobsPerTask: number): Promise<voi
   let sumLocalRequests = 0;
   let sumCost = 0;
   let sumBaseCost = 0;
+  const breakdown = new Breakdown();
   try {
     for (const question of QUESTIONS) {
-      openai.chat = simulatedRemote(question);
+      openai.chat = simulatedRemote(question, breakdown);
       const s = summarizeRun(await collect(runProtocol({ question: question.q, protocol: 'minions', parallel: 4, budgets: { jobsPerTask, maxJobsPerRound: jobsPerTask * 4 } }, { index, local, remote })));
       openai.chat = simulatedRemote(question);
       const ro = summarizeRun(await collect(runProtocol({ question: question.q, protocol: 'remote' }, { index, local, remote })));
@@ -162,6 +170,7 @@ async function remoteTokensOnce(label: string, jobsPerTask: number): Promise<voi
   console.log(`   total: MinionS remote ${sumMinions} tokens vs remote-only baseline ${sumBaseline} tokens over the same chunks: ${(sumBaseline / sumMinions).toFixed(2)}x fewer remote tokens`);
   console.log(`          at gpt-4o prices: $${sumCost.toFixed(4)} vs $${sumBaseCost.toFixed(4)} (${(sumBaseCost / sumCost).toFixed(2)}x cheaper); local requests per question: ${(sumLocalRequests / QUESTIONS.length).toFixed(1)}`);
   console.log(`          (the remote-only protocol at its own 24k-token budget used ${sumRemoteOnly} tokens: ${(sumRemoteOnly / sumMinions).toFixed(2)}x MinionS)`);
+  breakdown.print(QUESTIONS.length);
 }
 
 /** A synthetic index with `n` matching chunks so a plan expands to exactly `n` jobs. */
