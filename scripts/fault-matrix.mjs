@@ -74,6 +74,12 @@ const M = [
     ['a run whose remote echoes the key', 'run against a key-echoing remote (401, 500)', 'clear-error'],
     ['minions ask with a rejected key', 'CLI with a rejected, echoed key', 'clear-error'],
   ]],
+  ['test/unit/hardening/schema-faults.test.ts', [
+    ['local JSON that violates the schema', 'local: JSON that violates the schema', 'completes'],
+    ['cuts its HTTP body off mid-JSON', 'local: HTTP body cut off mid-JSON (truncated)', 'completes'],
+    ['a plan that parses but violates the schema', 'remote: plan JSON that violates the schema', 'clear-error'],
+    ['403 from the remote is never retried', 'remote: 403 (not retried)', 'clear-error'],
+  ]],
   ['test/unit/hardening/privacy.test.ts', [
     ['minions: no canary byte', 'secrets + ignored files, MinionS', 'completes'],
     ['minion: no canary byte', 'secrets + ignored files, Minion', 'completes'],
