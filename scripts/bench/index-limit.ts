@@ -3,7 +3,7 @@
 //   Parse: a bare tree-sitter parse (no chunking, no indexing) of the same code files, spread
 //   over one worker thread per core.
 import { Worker } from 'node:worker_threads';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { rootsFor, walkRoots } from '../../src/core/index/walk';
@@ -37,10 +37,12 @@ async function main(): Promise<void> {
   texts.sort((a, b) => b.text.length - a.text.length);
   const shares: (typeof texts)[] = Array.from({ length: cores }, () => []);
   texts.forEach((t, i) => shares[i % cores]!.push(t));
-  const workerFile = join(__dirname, 'index-limit-worker.ts');
-  const tsx = require.resolve('tsx/cjs');
+  // Bundled (bench:index runs it so): the worker is a .js next to this file; under tsx, load the .ts.
+  const bundled = join(__dirname, 'index-limit-worker.js');
+  const source = `require(${JSON.stringify(require.resolve(['tsx', 'cjs'].join('/')))}); require(${JSON.stringify(join(__dirname, 'index-limit-worker.ts'))});`;
+  const start = () => (existsSync(bundled) ? new Worker(bundled) : new Worker(source, { eval: true }));
   // Workers start and load their grammars before the clock starts: the limit is parse time.
-  const workers = shares.map(() => new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(workerFile)});`, { eval: true }));
+  const workers = shares.map(start);
   const grammars = [...new Set(texts.map((t) => t.grammar))];
   await Promise.all(workers.map((w) => new Promise((resolve) => { w.once('message', resolve); w.postMessage({ load: grammars }); })));
   const c1 = process.cpuUsage();

@@ -39,8 +39,10 @@ async function main(): Promise<void> {
       }
     }
     const s = index.stats;
-    await index.dispose();
-    console.log(JSON.stringify({ ms, cpuMs, files: s.files, chunks: s.chunks, bytes: s.bytes, skipped: s.skipped, peakRssMB: peak, tokenSample: n, tokenRatio: est / exact, tokenMeanAbsErr: absErr / n, estimateCheck: estimateTokens(3600) }));
+    const d = performance.now();
+    await index.dispose(); // waits for the cache write
+    const saveMs = performance.now() - d;
+    console.log(JSON.stringify({ ms, saveMs, cpuMs, files: s.files, chunks: s.chunks, bytes: s.bytes, skipped: s.skipped, peakRssMB: peak, tokenSample: n, tokenRatio: est / exact, tokenMeanAbsErr: absErr / n, estimateCheck: estimateTokens(3600) }));
     return;
   }
   if (mode === 'warm') {

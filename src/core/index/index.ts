@@ -64,8 +64,12 @@ export interface WorkspaceIndex extends CodeIndex {
 export const DEFAULT_MAX_FILE_BYTES = 1_000_000;
 export const DEFAULT_CHUNK_TOKENS = 512;
 const DEFAULT_PARSE_BUDGET_MS = 2000;
-/** Delay before an update() is written to the cache, so a burst of edits is one write. */
-const SAVE_DELAY_MS = 1500;
+/**
+ * Delay before update()s are written to the cache: a burst of edits is one write, and a save
+ * (serialising the whole index) rarely lands between edits. Losing a pending save costs nothing
+ * but speed: the next open re-reads the files whose stat no longer matches the cache.
+ */
+const SAVE_DELAY_MS = 30_000;
 
 interface FileRecord {
   readonly slot: number;
@@ -146,6 +150,7 @@ class Index implements WorkspaceIndex {
   private lastMs = 0;
   private saveTimer: NodeJS.Timeout | undefined;
   private dirty = false;
+  private saving: Promise<void> | undefined;
   private disposed = false;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -262,7 +267,7 @@ class Index implements WorkspaceIndex {
     this.priorFiles = new Map();
     this.lastMs = Math.round(performance.now() - started);
     onProgress?.({ done: total, total, phase: 'save' });
-    this.saveNow();
+    void this.save();
     return this.stats;
   }
 
@@ -584,13 +589,27 @@ class Index implements WorkspaceIndex {
     if (!this.dirty || !this.options.cacheDir || this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      this.saveNow();
+      void this.save();
     }, SAVE_DELAY_MS);
     this.saveTimer.unref();
   }
 
-  private saveNow(): void {
-    if (!this.options.cacheDir || !this.dirty) return;
+  /**
+   * Writes the cache in the background: the snapshot is taken now (so it is consistent), the
+   * file is written frame by frame with yields. One save at a time; dispose() waits for it.
+   */
+  private save(): Promise<void> {
+    const run = (this.saving ?? Promise.resolve()).then(() => this.writeCache());
+    this.saving = run;
+    void run.finally(() => {
+      if (this.saving === run) this.saving = undefined;
+    });
+    return run;
+  }
+
+  private async writeCache(): Promise<void> {
+    const cacheDir = this.options.cacheDir;
+    if (!cacheDir || !this.dirty) return;
     this.dirty = false;
     const files: CachedFile[] = [];
     const records: CachedRecord[] = [];
@@ -601,14 +620,14 @@ class Index implements WorkspaceIndex {
       const c = this.contents.get(r.hash);
       if (c) contents.set(r.hash, c);
     }
+    // Keep memory to what the live files use.
+    for (const h of [...this.contents.keys()]) if (!contents.has(h)) this.contents.delete(h);
+    const live = { records, lexical: this.lexical.snapshot(), nextFileSlot: this.nextFileSlot };
     try {
-      const live = { records, lexical: this.lexical.snapshot(), nextFileSlot: this.nextFileSlot };
-      writeSnapshot(this.options.cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents, live });
+      await writeSnapshot(cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents, live }, yieldToLoop);
     } catch {
       // A cache that cannot be written costs a slower next start, nothing else.
     }
-    // Keep memory to what the live files use.
-    for (const h of [...this.contents.keys()]) if (!contents.has(h)) this.contents.delete(h);
   }
 
   async dispose(): Promise<void> {
@@ -616,15 +635,16 @@ class Index implements WorkspaceIndex {
     await this.queue;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    this.saveNow();
     this.disposed = true;
     await this.runner.close();
+    await this.save();
   }
 
   async closeAfterFailure(): Promise<void> {
     this.disposed = true;
     if (this.saveTimer) clearTimeout(this.saveTimer);
     await this.runner.close();
+    await this.saving;
   }
 }
 

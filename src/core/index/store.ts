@@ -54,7 +54,7 @@ function cacheFile(cacheDir: string, key: string): string {
 // File layout: a sequence of frames, each a 4-byte little-endian length and a v8-serialised
 // value: the header {format, key, files, live?, batches}, then `batches` frames of [hash, content]
 // pairs. Writing frame by frame keeps the memory a save needs to one batch, not the whole index.
-const CONTENT_BATCH = 2000;
+const CONTENT_BATCH = 500;
 
 function writeFrame(fd: number, value: unknown): void {
   const body = serialize(value);
@@ -95,16 +95,25 @@ export function readSnapshot(cacheDir: string, key: string): CacheSnapshot | und
   }
 }
 
-export function writeSnapshot(cacheDir: string, snap: CacheSnapshot): void {
+let tempCounter = 0;
+
+/**
+ * Writes a snapshot to a temporary file, then renames it over the cache file (a reader never sees
+ * half a cache). Between frames it awaits `pause`, so a big save does not hold the thread.
+ */
+export async function writeSnapshot(cacheDir: string, snap: CacheSnapshot, pause: () => Promise<void> = async () => {}): Promise<void> {
   mkdirSync(cacheDir, { recursive: true });
   const target = cacheFile(cacheDir, snap.key);
-  const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
+  const temp = `${target}.${process.pid}.${Date.now()}.${tempCounter++}.tmp`;
   const fd = openSync(temp, 'w');
   try {
     const entries = [...snap.contents];
     const batches = Math.ceil(entries.length / CONTENT_BATCH);
     writeFrame(fd, { format: snap.format, key: snap.key, files: snap.files, live: snap.live, batches });
-    for (let b = 0; b < batches; b++) writeFrame(fd, entries.slice(b * CONTENT_BATCH, (b + 1) * CONTENT_BATCH));
+    for (let b = 0; b < batches; b++) {
+      await pause();
+      writeFrame(fd, entries.slice(b * CONTENT_BATCH, (b + 1) * CONTENT_BATCH));
+    }
   } catch (err) {
     closeSync(fd);
     rmSync(temp, { force: true });
