@@ -39,8 +39,8 @@ async function main(): Promise<void> {
   texts.forEach((t, i) => shares[i % cores]!.push(t));
   // Bundled (bench:index runs it so): the worker is a .js next to this file; under tsx, load the .ts.
   const bundled = join(__dirname, 'index-limit-worker.js');
-  const source = `require(${JSON.stringify(require.resolve(['tsx', 'cjs'].join('/')))}); require(${JSON.stringify(join(__dirname, 'index-limit-worker.ts'))});`;
-  const start = () => (existsSync(bundled) ? new Worker(bundled) : new Worker(source, { eval: true }));
+  const source = () => `require(${JSON.stringify(require.resolve(['tsx', 'cjs'].join('/')))}); require(${JSON.stringify(join(__dirname, 'index-limit-worker.ts'))});`;
+  const start = () => (existsSync(bundled) ? new Worker(bundled) : new Worker(source(), { eval: true }));
   // Workers start and load their grammars before the clock starts: the limit is parse time.
   const workers = shares.map(start);
   const grammars = [...new Set(texts.map((t) => t.grammar))];
