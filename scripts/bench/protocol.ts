@@ -22,7 +22,7 @@ import { openIndex } from '../../src/core/index/index';
 import { OllamaModel } from '../../src/core/llm/ollama';
 import { OpenAICompatibleModel } from '../../src/core/llm/openai';
 import { countMessages, countText } from '../../src/core/llm/tokens';
-import { runProtocol, summarizeRun, type RunEvent } from '../../src/core/protocol/index';
+import { runProtocol, summarizeRun, type RunEvent, type RunBudgets } from '../../src/core/protocol/index';
 import type { CodeIndex } from '../../src/core/index/types';
 import type { ChatModel } from '../../src/core/llm/types';
 import { FakeOllama, type OllamaChatBody } from '../../test/support/fake-ollama';
@@ -79,7 +79,10 @@ function simulatedRemote(question: Question, breakdown?: Breakdown) {
       const done = syntheses >= question.rounds;
       const cites = [...body.messages.at(-1)!.content.matchAll(/\[([^\]:]+:\d+-\d+)/g)].slice(0, 6).map((m) => m[1]).join(', ');
       const answer = `In short: ${question.tasks.map((t) => t.instruction.toLowerCase()).join('; ')}. `.repeat(3) + `See ${cites}.`;
-      content = JSON.stringify(done ? { decision: 'answer', answer, missing: '' } : { decision: 'continue', answer: '', missing: 'Which values are used by default and where they are set.' });
+      // A synthesis that may plan the next round (its schema has `tasks`) does so when it continues.
+      const plansToo = JSON.stringify(body.response_format?.json_schema?.schema ?? {}).includes('"tasks"');
+      const next = plansToo ? { tasks: done ? [] : question.tasks.map((t) => ({ ...t, instruction: `${t.instruction} (details the first round missed)`, globs: ['src/**'] })), advice: done ? '' : 'Report only what the excerpt itself shows.' } : {};
+      content = JSON.stringify(done ? { decision: 'answer', answer, missing: '', ...next } : { decision: 'continue', answer: '', missing: 'Which values are used by default and where they are set.', ...next });
     } else {
       content = JSON.stringify({ answer: `Remote-only answer: ${question.tasks.map((t) => t.instruction).join('; ')}.`.repeat(3) });
     }
@@ -119,18 +122,20 @@ async function collect(stream: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
 }
 
 async function remoteTokens(): Promise<void> {
-  const configs = [
-    { selective: false, jobsPerTask: 12, label: 'permissive worker (relevant on any task keyword), default budgets (12 jobs per task)' },
-    { selective: true, jobsPerTask: 12, label: "selective worker (relevant only on the task's first keyword), default budgets" },
-    { selective: true, jobsPerTask: 32, label: 'selective worker, 32 jobs per task (more local reading per remote token)' },
+  // The engine's defaults (request.ts), and two fixed settings measured before and after each change.
+  const configs: { selective: boolean; budgets?: RunBudgets; label: string }[] = [
+    { selective: false, label: 'permissive worker (relevant on any task keyword), default budgets' },
+    { selective: true, label: "selective worker (relevant only on the task's first keyword), default budgets" },
+    { selective: true, budgets: { jobsPerTask: 12, maxJobsPerRound: 48, repoMapTokens: 1000 }, label: 'selective worker, the earlier defaults (12 jobs per task, 48 per round, 1000-token map)' },
+    { selective: true, budgets: { jobsPerTask: 32, maxJobsPerRound: 128 }, label: 'selective worker, 32 jobs per task, 128 per round (more local reading per remote token)' },
   ];
   for (const c of configs) {
     selective = c.selective;
-    await remoteTokensOnce(c.label, c.jobsPerTask);
+    await remoteTokensOnce(c.label, c.budgets);
   }
 }
 
-async function remoteTokensOnce(label: string, jobsPerTask: number): Promise<void> {
+async function remoteTokensOnce(label: string, budgets: RunBudgets | undefined): Promise<void> {
   const index = await openIndex({ roots: [ROOT], include: ['src/**'], workers: 0 });
   const ollama = await FakeOllama.start({ chat: simulatedWorker });
   const openai = await FakeOpenAI.start({});
@@ -149,7 +154,7 @@ async function remoteTokensOnce(label: string, jobsPerTask: number): Promise<voi
   try {
     for (const question of QUESTIONS) {
       openai.chat = simulatedRemote(question, breakdown);
-      const s = summarizeRun(await collect(runProtocol({ question: question.q, protocol: 'minions', parallel: 4, budgets: { jobsPerTask, maxJobsPerRound: jobsPerTask * 4 } }, { index, local, remote })));
+      const s = summarizeRun(await collect(runProtocol({ question: question.q, protocol: 'minions', parallel: 4, ...(budgets ? { budgets } : {}) }, { index, local, remote })));
       openai.chat = simulatedRemote(question);
       const ro = summarizeRun(await collect(runProtocol({ question: question.q, protocol: 'remote' }, { index, local, remote })));
       const mTokens = s.usage.remote.promptTokens + s.usage.remote.completionTokens;

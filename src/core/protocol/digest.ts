@@ -1,6 +1,9 @@
 // Aggregate (no model): the findings the remote reads. Abstentions and failures never get
-// here; duplicates (same words for the same task) merge their citations; the whole stays
-// within a token budget, newest rounds kept whole first.
+// here. The digest is the largest part of what MinionS sends the remote, so it is kept terse:
+// findings that say the same thing (the same words up to numbers, or nearly so) merge their
+// citations; a quote goes only when it names something the finding does not; each task shows
+// its best few findings in full and lists the rest by location; the whole stays within a
+// token budget, newest rounds kept whole first.
 import type { Citation } from './events';
 import { countText } from '../llm/tokens';
 
@@ -12,21 +15,67 @@ export interface Finding {
   text: string;
   /** The worker's one-line quote (dropped under strict privacy before it gets here). */
   quote?: string;
+  /** The job's place in its round (search rank order): lower is read first and shown first. */
+  rank?: number;
 }
 
-const norm = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+/**
+ * Findings per task shown with their words. A task asks one concrete thing; past a handful of
+ * distinct findings the synthesizer learns more places, not more facts, so the rest are listed
+ * by location only (still citable).
+ */
+export const FULL_FINDINGS_PER_TASK = 6;
+/** Citations shown on one merged finding before "+N more". */
+const CITES_PER_FINDING = 6;
+/** Word-set overlap at or above which two findings of a task count as the same statement. */
+const SAME_STATEMENT = 0.8;
+const QUOTE_CHARS = 100;
+
 const loc = (c: Citation) => `${c.path}:${c.startLine}-${c.endLine}`;
+const words = (s: string) => new Set(s.toLowerCase().replace(/\d+/g, ' ').split(/[^a-z_]+/).filter((w) => w.length > 1));
+const identifiers = (s: string) => s.match(/[A-Za-z_][A-Za-z0-9_]{2,}/g) ?? [];
+
+function overlap(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 && b.size === 0) return 1;
+  let common = 0;
+  for (const w of a) if (b.has(w)) common++;
+  return common / (a.size + b.size - common);
+}
+
+/** The quote only when it names an identifier the finding's words do not already carry. */
+function usefulQuote(text: string, quote: string | undefined): string | undefined {
+  const q = quote?.trim();
+  if (!q) return undefined;
+  const said = text.toLowerCase();
+  if (identifiers(q).every((id) => said.includes(id.toLowerCase()))) return undefined;
+  return q.length > QUOTE_CHARS ? `${q.slice(0, QUOTE_CHARS)}...` : q;
+}
+
+interface Item {
+  text: string;
+  bag: Set<string>;
+  quote?: string;
+  cites: Citation[];
+  rank: number;
+}
 
 export function buildDigest(findings: readonly Finding[], budget: number): { text: string; included: number; omitted: number } {
-  // Group by task (in first-seen order), merging findings that say the same thing.
-  const groups = new Map<string, { task: string; round: number; items: { text: string; quote?: string; cites: Citation[] }[] }>();
+  // Group by task (in first-seen order), merging findings that make the same statement.
+  const groups = new Map<string, { task: string; round: number; items: Item[] }>();
   for (const f of findings) {
     const g = groups.get(f.taskId) ?? { task: f.task, round: f.round, items: [] };
     groups.set(f.taskId, g);
-    const same = g.items.find((i) => norm(i.text) === norm(f.text));
+    const text = f.text.trim();
+    const bag = words(text);
+    const rank = f.rank ?? Number.MAX_SAFE_INTEGER;
+    const same = g.items.find((i) => overlap(i.bag, bag) >= SAME_STATEMENT);
     if (same) {
       if (!same.cites.some((c) => loc(c) === loc(f.citation))) same.cites.push(f.citation);
-    } else g.items.push({ text: f.text, ...(f.quote ? { quote: f.quote } : {}), cites: [f.citation] });
+      same.rank = Math.min(same.rank, rank);
+      continue;
+    }
+    const quote = usefulQuote(text, f.quote);
+    g.items.push({ text, bag, ...(quote ? { quote } : {}), cites: [f.citation], rank });
   }
   const ordered = [...groups.values()].sort((a, b) => b.round - a.round);
   const sections: string[] = [];
@@ -37,17 +86,40 @@ export function buildDigest(findings: readonly Finding[], budget: number): { tex
     const header = `Task (round ${g.round}): ${g.task}`;
     const lines: string[] = [];
     let cost = countText(header) + 1;
-    for (const item of g.items) {
-      const quote = item.quote ? ` Quote: \`${item.quote.trim().slice(0, 200)}\`` : '';
-      const line = `- [${item.cites.map(loc).join(', ')}] ${item.text.trim()}${quote}`;
+    const take = (line: string): boolean => {
       const t = countText(line) + 1;
-      if (used + cost + t > budget) {
-        omitted++;
-        continue;
-      }
+      if (used + cost + t > budget) return false;
       lines.push(line);
       cost += t;
-      included++;
+      return true;
+    };
+    const items = g.items.slice().sort((a, b) => a.rank - b.rank);
+    for (const item of items.slice(0, FULL_FINDINGS_PER_TASK)) {
+      const shown = item.cites.slice(0, CITES_PER_FINDING).map(loc).join(', ');
+      const more = item.cites.length > CITES_PER_FINDING ? ` +${item.cites.length - CITES_PER_FINDING} more` : '';
+      const quote = item.quote ? ` Quote: \`${item.quote}\`` : '';
+      if (take(`- [${shown}${more}] ${item.text}${quote}`)) included++;
+      else omitted++;
+    }
+    // The rest by location only, as many as fit.
+    const rest = items.slice(FULL_FINDINGS_PER_TASK);
+    if (rest.length) {
+      const places: string[] = [];
+      const lead = '- Also relevant here (details left out): ';
+      // Counted piece by piece (a round of thousands of findings must not re-count a growing line).
+      let lineCost = countText(lead) + 1;
+      for (const item of rest) {
+        const t = countText(`, ${loc(item.cites[0]!)}`);
+        if (used + cost + lineCost + t > budget) break;
+        places.push(loc(item.cites[0]!));
+        lineCost += t;
+      }
+      if (places.length) {
+        lines.push(`${lead}${places.join(', ')}`);
+        cost += lineCost;
+      }
+      included += places.length;
+      omitted += rest.length - places.length;
     }
     if (lines.length) {
       sections.push([header, ...lines].join('\n'));

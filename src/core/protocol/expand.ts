@@ -32,6 +32,12 @@ export interface PlannedJob {
 const MAX_INSTRUCTION = 600;
 const MAX_KEYWORDS = 16;
 const MAX_GLOBS = 8;
+/**
+ * A chunk is read for a task only when its search score is at least this share of the task's
+ * best. Reading stops where the keywords stop matching, however high the per-task cap: reading
+ * chunks that barely match would cost local time and only look good against the baseline.
+ */
+export const RELEVANCE_FLOOR = 0.08;
 
 /** Validated, trimmed tasks (a plan of a thousand tasks keeps `maxTasks`; empty instructions are dropped). */
 export function normalizePlan(plan: PlanAnswer, maxTasks: number, round: number, question: string): { tasks: PlanTask[]; advice: string } {
@@ -58,6 +64,12 @@ export interface ExpandOptions {
   round: number;
   /** (task instruction, chunk) pairs already read in earlier rounds; not read again. */
   seen: Set<string>;
+  /**
+   * Chunks any task read in an earlier round. A later round is for what is still missing, and
+   * what those chunks show is already in the findings, so unread chunks come first (read ones
+   * still fill a task's places when nothing new matches).
+   */
+  readBefore?: { has(chunkId: string): boolean };
 }
 
 export function expandPlan(index: CodeIndex, tasks: readonly PlanTask[], o: ExpandOptions): { jobs: PlannedJob[]; notes: string[] } {
@@ -71,9 +83,13 @@ export function expandPlan(index: CodeIndex, tasks: readonly PlanTask[], o: Expa
       notes.push(`Task "${task.instruction.slice(0, 60)}": its paths (${task.globs.join(', ')}) match no indexed code, so the whole scope was searched`);
       hits = index.search(query, { top: o.jobsPerTask * 3, ...scope });
     }
+    // Chunks that match the task far worse than its best match are noise for it: not read.
+    const floor = (hits[0]?.score ?? 0) * RELEVANCE_FLOOR;
+    hits = hits.filter((h) => h.score >= floor);
     const chunks: Chunk[] = [];
     const key = (c: Chunk) => `${task.instruction}\u0000${c.id}`;
-    const candidates = [...hits.map((h) => h.chunk), ...(hits.length < o.jobsPerTask ? chunksInScope(index, o.scope, o.jobsPerTask * 4) : [])];
+    const ranked = [...hits.map((h) => h.chunk), ...(hits.length < o.jobsPerTask ? chunksInScope(index, o.scope, o.jobsPerTask * 4) : [])];
+    const candidates = o.readBefore ? [...ranked.filter((c) => !o.readBefore!.has(c.id)), ...ranked.filter((c) => o.readBefore!.has(c.id))] : ranked;
     for (const chunk of candidates) {
       if (chunks.length >= o.jobsPerTask) break;
       if (o.seen.has(key(chunk)) || chunks.some((c) => c.id === chunk.id)) continue;

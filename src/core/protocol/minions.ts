@@ -8,7 +8,9 @@ import type { RunContext } from './run-context';
 import { eventError } from './run-context';
 import { buildRepoMap } from './repo-map';
 import { planMessages, jobMessages, synthesisMessages } from './prompts';
-import { PLAN_SCHEMA, JOB_SCHEMA, SYNTHESIS_SCHEMA, type PlanAnswer, type JobAnswer, type SynthesisAnswer } from './schemas';
+import { PLAN_SCHEMA, JOB_SCHEMA, SYNTHESIS_SCHEMA, SYNTHESIS_PLAN_SCHEMA, type PlanAnswer, type JobAnswer, type SynthesisAnswer } from './schemas';
+import { withOptionalFields } from './optional-fields';
+import type { PlanTask } from './events';
 import { normalizePlan, expandPlan, type PlannedJob } from './expand';
 import { runPool } from './scheduler';
 import { citationFor } from './citations';
@@ -21,54 +23,70 @@ export interface ProtocolOutcome {
   rounds: number;
 }
 
-/** Job failures that every other job would meet too: the run stops with that error instead of failing N jobs. */
 /** Findings shown to the next round's planner (the synthesizer gets the full digest budget). */
 const PLAN_HISTORY_TOKENS = 800;
 
+/** Job failures that every other job would meet too: the run stops with that error instead of failing N jobs. */
 const FATAL_JOB_ERRORS = new Set<ErrorCode>(['local-unreachable', 'local-model-missing']);
 
 export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
   const req = ctx.request;
   const strict = req.privacy === 'strict';
-  const repoMap = buildRepoMap(ctx.index, req.scope, req.budgets.repoMapTokens, !strict);
+  const repoMap = buildRepoMap(ctx.index, req.scope, req.budgets.repoMapTokens, !strict, req.question);
+  // A synthesis that answers may leave the next plan out: that means "no next plan".
+  const synthesizer = withOptionalFields(ctx.remote, { tasks: [], advice: '' });
   const seen = new Set<string>();
   const findings: Finding[] = [];
   let history = '';
+  /** The plan the previous round's synthesis wrote along with its "continue" (saves a plan call). */
+  let planned: { tasks: PlanTask[]; advice: string } | undefined;
   for (let round = 1; round <= req.maxRounds; round++) {
     ctx.throwIfCancelled();
     ctx.emit({ type: 'round-started', round, maxRounds: req.maxRounds });
 
-    const plan = await jsonCall<PlanAnswer>(ctx, ctx.remote, 'plan', {
-      messages: planMessages({ question: req.question, repoMap, scope: req.scope, round, maxRounds: req.maxRounds, maxTasks: req.budgets.maxTasks, history }),
-      schema: PLAN_SCHEMA, temperature: 0.2, maxTokens: 2000,
-    });
-    const { tasks, advice } = normalizePlan(plan.value, req.budgets.maxTasks, round, req.question);
+    let next = planned;
+    if (!next) {
+      const plan = await jsonCall<PlanAnswer>(ctx, ctx.remote, 'plan', {
+        messages: planMessages({ question: req.question, repoMap, scope: req.scope, round, maxRounds: req.maxRounds, maxTasks: req.budgets.maxTasks, history }),
+        schema: PLAN_SCHEMA, temperature: 0.2, maxTokens: 2000,
+      });
+      next = normalizePlan(plan.value, req.budgets.maxTasks, round, req.question);
+    }
+    const { tasks, advice } = next;
     ctx.emit({ type: 'plan', round, tasks, ...(advice ? { advice } : {}) });
 
     const { jobs, notes } = expandPlan(ctx.index, tasks, {
       question: req.question, scope: req.scope, jobsPerTask: req.budgets.jobsPerTask, maxJobsPerRound: req.budgets.maxJobsPerRound, round, seen,
+      readBefore: new Set(ctx.chunksRead.keys()),
     });
     for (const note of notes) ctx.emit({ type: 'error', error: { code: 'plan-globs-unmatched', message: note }, fatal: false });
     for (const job of jobs) ctx.emit({ type: 'job-queued', job: job.info });
     await executeJobs(ctx, jobs, advice, findings, strict);
     ctx.usageNow();
 
+    const last = round >= req.maxRounds;
     const digest = buildDigest(findings, req.budgets.digestTokens);
-    const synth = await jsonCall<SynthesisAnswer>(ctx, ctx.remote, 'synthesis', {
-      messages: synthesisMessages({ question: req.question, digest: digest.text, round, maxRounds: req.maxRounds }),
-      schema: SYNTHESIS_SCHEMA, temperature: 0.2, maxTokens: 3000,
+    const synth = await jsonCall<SynthesisAnswer>(ctx, synthesizer, 'synthesis', {
+      messages: synthesisMessages({ question: req.question, digest: digest.text, round, maxRounds: req.maxRounds, ...(last ? {} : { nextTasks: req.budgets.maxTasks }) }),
+      schema: last ? SYNTHESIS_SCHEMA : SYNTHESIS_PLAN_SCHEMA, temperature: 0.2, maxTokens: 3000,
     });
     ctx.answerCompletionTokens = synth.result.usage.completionTokens;
     const { decision, answer, missing } = synth.value;
-    const final = decision === 'answer' || round === req.maxRounds;
+    const final = decision === 'answer' || last;
     ctx.emit({ type: 'synthesis', round, decision: final ? 'answer' : 'continue', ...(missing.trim() ? { missing: missing.trim() } : {}) });
     if (final) {
       const text = answer.trim() || `The workers' findings were not enough to answer.${missing.trim() ? ` Still missing: ${missing.trim()}` : ''}`;
       return { answer: text, rounds: round };
     }
-    // The planner needs what was found and what is missing, not every word: a tighter digest.
-    const brief = buildDigest(findings, Math.min(PLAN_HISTORY_TOKENS, req.budgets.digestTokens));
-    history = `${brief.text}\n\nStill missing after round ${round}: ${missing.trim() || '(not said)'}`;
+    // The synthesizer planned the next round itself; when it did not, a plan call does, from
+    // what was found and what is missing (a tighter digest than the synthesizer's).
+    planned = synth.value.tasks?.some((t) => String(t.instruction ?? '').trim())
+      ? normalizePlan({ tasks: synth.value.tasks, advice: synth.value.advice ?? '' }, req.budgets.maxTasks, round + 1, req.question)
+      : undefined;
+    if (!planned) {
+      const brief = buildDigest(findings, Math.min(PLAN_HISTORY_TOKENS, req.budgets.digestTokens));
+      history = `${brief.text}\n\nStill missing after round ${round}: ${missing.trim() || '(not said)'}`;
+    }
   }
   throw new MinionsError('internal', 'The round loop ended without an answer');
 }
@@ -77,7 +95,7 @@ async function executeJobs(ctx: RunContext, jobs: readonly PlannedJob[], advice:
   let fatal: MinionsError | undefined;
   const stopRound = new AbortController();
   const signal = anySignal(ctx.signal, stopRound.signal);
-  await runPool(jobs, ctx.request.parallel, async (job) => {
+  await runPool(jobs, ctx.request.parallel, async (job, rank) => {
     if (fatal || signal.aborted) return;
     const { info, chunk } = job;
     ctx.emit({ type: 'job-started', jobId: info.id });
@@ -97,7 +115,7 @@ async function executeJobs(ctx: RunContext, jobs: readonly PlannedJob[], advice:
       }
       const citation = citationFor(chunk, value.lines ?? []);
       findings.push({
-        round: info.round, taskId: info.taskId, task: info.task, citation,
+        round: info.round, taskId: info.taskId, task: info.task, citation, rank,
         text: strict ? scrubSource(finding, [chunk.text]) : finding,
         ...(!strict && value.quote?.trim() ? { quote: value.quote.trim() } : {}),
       });

@@ -59,15 +59,24 @@ export function jobMessages(input: { question: string; instruction: string; advi
   return [{ role: 'system', content: system }, { role: 'user', content: user }];
 }
 
-/** Synthesize (remote): answer from the workers' findings, or say precisely what is still missing. */
-export function synthesisMessages(input: { question: string; digest: string; round: number; maxRounds: number }): ChatMessage[] {
+/**
+ * Synthesize (remote): answer from the workers' findings, or say precisely what is still
+ * missing. Before the last round, a "continue" also plans the next round's tasks in the same
+ * reply (`nextTasks`: the cap on tasks), so a continuing round costs one remote call, not a
+ * synthesis and then a plan.
+ */
+export function synthesisMessages(input: { question: string; digest: string; round: number; maxRounds: number; nextTasks?: number }): ChatMessage[] {
   const last = input.round >= input.maxRounds;
+  const plan = !last && input.nextTasks !== undefined;
   const system = [
     'You answer a question about a code repository using findings that assistants reported after reading its code. You never see the code itself.',
     'Each finding starts with its location as [path:start-end]. Cite locations in your answer as path:line or path:start-end, only ones that appear in the findings.',
     last
       ? 'This is the last round: set decision to "answer" and give the best answer the findings support, saying plainly what remains unknown.'
       : 'If the findings answer the question, set decision to "answer" and write the answer in markdown. If something essential is missing, set decision to "continue", leave answer empty, and describe in "missing" exactly what to look for next (names, behaviours, places).',
+    ...(plan ? [
+      `If you continue, also plan the next round in "tasks" (at most ${input.nextTasks}; [] when answering), as the first round's planner did: one concrete instruction per task that a small model can follow with one excerpt (a function or ~50-100 lines) alone, keywords likely to appear in that code (they drive the search), globs like "src/net/**" or []. advice: one sentence for the workers, or "".`,
+    ] : []),
   ].join('\n');
   const user = `Question: ${input.question}\n\nFindings (round ${input.round} of ${input.maxRounds}):\n${input.digest || '(no worker found anything relevant)'}\n\nReply with the JSON object.`;
   return [{ role: 'system', content: system }, { role: 'user', content: user }];

@@ -5,13 +5,21 @@ import type { ProtocolName } from './events';
 export interface RunBudgets {
   /** Tasks kept from one plan (a plan with more is trimmed). Default 8. */
   maxTasks?: number;
-  /** Chunks read per task per round. Default 12. */
+  /**
+   * Chunks read per task per round, at most (chunks that match the task far worse than its best
+   * are not read at all). Default 24: with the default round cap, a typical plan of 3-4 tasks
+   * fills one round of local reading.
+   */
   jobsPerTask?: number;
-  /** Jobs in one round, across tasks. Default 64. */
+  /**
+   * Jobs in one round, across tasks. Default 96: about 24 s of local time per round at the
+   * default 4 parallel jobs and ~1 s per job (a 3B model on a ~300-token excerpt). Local reading
+   * costs no remote tokens; the remote's cost per round is fixed, so a round should read this much.
+   */
   maxJobsPerRound?: number;
   /** Tokens of findings sent to the remote per synthesis. Default 4000. */
   digestTokens?: number;
-  /** Tokens of repository map sent to the planner. Default 1000. */
+  /** Tokens of repository map sent to the planner (the most related files first, then folders). Default 600. */
   repoMapTokens?: number;
   /** Tokens of code the local model gets in Minion and local-only. Default: its context minus room to answer, at most 12000. */
   localContextTokens?: number;
@@ -66,10 +74,10 @@ export function resolveRequest(req: RunRequest, localContext: number | undefined
     runId: req.runId ?? `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     budgets: {
       maxTasks: clamp(b.maxTasks, 8, 1, 50),
-      jobsPerTask: clamp(b.jobsPerTask, 12, 1, 5000),
-      maxJobsPerRound: clamp(b.maxJobsPerRound, 64, 1, 5000),
+      jobsPerTask: clamp(b.jobsPerTask, 24, 1, 5000),
+      maxJobsPerRound: clamp(b.maxJobsPerRound, 96, 1, 5000),
       digestTokens: clamp(b.digestTokens, 4000, 200, 100_000),
-      repoMapTokens: clamp(b.repoMapTokens, 1000, 100, 50_000),
+      repoMapTokens: clamp(b.repoMapTokens, 600, 100, 50_000),
       localContextTokens: clamp(b.localContextTokens, Math.min(12_000, Math.max(1024, localCtx - 1536)), 512, 1_000_000),
       remoteOnlyTokens: clamp(b.remoteOnlyTokens, 24_000, 500, 1_000_000),
       jobMaxTokens: clamp(b.jobMaxTokens, 400, 50, 8192),

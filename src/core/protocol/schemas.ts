@@ -60,6 +60,25 @@ export const SYNTHESIS_SCHEMA: { name: string; schema: JsonSchema } = {
   },
 };
 
+/**
+ * The synthesis of a round that is not the last: the same fields, plus the next round's plan.
+ * Merging "continue" with the next plan makes a continuing round cost one remote call, not two
+ * (answering rounds leave tasks empty). Same name as the synthesis: it is the same step.
+ */
+export const SYNTHESIS_PLAN_SCHEMA: { name: string; schema: JsonSchema } = {
+  name: 'minions_synthesis',
+  schema: {
+    type: 'object',
+    properties: {
+      ...SYNTHESIS_SCHEMA.schema.properties as Record<string, JsonSchema>,
+      tasks: (PLAN_SCHEMA.schema.properties as Record<string, JsonSchema>).tasks!,
+      advice: str,
+    },
+    required: ['decision', 'answer', 'missing', 'tasks', 'advice'],
+    additionalProperties: false,
+  },
+};
+
 /** Minion: the remote's next turn in its chat with the local model. */
 export const MINION_TURN_SCHEMA: { name: string; schema: JsonSchema } = {
   name: 'minion_turn',
@@ -91,6 +110,9 @@ export interface SynthesisAnswer {
   decision: 'answer' | 'continue';
   answer: string;
   missing: string;
+  /** The next round's plan (SYNTHESIS_PLAN_SCHEMA only; empty when answering). */
+  tasks?: PlanAnswer['tasks'];
+  advice?: string;
 }
 export interface MinionTurn {
   decision: 'ask' | 'answer';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runProtocol, summarizeRun } from '../../../src/core/protocol/index';
 import { collect, ofType, rig, FIXTURE_REPO, type Rig } from './helpers';
 import { wordFinder, scriptedRemote } from '../../support/scripted-models';
+import { schemaNameOf } from '../../support/fake-openai';
 
 const TWO_ROUNDS = scriptedRemote({
   plans: [
@@ -71,7 +72,7 @@ describe('MinionS over the fixture repo', () => {
     const ledger = summary.usage;
     assert.deepEqual(ledger.local, r.ollama.reported);
     assert.deepEqual({ ...ledger.remote, costUsd: undefined }, { ...r.openai.reported, costUsd: undefined });
-    assert.equal(ledger.remote.requests, 4, 'plan + synthesis per round');
+    assert.equal(ledger.remote.requests, 4, 'plan + synthesis per round (this remote continues without planning round 2, so a plan call does)');
     const planBodies = r.openai.chatBodies().filter((b) => b.response_format?.json_schema?.name === 'minions_plan');
     assert.equal(planBodies.length, 2);
     assert.equal(planBodies[0]!.messages[0]!.content, planBodies[1]!.messages[0]!.content, 'a stable system prefix (instructions + map) for prompt caching');
@@ -86,6 +87,46 @@ describe('MinionS over the fixture repo', () => {
     assert.ok(!remoteText.includes('constructor(private readonly baseUrl'), 'raw chunks never reach the remote');
     assert.ok(!remoteText.includes('CANARY-SECRET'), 'the .env file is never read');
     assert.ok(!r.ollama.requests.some((q) => q.rawBody.includes('CANARY-SECRET')));
+  });
+
+  test('a continuing synthesis that plans the next round saves the plan call: two rounds in three remote requests', async () => {
+    let syntheses = 0;
+    r = await rig({
+      ollama: { chat: wordFinder(['shouldRetry', 'backoff']) },
+      openai: {
+        chat: (body) => {
+          if (schemaNameOf(body) === 'minions_plan') {
+            return { content: JSON.stringify({ tasks: [{ instruction: 'Find where the decision to retry a request is made', keywords: ['shouldRetry'], globs: ['src/**'] }], advice: '' }) };
+          }
+          syntheses++;
+          if (syntheses === 1) {
+            return { content: JSON.stringify({ decision: 'continue', answer: '', missing: 'The delays between attempts',
+              tasks: [{ instruction: 'Find the backoff delays between attempts', keywords: ['backoff', 'delay'], globs: [] }], advice: 'Cite the lines.' }) };
+          }
+          return { content: JSON.stringify({ decision: 'answer', answer: 'Decided by `shouldRetry` (src/http/retry.ts:16-19), waiting `backoff` (src/http/retry.ts:10-12).', missing: '' }) };
+        },
+      },
+    });
+    const events = await collect(runProtocol({ question: 'Where is the retry policy decided?', protocol: 'minions', maxRounds: 2, parallel: 2 }, r));
+    const finished = ofType(events, 'run-finished')[0]!;
+    assert.ok(finished.ok && finished.rounds === 2);
+    const bodies = r.openai.chatBodies();
+    assert.deepEqual(bodies.map((b) => b.response_format?.json_schema?.name), ['minions_plan', 'minions_synthesis', 'minions_synthesis'], 'one plan call, then one call per round');
+    const props = (b: (typeof bodies)[number]) => Object.keys((b.response_format!.json_schema!.schema as { properties: object }).properties);
+    assert.ok(props(bodies[1]!).includes('tasks'), 'a synthesis before the last round may plan the next');
+    assert.ok(!props(bodies[2]!).includes('tasks'), 'the last round\'s synthesis only answers');
+    assert.match(bodies[1]!.messages[0]!.content, /plan the next round in "tasks" \(at most 8/);
+
+    const plans = ofType(events, 'plan');
+    assert.deepEqual(plans.map((p) => p.tasks.map((t) => t.instruction)), [['Find where the decision to retry a request is made'], ['Find the backoff delays between attempts']]);
+    assert.equal(plans[1]!.advice, 'Cite the lines.');
+    const round2 = ofType(events, 'job-queued').filter((q) => q.job.round === 2);
+    assert.ok(round2.length > 0 && round2.every((q) => q.job.task === 'Find the backoff delays between attempts' && q.job.id.startsWith('r2t1')));
+    // The workers got the synthesizer's advice.
+    assert.ok(r.ollama.chatBodies().some((b) => b.messages[1]!.content.includes('Advice: Cite the lines.')));
+    assert.deepEqual(summarizeRun(events).usage.local, r.ollama.reported);
+    assert.equal(summarizeRun(events).usage.remote.requests, 3);
+    assert.equal(r.openai.reported.requests, 3);
   });
 
   test('strict privacy: no line of source text reaches the remote, even when workers quote code', async () => {

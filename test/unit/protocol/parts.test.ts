@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryIndex } from '../../support/memory-index';
-import { normalizePlan, expandPlan } from '../../../src/core/protocol/expand';
+import { normalizePlan, expandPlan, RELEVANCE_FLOOR } from '../../../src/core/protocol/expand';
+import { countText } from '../../../src/core/llm/tokens';
 import { buildDigest } from '../../../src/core/protocol/digest';
 import { citationFor, citationsIn } from '../../../src/core/protocol/citations';
 import { scrubSource } from '../../../src/core/protocol/privacy';
@@ -45,12 +46,16 @@ test('expansion: per-task K, round cap, interleaving, no re-reads, scope and unm
   assert.match(fallback.notes[0]!, /match no indexed code/);
 });
 
+/** A word made of letters only, different for every i (digits do not tell findings apart). */
+const name = (i: number): string => (i < 26 ? '' : name(Math.floor(i / 26) - 1)) + String.fromCharCode(97 + (i % 26)) + 'x';
+
 test('digest: merges duplicates, keeps within budget and says what it left out', () => {
   const c = (path: string, s: number) => ({ path, startLine: s, endLine: s + 2 });
   const findings = [
     { round: 1, taskId: 't1', task: 'find retry', citation: c('a.ts', 1), text: 'Retries on 5xx.' },
     { round: 1, taskId: 't1', task: 'find retry', citation: c('b.ts', 9), text: 'retries on 5xx. ' },
-    ...Array.from({ length: 200 }, (_, i) => ({ round: 1, taskId: 't2', task: 'other', citation: c(`f${i}.ts`, i + 1), text: `A long finding number ${i} about many different things in the code base.` })),
+    // Two hundred different statements (findings that differ only in numbers would merge: see the next test).
+    ...Array.from({ length: 200 }, (_, i) => ({ round: 1, taskId: 't2', task: 'other', citation: c(`f${i}.ts`, i + 1), text: `Finding ${name(i)} says ${name(i * 7 + 3)} calls ${name(i * 13 + 5)} before returning.` })),
   ];
   const d = buildDigest(findings, 600);
   assert.match(d.text, /\[a\.ts:1-3, b\.ts:9-11\] Retries on 5xx\./);
@@ -103,4 +108,63 @@ test('a scoped run reads its scope even when the keywords miss it', () => {
   assert.deepEqual(jobs.map((j) => j.chunk.path), ['src/b/one.ts', 'src/b/two.ts']);
   assert.deepEqual(packChunks(idx, 'retry', ['src/b'], 10_000).map((c) => c.path), ['src/b/one.ts', 'src/b/two.ts']);
   assert.deepEqual(expandPlan(idx, tasks, { question: 'retry', scope: [], jobsPerTask: 6, maxJobsPerRound: 50, round: 1, seen: new Set() }).jobs, [], 'unscoped: only what the search finds');
+});
+
+test('digest: near-identical findings merge, quotes go only when they add a name, each task shows its best few in full', () => {
+  const c = (path: string, s: number) => ({ path, startLine: s, endLine: s + 2 });
+  const f = (i: number, text: string, quote?: string) => ({ round: 1, taskId: 't1', task: 'find retry', citation: c(`src/f${i}.ts`, i + 1), text, rank: i, ...(quote ? { quote } : {}) });
+  const same = buildDigest([
+    f(0, 'Line 12 retries the request on a 503 status.'),
+    f(1, 'Line 40 retries the request on a 503 status!'),
+    f(2, 'Line 7 retries the request on a 503 status.'),
+  ], 2000);
+  assert.match(same.text, /\[src\/f0\.ts:1-3, src\/f1\.ts:2-4, src\/f2\.ts:3-5\] Line 12 retries/, 'the same statement about three places is one line with three citations');
+  assert.equal(same.text.match(/retries the request/g)!.length, 1);
+
+  const quotes = buildDigest([
+    f(0, 'shouldRetry decides on the status.', 'if (shouldRetry(status))'),
+    f(1, 'The wait doubles each attempt.', 'const wait = backoffDelay(attempt)'),
+  ], 2000);
+  assert.ok(!quotes.text.includes('if (shouldRetry(status))'), 'a quote whose names the finding already says is dropped');
+  assert.match(quotes.text, /Quote: `const wait = backoffDelay\(attempt\)`/, 'a quote that names something new is kept');
+
+  // Ten different findings, finished out of order: the six best-ranked in full, the rest by location.
+  const ten = buildDigest([9, 3, 0, 7, 1, 8, 2, 6, 4, 5].map((i) => f(i, `Finding ${name(i)} says ${name(i * 7 + 3)} calls ${name(i * 13 + 5)}.`)), 4000);
+  const full = [...ten.text.matchAll(/^- \[src\/f(\d)\.ts/gm)].map((m) => Number(m[1]));
+  assert.deepEqual(full, [0, 1, 2, 3, 4, 5]);
+  assert.match(ten.text, /Also relevant here \(details left out\): src\/f6\.ts:7-9, src\/f7\.ts:8-10, src\/f8\.ts:9-11, src\/f9\.ts:10-12$/m);
+  assert.equal(ten.included, 10);
+  assert.equal(ten.omitted, 0);
+});
+
+test('repository map: when all of it does not fit, the files the question points at come first with their symbols, the rest as folders', () => {
+  const map = buildRepoMap(index, [], 200, true, 'where is retryHandler17_3 defined');
+  const lines = map.split('\n');
+  assert.equal(lines[0], 'Files most related to the question:');
+  assert.match(lines[1]!, /^src\/mod\d+\/file\d+\.ts \(typescript, 60 lines\): retryHandler/);
+  assert.match(map, /The rest of the repository:\n(src\/|docs\/)/);
+  assert.ok(countText(map) <= 200, `within budget (${countText(map)} tokens)`);
+  // Without a question (or when everything fits) the map is the plain outline.
+  assert.ok(!buildRepoMap(index, [], 200).includes('Files most related'));
+  assert.ok(!buildRepoMap(index, [], 100_000, true, 'retry').includes('Files most related'));
+  // Strict privacy: paths only, also in the ranked part.
+  assert.ok(!/retryHandler/.test(buildRepoMap(index, [], 200, false, 'where is retryHandler17_3 defined')));
+});
+
+test('expansion: chunks far below the task\'s best match are not read; later rounds read unread chunks first', () => {
+  const idx = memoryIndex({
+    'src/best.ts': 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda omicron sigma upsilon',
+    'src/weak.ts': 'alpha only',
+    'src/none.ts': 'nothing relevant',
+  });
+  const query = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda omicron sigma upsilon';
+  const { tasks } = normalizePlan({ tasks: [{ instruction: 'x', keywords: query.split(' '), globs: [] }], advice: '' }, 8, 1, 'q');
+  const { jobs } = expandPlan(idx, tasks, { question: 'q', scope: [], jobsPerTask: 10, maxJobsPerRound: 10, round: 1, seen: new Set() });
+  assert.deepEqual(jobs.map((j) => j.chunk.path), ['src/best.ts'], `1 of 14 words is under the ${RELEVANCE_FLOOR} floor`);
+
+  const two = memoryIndex({ 'src/a.ts': 'retry backoff', 'src/b.ts': 'retry backoff', 'src/c.ts': 'retry' });
+  const t2 = normalizePlan({ tasks: [{ instruction: 'y', keywords: ['retry', 'backoff'], globs: [] }], advice: '' }, 8, 2, 'q').tasks;
+  const readBefore = new Set([two.chunksOf('src/a.ts')[0]!.id]);
+  const later = expandPlan(two, t2, { question: 'q', scope: [], jobsPerTask: 10, maxJobsPerRound: 10, round: 2, seen: new Set(), readBefore });
+  assert.deepEqual(later.jobs.map((j) => j.chunk.path), ['src/b.ts', 'src/c.ts', 'src/a.ts'], 'read-before chunks go last, not away');
 });
