@@ -5,7 +5,7 @@
 import OpenAI from 'openai';
 import { openIndex, clearIndexCache } from '../core/index/index';
 import { runProtocol } from '../core/protocol/index';
-import { createLocalModel, createRemoteModel, listLocalModels, pullLocalModel, checkRemote } from '../core/llm/factory';
+import { createLocalModel, createRemoteModelFor, listLocalModels, pullLocalModel, checkRemote } from '../core/llm/factory';
 import { mergePrices } from '../core/ledger/pricing';
 import { toMinionsError } from '../core/errors';
 import type { CoreApi, IndexHandle } from './coreApi';
@@ -67,7 +67,7 @@ export function createCore(): CoreApi {
     async *runProtocol(input) {
       const s = input.settings;
       const local = await createLocalModel(localConfig(s.local));
-      const remote = createRemoteModel({ url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
+      const remote = createRemoteModelFor(s.protocol, { url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
       yield* runProtocol(
         {
           question: input.question,

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
-import { createLocalModel, createRemoteModel, unavailableRemoteModel, DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, type LocalModelConfig } from '../../core/llm/factory';
+import { createLocalModel, createRemoteModelFor, DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, type LocalModelConfig } from '../../core/llm/factory';
 import { mergePrices } from '../../core/ledger/pricing';
 import { runProtocol, summarizeRun, type RunEvent, type ProtocolName } from '../../core/protocol/index';
 import type { LedgerSnapshot } from '../../core/ledger/types';
@@ -112,14 +112,7 @@ export async function run(argv: string[]): Promise<number> {
     model: values['remote-model'] ?? env.MINIONS_REMOTE_MODEL ?? 'gpt-4o-mini',
     apiKey: env.MINIONS_REMOTE_API_KEY || env.OPENAI_API_KEY || '',
   };
-  // Local-only never calls the remote, so it runs without a key (the model name still prices the baseline).
-  let remote;
-  try {
-    remote = createRemoteModel(remoteConfig);
-  } catch (err) {
-    if (protocol !== 'local' || !(err instanceof MinionsError)) throw err;
-    remote = unavailableRemoteModel(remoteConfig.model, err);
-  }
+  const remote = createRemoteModelFor(protocol, remoteConfig);
   const localModel = values['local-model'] ?? env.MINIONS_LOCAL_MODEL ?? 'qwen2.5-coder:3b';
   const local = await createLocalModel({
     provider,

@@ -8,6 +8,7 @@ import { OpenAICompatibleModel } from './openai';
 import { classifyOllama, classifyOpenAI, withoutSecret, type CallContext } from './classify';
 import { AttemptController, anySignal } from './abort';
 import { MinionsError } from '../errors';
+import type { ProtocolName } from '../protocol/events';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
 export const DEFAULT_REMOTE_URL = 'https://api.openai.com/v1';
@@ -195,6 +196,19 @@ export async function checkRemote(c: RemoteModelConfig, signal?: AbortSignal): P
  * A stand-in remote for runs that never call it (the local-only protocol without a key): it
  * names the model for the ledger's baseline and fails clearly if anything does call it.
  */
+/**
+ * The remote model a run of `protocol` needs. Local-only never calls the remote, so a missing
+ * key is not an error there: the model name still prices the ledger's baseline.
+ */
+export function createRemoteModelFor(protocol: ProtocolName, config: RemoteModelConfig): ChatModel {
+  try {
+    return createRemoteModel(config);
+  } catch (err) {
+    if (protocol !== 'local' || !(err instanceof MinionsError)) throw err;
+    return unavailableRemoteModel(config.model, err);
+  }
+}
+
 export function unavailableRemoteModel(model: string, reason: MinionsError): ChatModel {
   return {
     role: 'remote',
