@@ -133,9 +133,11 @@ function runFile(file) {
     { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, FORCE_COLOR: '0' } });
   const results = [];
   const diagnostics = [];
-  for (const line of (r.stdout ?? '').split('\n')) {
+  const lines = (r.stdout ?? '').split('\n');
+  for (const [i, line] of lines.entries()) {
     const m = /^\s*(not ok|ok) \d+ - (.*?)(?: # (SKIP|TODO).*)?$/.exec(line);
-    if (m) results.push({ name: m[2], ok: m[1] === 'ok' && !m[3] });
+    // A failure's YAML block follows its line: keep the first lines of it to show why.
+    if (m) results.push({ name: m[2], ok: m[1] === 'ok' && !m[3], why: m[1] === 'ok' ? '' : lines.slice(i + 1, i + 14).join('\n') });
     const d = /^\s*# (leak-check|figures:) (.*)$/.exec(line);
     if (d) diagnostics.push({ kind: d[1], json: d[2] });
   }
@@ -163,6 +165,7 @@ for (const [file, faults] of withVscode ? [...M, ...VSCODE] : M) {
     const hit = results.find((x) => x.name.includes(testName));
     const state = !hit ? 'MISSING' : hit.ok ? 'pass' : 'FAIL';
     if (state !== 'pass') problems++;
+    if (state === 'FAIL') console.error(`FAIL ${file}: ${hit.name}\n${hit.why}`);
     else {
       counts.faults++;
       counts[outcome]++;
