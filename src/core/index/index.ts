@@ -16,7 +16,7 @@ import { identifiersOfChunks, type ChunkIdentifiers } from './terms';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { LexicalIndex, type ScoreResult } from './lexical';
 import { parseQuery } from './query';
-import { CACHE_FORMAT, cacheKey, readSnapshot, removeSnapshots, writeSnapshot, type CachedContent, type CachedFile, type CachedRecord } from './store';
+import { CACHE_FORMAT, cacheKey, readSnapshot, removeSnapshots, writeSnapshot, type CachedContent, type CachedFile, type CachedRecord, type CachedSkip } from './store';
 import { IgnoreStack } from './ignore-rules';
 import { checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { isSecretFileName } from './secrets';
@@ -80,12 +80,13 @@ interface FileRecord {
   size: number;
   mtimeMs: number;
   readonly hash: string;
-  readonly language: string;
-  readonly text: string;
+  readonly content: CachedContent;
   readonly lines: number;
   readonly bytes: number;
   readonly chunkSlots: number[];
-  readonly symbols: string[];
+  /** Made on first use. */
+  chunks?: Chunk[];
+  symbols?: string[];
   /** A test, doc or example file (see isSecondaryPath). */
   readonly secondary: boolean;
 }
@@ -121,24 +122,18 @@ function readCandidate(abs: string, size: number): ReadOutcome {
   }
 }
 
-function lineCount(text: string): number {
-  if (text.length === 0) return 0;
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  return text.endsWith('\n') ? n - 1 : n;
-}
 
 class Index implements WorkspaceIndex {
   private readonly roots: WalkRoot[];
   private readonly records = new Map<string, FileRecord>();
   private readonly bySlot: (FileRecord | undefined)[] = [];
-  private readonly chunks: (Chunk | undefined)[] = [];
-  private readonly chunkIds = new Map<string, number>();
   private lexical = new LexicalIndex();
   /** Content by hash, from the disk cache and from files indexed in this session. */
   private readonly contents = new Map<string, CachedContent>();
   /** Stat seen per path in the disk cache, consumed as files are indexed. */
   private priorFiles = new Map<string, CachedFile>();
+  /** Files left out for their content (binary, minified), with the stat they had then. */
+  private readonly skippedByContent = new Map<string, CachedSkip>();
   private readonly globs: GlobFilter;
   private readonly maxFileBytes: number;
   private readonly chunkTokens: number;
@@ -181,6 +176,7 @@ class Index implements WorkspaceIndex {
     const snap = readSnapshot(this.options.cacheDir, this.key);
     if (!snap) return;
     for (const [hash, c] of snap.contents) this.contents.set(hash, c);
+    for (const k of snap.skipped ?? []) this.skippedByContent.set(k.path, k);
     if (snap.live && this.restoreLive(snap.live)) return;
     for (const f of snap.files) this.priorFiles.set(f.path, f);
   }
@@ -230,6 +226,7 @@ class Index implements WorkspaceIndex {
     });
     const seen = new Set(walked.map((f) => f.path));
     for (const path of [...this.records.keys()]) if (!seen.has(path)) this.removeRecord(path);
+    for (const path of [...this.skippedByContent.keys()]) if (!seen.has(path)) this.skippedByContent.delete(path);
 
     const total = walked.length;
     let done = 0;
@@ -283,9 +280,16 @@ class Index implements WorkspaceIndex {
         return;
       }
     }
+    // A file found binary or minified before, unchanged since, is not read again.
+    const known = this.skippedByContent.get(file.path);
+    if (!live && known && known.size === file.size && known.mtimeMs === file.mtimeMs) {
+      onSkip(file.path, known.reason);
+      return;
+    }
     const read = readCandidate(file.abs, file.size);
     if (read.kind === 'skip') {
       if (live) this.removeRecord(file.path);
+      this.rememberSkip(file, read.reason);
       onSkip(file.path, read.reason);
       return;
     }
@@ -301,6 +305,7 @@ class Index implements WorkspaceIndex {
       const text = decodeText(read.bytes);
       if (isMinified(text)) {
         if (live) this.removeRecord(file.path);
+        this.rememberSkip(file, 'minified');
         onSkip(file.path, 'minified');
         return;
       }
@@ -322,6 +327,12 @@ class Index implements WorkspaceIndex {
     this.addRecord(file, read.hash, content, identifiers);
   }
 
+  private rememberSkip(file: WalkedFile, reason: SkipReason): void {
+    if (reason !== 'binary' && reason !== 'minified') return; // others may pass next time
+    this.skippedByContent.set(file.path, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, reason: reason });
+    this.dirty = true;
+  }
+
   private addRecord(file: WalkedFile, hash: string, content: CachedContent, identifiers?: ChunkIdentifiers): void {
     this.installRecord(file, hash, content, this.nextFileSlot++, undefined, identifiers);
     this.dirty = true;
@@ -339,20 +350,13 @@ class Index implements WorkspaceIndex {
     savedSlots?: readonly number[],
     identifiers?: ChunkIdentifiers,
   ): void {
-    const texts = sliceLines(content.text, content.specs, lineStarts(content.text));
-    const slots = savedSlots ?? this.lexical.addChunks(slot, identifiers ?? identifiersOfChunks(texts), content.specs.map((s) => s.names ?? []));
-    const chunkSlots: number[] = [];
-    const symbols = new Set<string>();
-    for (let i = 0; i < content.specs.length; i++) {
-      const s = content.specs[i]!;
-      const chunk = makeChunk(file.path, content.language, s, texts[i]!);
-      const cslot = slots[i]!;
-      this.chunks[cslot] = chunk;
-      this.chunkIds.set(chunk.id, cslot);
-      chunkSlots.push(cslot);
-      for (const n of s.names ?? []) if (!n.includes('.') && symbols.size < 32) symbols.add(n);
-    }
+    // Chunk objects are made when first asked for (search hits, chunksOf): a reopen from the
+    // cache creates none, which is most of what keeps it fast.
+    const chunkSlots = savedSlots
+      ? [...savedSlots]
+      : this.lexical.addChunks(slot, identifiers ?? identifiersOfChunks(sliceLines(content.text, content.specs)), content.specs.map((s) => s.names ?? []));
     if (!savedSlots) this.lexical.addFile(slot, file.path);
+    const specs = content.specs;
     const record: FileRecord = {
       slot,
       path: file.path,
@@ -362,28 +366,29 @@ class Index implements WorkspaceIndex {
       size: file.size,
       mtimeMs: file.mtimeMs,
       hash,
-      language: content.language,
-      text: content.text,
-      lines: lineCount(content.text),
+      content,
+      lines: specs.length ? specs[specs.length - 1]!.endLine : 0,
       bytes: file.size,
       chunkSlots,
-      symbols: [...symbols],
       secondary: isSecondaryPath(file.path),
     };
     this.records.set(file.path, record);
     this.bySlot[slot] = record;
   }
 
+  private chunksOfRecord(r: FileRecord): Chunk[] {
+    if (!r.chunks) {
+      const texts = sliceLines(r.content.text, r.content.specs);
+      r.chunks = r.content.specs.map((s, i) => makeChunk(r.path, r.content.language, s, texts[i]!));
+    }
+    return r.chunks;
+  }
+
   private removeRecord(path: string): void {
     const r = this.records.get(path);
     if (!r) return;
-    for (const cslot of r.chunkSlots) {
-      const chunk = this.chunks[cslot];
-      if (!chunk) continue;
-      this.lexical.removeChunk(cslot, { text: chunk.text, names: [] });
-      this.chunks[cslot] = undefined;
-      if (this.chunkIds.get(chunk.id) === cslot) this.chunkIds.delete(chunk.id);
-    }
+    const chunks = this.chunksOfRecord(r);
+    for (let i = 0; i < r.chunkSlots.length; i++) this.lexical.removeChunk(r.chunkSlots[i]!, { text: chunks[i]!.text, names: [] });
     this.lexical.removeFile(r.slot, r.path);
     this.bySlot[r.slot] = undefined;
     this.dirty = true;
@@ -493,18 +498,20 @@ class Index implements WorkspaceIndex {
   files(): readonly FileSummary[] {
     const out: FileSummary[] = [];
     for (const r of this.records.values())
-      out.push({ path: r.path, language: r.language, bytes: r.bytes, lines: r.lines, chunks: r.chunkSlots.length, symbols: r.symbols });
+      out.push({ path: r.path, language: r.content.language, bytes: r.bytes, lines: r.lines, chunks: r.chunkSlots.length, symbols: (r.symbols ??= topLevelSymbols(r.content)) });
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   chunksOf(path: string): readonly Chunk[] {
     const r = this.records.get(path);
-    return r ? r.chunkSlots.map((s) => this.chunks[s]!).filter(Boolean) : [];
+    return r ? [...this.chunksOfRecord(r)] : [];
   }
 
   getChunk(id: string): Chunk | undefined {
-    const slot = this.chunkIds.get(id);
-    return slot === undefined ? undefined : this.chunks[slot];
+    // Ids are `${path}:${startLine}-${endLine}`; a path may itself contain ':'.
+    const colon = id.lastIndexOf(':');
+    const r = colon > 0 ? this.records.get(id.slice(0, colon)) : undefined;
+    return r ? this.chunksOfRecord(r).find((c) => c.id === id) : undefined;
   }
 
   private scoreChunks(query: string, options: SearchOptions): ScoreResult {
@@ -524,7 +531,8 @@ class Index implements WorkspaceIndex {
   }
 
   private hit(slot: number, score: number): ChunkHit {
-    return { chunk: this.chunks[slot]!, score };
+    const r = this.bySlot[this.lexical.fileOfSlot(slot)]!;
+    return { chunk: this.chunksOfRecord(r)[r.chunkSlots.indexOf(slot)]!, score };
   }
 
   private byScoreThenId = (a: ChunkHit, b: ChunkHit): number => b.score - a.score || compareIds(a.chunk, b.chunk);
@@ -624,7 +632,8 @@ class Index implements WorkspaceIndex {
     for (const h of [...this.contents.keys()]) if (!contents.has(h)) this.contents.delete(h);
     const live = { records, lexical: this.lexical.snapshot(), nextFileSlot: this.nextFileSlot };
     try {
-      await writeSnapshot(cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents, live }, yieldToLoop);
+      const skipped = [...this.skippedByContent.values()];
+      await writeSnapshot(cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents, live, skipped }, yieldToLoop);
     } catch {
       // A cache that cannot be written costs a slower next start, nothing else.
     }
@@ -660,6 +669,13 @@ export function isSecondaryPath(path: string): boolean {
 /** The score multiplier for chunks of a file the question names. */
 const MENTIONED_FILE_BOOST = 1.5;
 const FILE_AGGREGATE_DECAY = [1, 0.5, 0.25];
+
+/** Top-level definition names of a file, for the repository map (at most 32). */
+function topLevelSymbols(content: CachedContent): string[] {
+  const out = new Set<string>();
+  for (const s of content.specs) for (const n of s.names ?? []) if (!n.includes('.') && out.size < 32) out.add(n);
+  return [...out];
+}
 
 function makeChunk(path: string, language: string, s: ChunkSpec, text: string): Chunk {
   const base = { id: `${path}:${s.startLine}-${s.endLine}`, path, startLine: s.startLine, endLine: s.endLine, language };

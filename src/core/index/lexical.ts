@@ -134,9 +134,9 @@ export interface ScoreResult {
 
 export class LexicalIndex {
   private ids = new Map<string, number>();
-  private readonly body: Postings[] = [];
-  private readonly sym: Postings[] = [];
-  private readonly path: Postings[] = [];
+  private body: Postings[] = [];
+  private sym: Postings[] = [];
+  private path: Postings[] = [];
   private df: I32 = new Int32Array(1024);
   private fileDf: I32 = new Int32Array(1024);
   // per chunk slot
@@ -460,9 +460,9 @@ export class LexicalIndex {
     const x = new LexicalIndex();
     const count = s.terms.length;
     for (let i = 0; i < count; i++) x.ids.set(s.terms[i]!, i);
-    x.body.push(...unpack(s.body, count));
-    x.sym.push(...unpack(s.sym, count));
-    x.path.push(...unpack(s.path, count));
+    x.body = unpack(s.body, count);
+    x.sym = unpack(s.sym, count);
+    x.path = unpack(s.path, count);
     x.df = grow(s.df, 1, (k) => new Int32Array(k));
     x.fileDf = grow(s.fileDf, 1, (k) => new Int32Array(k));
     x.alive = grow(s.alive, 1, (k) => new Uint8Array(k));

@@ -33,6 +33,14 @@ export interface CachedRecord extends CachedFile {
   readonly chunkSlots: number[];
 }
 
+/** A file left out for its content, and the stat it had: unchanged, it is not read again. */
+export interface CachedSkip {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly reason: 'binary' | 'minified';
+}
+
 export interface CacheSnapshot {
   readonly format: number;
   readonly key: string;
@@ -41,6 +49,7 @@ export interface CacheSnapshot {
   readonly contents: Map<string, CachedContent>;
   /** The live index itself (records + lexical index), so a reopen re-tokenises nothing. */
   readonly live?: { records: CachedRecord[]; lexical: LexicalSnapshot; nextFileSlot: number };
+  readonly skipped?: CachedSkip[];
 }
 
 export function cacheKey(parts: unknown): string {
@@ -87,7 +96,7 @@ export function readSnapshot(cacheDir: string, key: string): CacheSnapshot | und
     if (!head || head.format !== CACHE_FORMAT || head.key !== key || !Array.isArray(head.files)) return undefined;
     const contents = new Map<string, CachedContent>();
     for (let b = 0; b < head.batches; b++) for (const [hash, c] of readFrame(fd, pos, size) as [string, CachedContent][]) contents.set(hash, c);
-    return { format: head.format, key: head.key, files: head.files, contents, ...(head.live ? { live: head.live } : {}) };
+    return { format: head.format, key: head.key, files: head.files, contents, ...(head.live ? { live: head.live } : {}), ...(head.skipped ? { skipped: head.skipped } : {}) };
   } catch {
     return undefined; // absent, older or damaged: rebuild
   } finally {
@@ -109,7 +118,7 @@ export async function writeSnapshot(cacheDir: string, snap: CacheSnapshot, pause
   try {
     const entries = [...snap.contents];
     const batches = Math.ceil(entries.length / CONTENT_BATCH);
-    writeFrame(fd, { format: snap.format, key: snap.key, files: snap.files, live: snap.live, batches });
+    writeFrame(fd, { format: snap.format, key: snap.key, files: snap.files, live: snap.live, skipped: snap.skipped, batches });
     for (let b = 0; b < batches; b++) {
       await pause();
       writeFrame(fd, entries.slice(b * CONTENT_BATCH, (b + 1) * CONTENT_BATCH));

@@ -157,7 +157,7 @@ describe('incremental updates', () => {
 
 describe('on-disk cache', () => {
   test('reopening an unchanged workspace reads no file; a changed one re-reads only it', async () => {
-    const dir = workspace(REPO);
+    const dir = workspace({ ...REPO, 'data.ts': '\u0000\u0001binary'.repeat(50), 'vendor/lib.min.js': 'var a=1;'.repeat(2000) });
     const cacheDir = tempDir();
     const first = await open(dir, { cacheDir });
     const expected = first.search('retry policy').map((h) => h.chunk.id);
