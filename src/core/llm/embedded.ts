@@ -27,6 +27,8 @@ export interface EmbeddedModelOptions {
 }
 
 const DEFAULT_MAX_TOKENS = 1024;
+/** Fewer free tokens than this after the prompt and no useful answer can be written. */
+const MIN_ANSWER_ROOM = 16;
 const GGUF_MAGIC = 'GGUF';
 
 export function defaultThreads(): number {
@@ -109,18 +111,24 @@ export class EmbeddedModel implements ChatModel {
     if (request.signal?.aborted) throw cancelled(request.signal.reason);
     const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
     const schema = request.schema && (Object.keys(request.schema.schema).length === 0 ? ANY_JSON_OBJECT : request.schema.schema);
-    const grammar = schema ? await this.grammarFor(fitSchemaToBudget(schema, maxTokens)) : undefined;
     const slot = await this.acquire(request.signal);
     const started = Date.now();
     try {
       const history = toHistory(request.messages);
       const promptTokens = slot.chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(this.loaded.tokenizer).length;
+      // llama.cpp would otherwise shift the context and silently drop the start of the prompt.
+      if (promptTokens >= this.contextTokens - MIN_ANSWER_ROOM) {
+        throw new MinionsError('context-too-long', `The prompt (${promptTokens} tokens) does not fit the embedded model's ${this.contextTokens}-token context`,
+          'Raise the context size of the embedded model (--ctx, or the numCtx setting), or ask about a smaller scope');
+      }
+      const budget = Math.min(maxTokens, this.contextTokens - promptTokens);
+      const grammar = schema ? await this.grammarFor(fitSchemaToBudget(schema, budget)) : undefined;
       const before = slot.sequence.tokenMeter.getState().usedOutputTokens;
       let result;
       try {
         result = await slot.chat.generateResponse(history, {
           ...(grammar ? { grammar } : {}),
-          maxTokens,
+          maxTokens: budget,
           temperature: request.temperature ?? 0,
           ...(request.signal ? { signal: request.signal, stopOnAbortSignal: false } : {}),
           ...(request.onDelta ? { onTextChunk: request.onDelta } : {}),

@@ -197,6 +197,25 @@ describe('embedded provider on the real model', { skip: SKIP_REASON }, () => {
     await Promise.all(long);
   });
 
+  test('a prompt longer than the context is refused clearly, not silently cut (llama.cpp would shift the context)', async () => {
+    const line = 'const retries = 3;\n';
+    let tooLong = 0;
+    await assert.rejects(model.chat({ messages: [{ role: 'user', content: line.repeat(1500) }], maxTokens: 20 }), (err: unknown) => {
+      assert.ok(err instanceof MinionsError);
+      assert.equal(err.code, 'context-too-long');
+      const m = /The prompt \((\d+) tokens\) does not fit the embedded model's (\d+)-token context/.exec(err.message);
+      assert.ok(m, err.message);
+      tooLong = Number(m[1]);
+      assert.equal(Number(m[2]), model.contextTokens);
+      return true;
+    });
+    // Near the limit, the answer budget shrinks to the room left instead of overflowing.
+    const near = line.repeat(Math.floor(((model.contextTokens - 40) / tooLong) * 1500));
+    const r = await model.chat({ messages: [{ role: 'user', content: near }], maxTokens: 1000 });
+    assert.ok(model.contextTokens - r.usage.promptTokens < 200, `prompt ${r.usage.promptTokens} not near the limit`);
+    assert.ok(r.usage.promptTokens + r.usage.completionTokens <= model.contextTokens, `${r.usage.promptTokens}+${r.usage.completionTokens} > ${model.contextTokens}`);
+  });
+
   test('a truncated GGUF file is local-model-missing, not a crash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'minions-gguf-'));
     try {
