@@ -9,12 +9,17 @@
 //    real: the prompts the engine builds, the chunks the index picks, the digest, and the token
 //    counts — the fake remote reports o200k counts of the exact request bodies (GPT-4o family).
 //    The baseline is the remote-only prompt over the same distinct chunks the local jobs read.
-// 2. Scheduler efficiency: a loopback Ollama with P slots and a fixed latency per request;
-//    the execute phase's wall time against the ideal ceil(jobs/P) x latency.
+//    It also prints where MinionS's remote tokens go, part by part (protocol-breakdown.ts).
+// 2. Scheduler efficiency: a loopback Ollama with P slots and a fixed latency per request, in a
+//    child process of its own (protocol-server.ts; in real use Ollama is a separate process, and
+//    a fake server on the engine's event loop would be measured instead of the engine); the
+//    execute phase's wall time against the ideal ceil(jobs/P) x latency.
 // 3. Engine CPU per job: the engine alone (an in-process model that answers at once) and the
 //    engine with the Ollama client and loopback server, in CPU ms per job.
 //
-//   npm run bench:protocol            (about a minute on 2 cores)
+//   npm run bench:protocol            (a few minutes on 2 cores)
+//   npm run bench:protocol -- tokens|scheduler|cpu      one part only
+//   BENCH_CASE='{"jobs":2000,"P":8,"latency":20}' npm run bench:protocol -- scheduler   one scheduler case
 import { join } from 'node:path';
 import os from 'node:os';
 import { fork } from 'node:child_process';
@@ -226,7 +231,7 @@ async function serverProcess(slots: number, latencyMs: number, content: string) 
 
 async function scheduler(): Promise<void> {
   console.log('\n2. Scheduler efficiency: execute-phase wall time vs ideal ceil(jobs/P) x latency (loopback Ollama with P slots, in its own process)');
-  const cases = [
+  const cases = process.env.BENCH_CASE ? [JSON.parse(process.env.BENCH_CASE) as { jobs: number; P: number; latency: number }] : [
     // Small local models answer a job in roughly 0.3-3 s; the short latencies stress the engine's own gap between jobs.
     { jobs: 64, P: 4, latency: 500 },
     { jobs: 200, P: 8, latency: 250 },

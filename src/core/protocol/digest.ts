@@ -30,6 +30,8 @@ const CITES_PER_FINDING = 6;
 /** Word-set overlap at or above which two findings of a task count as the same statement. */
 const SAME_STATEMENT = 0.8;
 const QUOTE_CHARS = 100;
+/** How many of a task's latest distinct findings a new one is compared with for near repeats. */
+const NEAR_WINDOW = 64;
 
 const loc = (c: Citation) => `${c.path}:${c.startLine}-${c.endLine}`;
 const words = (s: string) => new Set(s.toLowerCase().replace(/\d+/g, ' ').split(/[^a-z_]+/).filter((w) => w.length > 1));
@@ -61,21 +63,34 @@ interface Item {
 
 export function buildDigest(findings: readonly Finding[], budget: number): { text: string; included: number; omitted: number } {
   // Group by task (in first-seen order), merging findings that make the same statement.
-  const groups = new Map<string, { task: string; round: number; items: Item[] }>();
+  const groups = new Map<string, { task: string; round: number; items: Item[]; byKey: Map<string, Item> }>();
   for (const f of findings) {
-    const g = groups.get(f.taskId) ?? { task: f.task, round: f.round, items: [] };
+    const g = groups.get(f.taskId) ?? { task: f.task, round: f.round, items: [], byKey: new Map<string, Item>() };
     groups.set(f.taskId, g);
     const text = f.text.trim();
     const bag = words(text);
     const rank = f.rank ?? Number.MAX_SAFE_INTEGER;
-    const same = g.items.find((i) => overlap(i.bag, bag) >= SAME_STATEMENT);
+    // Exact repeats (up to numbers and case) by key; near repeats among the latest items only,
+    // so a task with thousands of findings costs linear time, not quadratic.
+    const key = [...bag].sort().join(' ');
+    let same = g.byKey.get(key);
+    if (!same) {
+      for (let k = g.items.length - 1; k >= Math.max(0, g.items.length - NEAR_WINDOW); k--) {
+        if (overlap(g.items[k]!.bag, bag) >= SAME_STATEMENT) {
+          same = g.items[k];
+          break;
+        }
+      }
+    }
     if (same) {
       if (!same.cites.some((c) => loc(c) === loc(f.citation))) same.cites.push(f.citation);
       same.rank = Math.min(same.rank, rank);
       continue;
     }
     const quote = usefulQuote(text, f.quote);
-    g.items.push({ text, bag, ...(quote ? { quote } : {}), cites: [f.citation], rank });
+    const item: Item = { text, bag, ...(quote ? { quote } : {}), cites: [f.citation], rank };
+    g.items.push(item);
+    g.byKey.set(key, item);
   }
   const ordered = [...groups.values()].sort((a, b) => b.round - a.round);
   const sections: string[] = [];
