@@ -75,7 +75,7 @@ export function synthesisMessages(input: { question: string; digest: string; rou
       ? 'This is the last round: set decision to "answer" and give the best answer the findings support, saying plainly what remains unknown.'
       : 'If the findings answer the question, set decision to "answer" and write the answer in markdown. If something essential is missing, set decision to "continue", leave answer empty, and describe in "missing" exactly what to look for next (names, behaviours, places).',
     ...(plan ? [
-      `If you continue, also plan the next round in "tasks" (at most ${input.nextTasks}; [] when answering), as the first round's planner did: one concrete instruction per task that a small model can follow with one excerpt (a function or ~50-100 lines) alone, keywords likely to appear in that code (they drive the search), globs like "src/net/**" or []. advice: one sentence for the workers, or "".`,
+      `If you continue, plan the next round in "tasks" (at most ${input.nextTasks}; [] when answering): per task, an instruction a small model can follow on one excerpt (~50-100 lines) alone, keywords likely in that code (they drive the search), globs like "src/net/**" or []. advice: a sentence for the workers, or "".`,
     ] : []),
   ].join('\n');
   const user = `Question: ${input.question}\n\nFindings (round ${input.round} of ${input.maxRounds}):\n${input.digest || '(no worker found anything relevant)'}\n\nReply with the JSON object.`;
