@@ -64,8 +64,8 @@ export const DEFAULT_SETTINGS: MinionsSettings = {
   remote: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4.1' },
   protocol: 'minions',
   maxRounds: 3,
-  jobs: { perTask: 8, maxPerRound: 64 },
-  index: { include: [], exclude: [], maxFileBytes: 512 * 1024, chunkTokens: 800, onStartup: true },
+  jobs: { perTask: 24, maxPerRound: 96 },
+  index: { include: [], exclude: [], maxFileBytes: 1_000_000, chunkTokens: 512, onStartup: true },
   privacy: 'standard',
   prices: {},
 };

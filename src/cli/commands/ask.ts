@@ -29,7 +29,7 @@ Answers QUESTION about the code in DIR (default: the current folder).
       --remote-model NAME    default $MINIONS_REMOTE_MODEL or gpt-4o-mini
       --max-rounds N         rounds (MinionS) or questions (Minion), default 3
       --parallel N           local jobs at once, default 4
-      --max-jobs N           local jobs per round at most, default 64
+      --max-jobs N           local jobs per round at most, default 96
       --privacy MODE         strict: no line of source code is sent to the remote
       --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage
   plus the index options of 'minions index --help' (--cache, --no-cache, --include, --exclude)
