@@ -34,6 +34,8 @@ export interface SavingFigures {
   saved: string;
   /** Remote tokens the baseline would have sent, divided by what was sent: known even without prices. */
   tokenRatio: string;
+  /** True when the run cost more than the remote-only baseline (small scopes can). */
+  loss: boolean;
 }
 
 export function savingFigures(ledger: LedgerSnapshot): SavingFigures {
@@ -41,14 +43,20 @@ export function savingFigures(ledger: LedgerSnapshot): SavingFigures {
   const remoteTokens = remote.promptTokens + remote.completionTokens;
   const baselineTokens = baseline.remotePromptTokens + baseline.remoteCompletionTokens;
   let costRatio = 'unknown';
-  if (savings.ratio !== null && Number.isFinite(savings.ratio)) costRatio = `${formatRatio(savings.ratio)} cheaper`;
+  if (savings.ratio !== null && Number.isFinite(savings.ratio) && savings.ratio > 0) costRatio = compare(savings.ratio, 'cheaper', 'more expensive');
   else if (remote.costUsd === 0 && baseline.costUsd !== null && baseline.costUsd > 0) costRatio = 'no remote cost';
   let costPercent = 'unknown';
   if (baseline.costUsd !== null && baseline.costUsd > 0 && remote.costUsd !== null) {
     costPercent = `${(((baseline.costUsd - remote.costUsd) / baseline.costUsd) * 100).toFixed(1)}%`;
   }
-  const tokenRatio = remoteTokens > 0 && baselineTokens > 0 ? `${formatRatio(baselineTokens / remoteTokens)} fewer remote tokens` : 'unknown';
-  return { costRatio, costPercent, saved: formatUsd(savings.costUsd), tokenRatio };
+  const tokenRatio = remoteTokens > 0 && baselineTokens > 0 ? compare(baselineTokens / remoteTokens, 'fewer remote tokens', 'more remote tokens') : 'unknown';
+  const loss = savings.costUsd !== null && savings.costUsd < 0;
+  return { costRatio, costPercent, saved: formatUsd(savings.costUsd), tokenRatio, loss };
+}
+
+/** "12.0x cheaper" for a ratio of 12, "1.7x more expensive" for 0.6: a ratio under 1 reads as its inverse. */
+function compare(ratio: number, better: string, worse: string): string {
+  return ratio >= 1 ? `${formatRatio(ratio)} ${better}` : `${formatRatio(1 / ratio)} ${worse}`;
 }
 
 function formatRatio(ratio: number): string {

@@ -25,11 +25,12 @@ export class LedgerView {
       ['Remote', `${formatTokens(remote.promptTokens)} in${cached} · ${formatTokens(remote.completionTokens)} out · ${remote.requests} call${remote.requests === 1 ? '' : 's'}`, formatUsd(remote.costUsd)],
       ['Local', `${formatTokens(local.promptTokens)} in · ${formatTokens(local.completionTokens)} out · ${local.requests} call${local.requests === 1 ? '' : 's'}`, 'on this machine'],
       ['Remote-only baseline', `${formatTokens(baseline.remotePromptTokens)} in · ${formatTokens(baseline.remoteCompletionTokens)} out`, formatUsd(baseline.costUsd)],
-      ['Saving', `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}`, saving.saved],
+      [saving.loss ? 'Extra cost' : 'Saving', `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}`, saving.saved],
     ];
     replaceChildren(this.body, ...rows.flatMap(([label, detail, money]) => [
       h('dt', {}, label),
-      h('dd', { 'data-row': label.toLowerCase().replace(/[^a-z]+/g, '-') }, h('span', { class: 'money' }, money), h('span', { class: 'detail' }, detail)),
+      h('dd', { 'data-row': label === 'Extra cost' ? 'saving' : label.toLowerCase().replace(/[^a-z]+/g, '-'), ...(label === 'Extra cost' ? { 'data-loss': '' } : {}) },
+        h('span', { class: 'money' }, money), h('span', { class: 'detail' }, detail)),
     ]));
   }
 }

@@ -35,6 +35,16 @@ test('saving figures with an unknown price are unknown, not $0', () => {
   assert.equal(f.tokenRatio, '11.6x fewer remote tokens');
 });
 
+test('a run that cost more than remote-only reads as a loss, not as "0.6x cheaper"', () => {
+  const f = savingFigures(ledger(0.2, 0.12));
+  assert.equal(f.loss, true);
+  assert.equal(f.saved, '-$0.08');
+  assert.equal(f.costRatio, '1.7x more expensive');
+  assert.equal(savingFigures(ledger(0.01, 0.2)).loss, false);
+  const tokens = savingFigures({ ...ledger(0.2, 0.12), baseline: { remotePromptTokens: 1_000, remoteCompletionTokens: 0, costUsd: 0.12 } });
+  assert.equal(tokens.tokenRatio, '3.5x more remote tokens');
+});
+
 test('citation labels', () => {
   assert.equal(citationLabel('a.ts', 3, 3), 'a.ts:3');
   assert.equal(citationLabel('a.ts', 3, 9), 'a.ts:3-9');
