@@ -10,6 +10,7 @@ import { createLocalModel, createRemoteModelFor, DEFAULT_OLLAMA_URL, DEFAULT_REM
 import { mergePrices } from '../../core/ledger/pricing';
 import { runProtocol, summarizeRun, type RunEvent, type ProtocolName } from '../../core/protocol/index';
 import type { LedgerSnapshot } from '../../core/ledger/types';
+import type { JobInfo } from '../../core/protocol/events';
 import { INDEX_OPTIONS, openFromFlags, parseCommandArgs } from './index';
 
 const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol minions|minion|remote|local]
@@ -151,7 +152,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const summary = summarizeRun(events);
   if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(`\n${summary.answer}\n\n${ledgerLine(summary.usage)}\n`);
+  else process.stdout.write(`\nanswer:\n${summary.answer}\n\nledger:\n${ledgerLine(summary.usage)}\n`);
   return 0;
 }
 
@@ -163,18 +164,31 @@ function parsePricing(text: string): unknown {
   }
 }
 
-const usd = (x: number | null) => (x === null ? 'unknown' : `$${x.toFixed(4)}`);
+// Tiny amounts keep two significant digits rather than rounding to $0.0000.
+const usd = (x: number | null) => (x === null ? 'unknown' : x === 0 || Math.abs(x) >= 0.001 ? `$${x.toFixed(4)}` : `$${x.toPrecision(2)}`);
 
 export function ledgerLine(l: LedgerSnapshot): string {
-  const saved = l.savings.ratio !== null ? `, ${l.savings.ratio.toFixed(1)}x cheaper than remote-only (${usd(l.baseline.costUsd)})` : '';
-  return `remote: ${l.remote.requests} requests, ${l.remote.promptTokens} prompt (${l.remote.cachedPromptTokens} cached) + ${l.remote.completionTokens} completion tokens, ${usd(l.remote.costUsd)}${saved}\n` +
-    `local: ${l.local.requests} requests, ${l.local.promptTokens} prompt + ${l.local.completionTokens} completion tokens`;
+  const remoteTokens = l.remote.promptTokens + l.remote.completionTokens;
+  const baselineTokens = l.baseline.remotePromptTokens + l.baseline.remoteCompletionTokens;
+  const tokenRatio = remoteTokens > 0 && baselineTokens > 0 ? baselineTokens / remoteTokens : null;
+  const saving = l.savings.costUsd === null
+    ? 'saving unknown (no price for the remote model)'
+    : l.savings.costUsd >= 0
+      ? `saved ${usd(l.savings.costUsd)}${l.savings.ratio !== null ? ` (${l.savings.ratio.toFixed(1)}x cheaper)` : ''}`
+      : `cost ${usd(-l.savings.costUsd)} more than remote-only`;
+  return [
+    `remote:   ${l.remote.requests} requests, ${l.remote.promptTokens} prompt (${l.remote.cachedPromptTokens} cached) + ${l.remote.completionTokens} completion tokens, ${usd(l.remote.costUsd)}`,
+    `local:    ${l.local.requests} requests, ${l.local.promptTokens} prompt + ${l.local.completionTokens} completion tokens, free`,
+    `baseline: remote-only over the same chunks: ${l.baseline.remotePromptTokens} prompt + ${l.baseline.remoteCompletionTokens} completion tokens, ${usd(l.baseline.costUsd)}`,
+    `saving:   ${saving}${tokenRatio !== null ? `; ${tokenRatio >= 1 ? `${tokenRatio.toFixed(1)}x fewer` : `${(1 / tokenRatio).toFixed(1)}x more`} remote tokens` : ''}`,
+  ].join('\n');
 }
 
 /** Progress for a person, on stdout before the answer (stderr carries only the one-line error, if any). */
 class Progress {
   private queued = 0;
   private finished = 0;
+  private readonly jobs = new Map<string, JobInfo>();
   show(e: RunEvent): void {
     const out = (s: string) => process.stdout.write(s + '\n');
     switch (e.type) {
@@ -186,16 +200,21 @@ class Progress {
         break;
       case 'plan':
         out(`  plan: ${e.tasks.length} task(s)`);
-        for (const t of e.tasks) out(`    - ${t.instruction}`);
+        for (const t of e.tasks) out(`    - ${t.instruction}${t.keywords.length ? ` [${t.keywords.join(', ')}]` : ''}`);
         break;
       case 'job-queued':
         this.queued++;
+        this.jobs.set(e.job.id, e.job);
         break;
-      case 'job-finished':
+      case 'job-finished': {
         this.finished++;
-        if (e.status === 'answered' && e.citation) out(`  [${this.finished}/${this.queued}] ${e.citation.path}:${e.citation.startLine}-${e.citation.endLine} ${e.finding ?? ''}`);
-        else if (e.status === 'failed') out(`  [${this.finished}/${this.queued}] failed: ${e.error?.message ?? ''}`);
+        const job = this.jobs.get(e.jobId);
+        const where = e.citation ?? job;
+        const at = where ? `${where.path}:${where.startLine}-${where.endLine}` : e.jobId;
+        const detail = e.status === 'answered' ? (e.finding ?? '') : e.status === 'failed' ? (e.error?.message ?? '') : '';
+        out(`  [${this.finished}/${this.queued}] ${e.status.padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
         break;
+      }
       case 'synthesis':
         if (e.decision === 'continue' && e.missing) out(`  still missing: ${e.missing}`);
         break;
@@ -203,7 +222,6 @@ class Progress {
         if (!e.fatal) out(`  note: ${e.error.message}`);
         break;
       default:
-        break;
-    }
+        break    }
   }
 }

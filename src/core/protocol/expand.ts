@@ -42,12 +42,17 @@ export const RELEVANCE_FLOOR = 0.08;
 /** Validated, trimmed tasks (a plan of a thousand tasks keeps `maxTasks`; empty instructions are dropped). */
 export function normalizePlan(plan: PlanAnswer, maxTasks: number, round: number, question: string): { tasks: PlanTask[]; advice: string } {
   const tasks: PlanTask[] = [];
+  // A task repeated word for word would only read the same chunks again (small planners do repeat).
+  const seenTasks = new Set<string>();
   for (const t of plan.tasks ?? []) {
     const instruction = String(t.instruction ?? '').trim().slice(0, MAX_INSTRUCTION);
     if (!instruction) continue;
     const keywords = [...new Set((t.keywords ?? []).map((k) => String(k).trim()).filter((k) => k && k.length <= 80))].slice(0, MAX_KEYWORDS);
     // Globs are patterns over workspace paths only: no absolute paths, no climbing out.
     const globs = (t.globs ?? []).map((g) => String(g).trim().replace(/^\.\//, '')).filter((g) => g && !g.startsWith('/') && !g.split('/').includes('..')).slice(0, MAX_GLOBS);
+    const key = JSON.stringify([instruction.toLowerCase(), [...keywords].map((k) => k.toLowerCase()).sort(), [...globs].sort()]);
+    if (seenTasks.has(key)) continue;
+    seenTasks.add(key);
     tasks.push({ id: `r${round}t${tasks.length + 1}`, instruction, keywords, globs });
     if (tasks.length >= maxTasks) break;
   }

@@ -105,7 +105,12 @@ describe('minions ask', () => {
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /round 1\/3/);
     assert.match(r.stdout, /Decided by shouldRetry/);
-    assert.match(r.stdout, /remote: 2 requests/);
+    assert.match(r.stdout, /remote:\s+2 requests/);
+    // Every job is listed with its state, abstentions included, and the ledger has the baseline and the saving.
+    assert.match(r.stdout, /\[\d\/\d\] answered\s+src\/http\/retry\.ts:\d+-\d+/);
+    assert.match(r.stdout, /abstained/);
+    assert.match(r.stdout, /baseline: remote-only over the same chunks: \d+ prompt/);
+    assert.match(r.stdout, /saving: /);
   });
 
   test('--scope limits every job to the scope (relative to the workspace or the current folder)', async () => {

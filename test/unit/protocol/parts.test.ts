@@ -28,6 +28,16 @@ test('a plan of a thousand tasks keeps maxTasks; an empty plan still reads the q
   assert.deepEqual(globs.tasks[0]!.globs, ['src/**']);
 });
 
+test('a task repeated word for word (case, keyword order aside) is planned once', () => {
+  const repeated = { tasks: [
+    { instruction: 'Find createLocalModel', keywords: ['local', 'model'], globs: [] },
+    { instruction: 'find createLocalModel', keywords: ['model', 'local'], globs: [] },
+    { instruction: 'Find createLocalModel', keywords: ['local'], globs: [] },
+  ], advice: '' };
+  const { tasks } = normalizePlan(repeated, 8, 1, 'q');
+  assert.deepEqual(tasks.map((t) => [t.id, t.keywords]), [['r1t1', ['local', 'model']], ['r1t2', ['local']]]);
+});
+
 test('expansion: per-task K, round cap, interleaving, no re-reads, scope and unmatched globs', () => {
   const { tasks } = normalizePlan({ tasks: Array.from({ length: 8 }, (_, i) => ({ instruction: `t${i}`, keywords: ['retryHandler', 'backoff'], globs: [] })), advice: '' }, 8, 1, 'retry');
   const seen = new Set<string>();
