@@ -6,19 +6,12 @@
 // object per event: a round of a thousand jobs is three thousand events, and copying the job
 // list for each would make a live run quadratic. Callers that need a snapshot serialise it.
 
-import type { Citation, EventError, JobStatus, PlanTask, ProtocolName, RunEvent } from '../core/protocol/events';
+import type { Citation, EventError, JobInfo, JobStatus, PlanTask, ProtocolName, RunEvent } from '../core/protocol/events';
 import type { LedgerSnapshot } from '../core/ledger/types';
 import type { RunOutcome } from '../shared/messages';
 
-export interface JobView {
-  id: string;
-  round: number;
-  taskId: string;
-  task: string;
-  path: string;
-  startLine: number;
-  endLine: number;
-  symbol?: string;
+/** A job as queued (`JobInfo`) plus what has happened to it since. */
+export interface JobView extends JobInfo {
   status: JobStatus;
   finding?: string;
   /** The worker's citation (checked by the engine against the chunk's range). */

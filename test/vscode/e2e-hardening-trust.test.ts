@@ -9,17 +9,10 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { E2ESession } from './harness/e2e';
+import { until } from './harness/wait';
 import { FIXTURE_WORKSPACE } from './harness/paths';
 import { ensurePackaged } from './harness/prepare';
 import { startScriptedServers, FAKE_KEY, LOCAL_MODEL, REMOTE_MODEL, type ScriptedServers } from './exthost/suites/host-fakes';
-
-async function until(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('end to end: an untrusted workspace', () => {
   let servers: ScriptedServers | undefined;

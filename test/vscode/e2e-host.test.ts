@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { E2ESession } from './harness/e2e';
+import { until } from './harness/wait';
 import { FIXTURE_WORKSPACE } from './harness/paths';
 import { ensurePackaged } from './harness/prepare';
 import { startScriptedServers, excerptOf, FAKE_KEY, LOCAL_MODEL, REMOTE_MODEL, type ScriptedServers } from './exthost/suites/host-fakes';
@@ -31,14 +32,6 @@ function writeSettings(workspace: string, localUrl: string, remoteUrl: string): 
     'minions.remote.baseUrl': remoteUrl,
     'minions.remote.model': REMOTE_MODEL,
   }, null, 2));
-}
-
-async function until(probe: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('end to end: the extension host in code-server', () => {
