@@ -36,6 +36,8 @@ export interface SavingFigures {
   tokenRatio: string;
   /** True when the run cost more than the remote-only baseline (small scopes can). */
   loss: boolean;
+  /** What the run cost beyond the baseline, as a positive amount (meaningful when `loss`). */
+  extra: string;
 }
 
 export function savingFigures(ledger: LedgerSnapshot): SavingFigures {
@@ -51,7 +53,7 @@ export function savingFigures(ledger: LedgerSnapshot): SavingFigures {
   }
   const tokenRatio = remoteTokens > 0 && baselineTokens > 0 ? compare(baselineTokens / remoteTokens, 'fewer remote tokens', 'more remote tokens') : 'unknown';
   const loss = savings.costUsd !== null && savings.costUsd < 0;
-  return { costRatio, costPercent, saved: formatUsd(savings.costUsd), tokenRatio, loss };
+  return { costRatio, costPercent, saved: formatUsd(savings.costUsd), tokenRatio, loss, extra: loss ? formatUsd(-(savings.costUsd ?? 0)) : formatUsd(0) };
 }
 
 /** "12.0x cheaper" for a ratio of 12, "1.7x more expensive" for 0.6: a ratio under 1 reads as its inverse. */

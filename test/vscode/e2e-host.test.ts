@@ -201,9 +201,10 @@ describe('end to end: the extension host in code-server', () => {
       await openCommand('Minions: Show Log');
       const view = s.page.locator('.monaco-editor .view-lines', { hasText: '[remote] gpt-4.1' }).first();
       await view.waitFor({ state: 'visible', timeout: 20_000 });
-      // Tokenised by our grammar: the role is its own coloured token, not plain text.
+      // Tokenised by our grammar: the role is its own coloured token, not plain text. VS Code
+      // tokenises in the background, so the plain text can show before the tokens do.
       const roleTokens = view.locator('span span', { hasText: /^remote$/ });
-      assert.ok(await roleTokens.count() > 0, 'no separate token for the role');
+      await until(async () => (await roleTokens.count()) > 0, 'a separate token for the role (the minions-log grammar)', 10_000);
       await s.screenshot('e2e-host-log');
     });
   });

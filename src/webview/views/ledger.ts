@@ -25,7 +25,8 @@ export class LedgerView {
       ['Remote', `${formatTokens(remote.promptTokens)} in${cached} · ${formatTokens(remote.completionTokens)} out · ${remote.requests} call${remote.requests === 1 ? '' : 's'}`, formatUsd(remote.costUsd)],
       ['Local', `${formatTokens(local.promptTokens)} in · ${formatTokens(local.completionTokens)} out · ${local.requests} call${local.requests === 1 ? '' : 's'}`, 'on this machine'],
       ['Remote-only baseline', `${formatTokens(baseline.remotePromptTokens)} in · ${formatTokens(baseline.remoteCompletionTokens)} out`, formatUsd(baseline.costUsd)],
-      [saving.loss ? 'Extra cost' : 'Saving', `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}`, saving.saved],
+      // A loss is labelled as one, so its amount reads positive ("Extra cost $0.0010", not "-$0.0010").
+      [saving.loss ? 'Extra cost' : 'Saving', `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}`, saving.loss ? saving.extra : saving.saved],
     ];
     replaceChildren(this.body, ...rows.flatMap(([label, detail, money]) => [
       h('dt', {}, label),

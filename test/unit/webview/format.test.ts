@@ -39,6 +39,7 @@ test('a run that cost more than remote-only reads as a loss, not as "0.6x cheape
   const f = savingFigures(ledger(0.2, 0.12));
   assert.equal(f.loss, true);
   assert.equal(f.saved, '-$0.08');
+  assert.equal(f.extra, '$0.08');
   assert.equal(f.costRatio, '1.7x more expensive');
   assert.equal(savingFigures(ledger(0.01, 0.2)).loss, false);
   const tokens = savingFigures({ ...ledger(0.2, 0.12), baseline: { remotePromptTokens: 1_000, remoteCompletionTokens: 0, costUsd: 0.12 } });
