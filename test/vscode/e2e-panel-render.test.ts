@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { E2ESession } from './harness/e2e';
+import { until } from './harness/wait';
 import { ensurePackaged } from './harness/prepare';
 
 const KEYS = {
@@ -258,7 +259,8 @@ describe('end to end: the Minions panel renders runs', () => {
       // The run that was going when the window reloaded comes back from the page's saved state, marked as cut short.
       // (The page paints its saved state at once; the host's answer then marks the run.)
       await s.webview().locator('.run-header').filter({ hasText: /Interrupted/ }).waitFor({ state: 'visible', timeout: 15_000 });
-      assert.match(await s.webviewText('#history-list'), /interrupted · 6 jobs/);
+      // The history list comes in the host's own message, possibly a frame after the header.
+      await until(async () => /interrupted · 6 jobs/.test(await s.webviewText('#history-list')), 'the history to mark the run interrupted', 15_000);
       assert.match(await s.webviewText('#jobs-title'), /Local jobs · 6/i);
       await s.screenshot('panel-after-reload');
     });
