@@ -5,12 +5,9 @@
 // refusal is the trust check, not a broken setup.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { E2ESession } from './harness/e2e';
+import { copyFixtureWorkspace, removeWorkspaceCopy, setInheritedEnv, writeWorkspaceSettings } from './harness/workspace';
 import { until } from './harness/wait';
-import { FIXTURE_WORKSPACE } from './harness/paths';
 import { ensurePackaged } from './harness/prepare';
 import { startScriptedServers, FAKE_KEY, LOCAL_MODEL, REMOTE_MODEL, type ScriptedServers } from './exthost/suites/host-fakes';
 
@@ -18,30 +15,27 @@ describe('end to end: an untrusted workspace', () => {
   let servers: ScriptedServers | undefined;
   let session: E2ESession | undefined;
   let workspace: string | undefined;
-  const savedKey = process.env.MINIONS_REMOTE_API_KEY;
+  let restoreKey: (() => void) | undefined;
 
   before(async () => {
     ensurePackaged();
     servers = await startScriptedServers();
-    workspace = join(mkdtempSync(join(tmpdir(), 'minions-e2e-trust-')), 'workspace');
-    cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({
+    workspace = copyFixtureWorkspace('e2e-trust');
+    writeWorkspaceSettings(workspace, {
       'minions.local.url': servers.ollama.url,
       'minions.local.model': LOCAL_MODEL,
       'minions.remote.baseUrl': servers.openai.url,
       'minions.remote.model': REMOTE_MODEL,
-    }, null, 2));
-    process.env.MINIONS_REMOTE_API_KEY = FAKE_KEY; // code-server and its extension host inherit it
+    });
+    restoreKey = setInheritedEnv('MINIONS_REMOTE_API_KEY', FAKE_KEY);
     session = await E2ESession.start({ name: 'e2e-hardening-trust', workspace, workspaceTrust: true });
   });
 
   after(async () => {
     await session?.close();
     await servers?.close();
-    if (workspace) rmSync(join(workspace, '..'), { recursive: true, force: true });
-    if (savedKey === undefined) delete process.env.MINIONS_REMOTE_API_KEY;
-    else process.env.MINIONS_REMOTE_API_KEY = savedKey;
+    removeWorkspaceCopy(workspace);
+    restoreKey?.();
   });
 
   async function ask(question: string): Promise<void> {

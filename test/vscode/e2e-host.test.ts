@@ -6,13 +6,10 @@
 // workspace's .vscode/settings.json and gets the key from MINIONS_REMOTE_API_KEY.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { E2ESession } from './harness/e2e';
+import { copyFixtureWorkspace, removeWorkspaceCopy, setInheritedEnv, writeWorkspaceSettings } from './harness/workspace';
 import { until } from './harness/wait';
-import { FIXTURE_WORKSPACE } from './harness/paths';
 import { ensurePackaged } from './harness/prepare';
 import { startScriptedServers, excerptOf, FAKE_KEY, LOCAL_MODEL, REMOTE_MODEL, type ScriptedServers } from './exthost/suites/host-fakes';
 
@@ -25,29 +22,27 @@ async function closedPort(): Promise<number> {
 }
 
 function writeSettings(workspace: string, localUrl: string, remoteUrl: string): void {
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({
+  writeWorkspaceSettings(workspace, {
     'minions.local.url': localUrl,
     'minions.local.model': LOCAL_MODEL,
     'minions.remote.baseUrl': remoteUrl,
     'minions.remote.model': REMOTE_MODEL,
-  }, null, 2));
+  });
 }
 
 describe('end to end: the extension host in code-server', () => {
   let servers: ScriptedServers | undefined;
   let session: E2ESession | undefined;
   let workspace: string | undefined;
-  const savedKey = process.env.MINIONS_REMOTE_API_KEY;
+  let restoreKey: (() => void) | undefined;
 
   before(async () => {
     ensurePackaged();
     servers = await startScriptedServers();
-    workspace = join(mkdtempSync(join(tmpdir(), 'minions-e2e-host-')), 'workspace');
-    cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
+    workspace = copyFixtureWorkspace('e2e-host');
     // Ollama "down" first: a port nothing listens on.
     writeSettings(workspace, `http://127.0.0.1:${await closedPort()}`, servers.openai.url);
-    process.env.MINIONS_REMOTE_API_KEY = FAKE_KEY; // code-server and its extension host inherit it
+    restoreKey = setInheritedEnv('MINIONS_REMOTE_API_KEY', FAKE_KEY);
     session = await E2ESession.start({ name: 'e2e-host', workspace });
     // The cost counter appears once the extension has activated (onStartupFinished).
     await session.page.locator('.statusbar-item', { hasText: /\$\d/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
@@ -56,9 +51,8 @@ describe('end to end: the extension host in code-server', () => {
   after(async () => {
     await session?.close();
     await servers?.close();
-    if (workspace) rmSync(join(workspace, '..'), { recursive: true, force: true });
-    if (savedKey === undefined) delete process.env.MINIONS_REMOTE_API_KEY;
-    else process.env.MINIONS_REMOTE_API_KEY = savedKey;
+    removeWorkspaceCopy(workspace);
+    restoreKey?.();
   });
 
   /** Opens the palette on a command; retries while the workbench is still registering extensions' commands. */

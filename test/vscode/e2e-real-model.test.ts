@@ -6,11 +6,11 @@
 // a time on one thread. Skips (loudly) only when the model file is not provisioned.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { E2ESession } from './harness/e2e';
-import { FIXTURE_WORKSPACE, REPO_ROOT } from './harness/paths';
+import { copyFixtureWorkspace, removeWorkspaceCopy, setInheritedEnv, writeWorkspaceSettings } from './harness/workspace';
+import { REPO_ROOT } from './harness/paths';
 import { ensurePackaged } from './harness/prepare';
 import { FakeOpenAI, schemaNameOf } from '../support/fake-openai';
 import { ModelServer } from '../support/model-server';
@@ -71,8 +71,7 @@ function startRemote(): Promise<FakeOpenAI> {
 }
 
 function writeSettings(workspace: string, localUrl: string, remoteUrl: string): void {
-  mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({
+  writeWorkspaceSettings(workspace, {
     'minions.local.url': localUrl,
     'minions.local.model': LOCAL_MODEL,
     'minions.local.parallelJobs': 1,
@@ -81,7 +80,7 @@ function writeSettings(workspace: string, localUrl: string, remoteUrl: string): 
     'minions.maxRounds': 1,
     'minions.jobs.perTask': MAX_JOBS,
     'minions.jobs.maxPerRound': MAX_JOBS,
-  }, null, 2));
+  });
 }
 
 /** "1,234 in · 56 out · 3 calls" → the three numbers. */
@@ -100,7 +99,7 @@ describe('end to end with real local inference: one Ask in code-server', () => {
   let session: E2ESession | undefined;
   let workspace: string | undefined;
   let reported: Reported;
-  const savedKey = process.env.MINIONS_REMOTE_API_KEY;
+  let restoreKey: (() => void) | undefined;
 
   before(async () => {
     if (SKIP_REASON) return;
@@ -110,10 +109,9 @@ describe('end to end with real local inference: one Ask in code-server', () => {
     reported = countUsage(model);
     local = await ModelServer.start({ modelPath: MODEL_PATH, name: LOCAL_MODEL, model });
     remote = await startRemote();
-    workspace = join(mkdtempSync(join(tmpdir(), 'minions-e2e-real-')), 'workspace');
-    cpSync(FIXTURE_WORKSPACE, workspace, { recursive: true });
+    workspace = copyFixtureWorkspace('e2e-real');
     writeSettings(workspace, local.url, remote.url);
-    process.env.MINIONS_REMOTE_API_KEY = REMOTE_KEY; // code-server and its extension host inherit it
+    restoreKey = setInheritedEnv('MINIONS_REMOTE_API_KEY', REMOTE_KEY);
     session = await E2ESession.start({ name: 'e2e-real-model', workspace });
     await session.page.locator('.statusbar-item', { hasText: /\$\d/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
   });
@@ -123,9 +121,8 @@ describe('end to end with real local inference: one Ask in code-server', () => {
     await session?.close().catch(() => undefined);
     await Promise.allSettled([local?.close(), remote?.close()]);
     await model?.dispose().catch(() => undefined);
-    if (workspace) rmSync(join(workspace, '..'), { recursive: true, force: true });
-    if (savedKey === undefined) delete process.env.MINIONS_REMOTE_API_KEY;
-    else process.env.MINIONS_REMOTE_API_KEY = savedKey;
+    removeWorkspaceCopy(workspace);
+    restoreKey?.();
   });
 
   it('Ask from the palette: plan, every job parsed, the answer, and a ledger equal to what the model server reported', { skip: SKIP_REASON }, async () => {

@@ -21,17 +21,22 @@ export class LedgerView {
     const { local, remote, baseline } = ledger;
     const saving = savingFigures(ledger);
     const cached = remote.cachedPromptTokens ? ` (${formatTokens(remote.cachedPromptTokens)} cached)` : '';
-    const rows: [string, string, string][] = [
-      ['Remote', `${formatTokens(remote.promptTokens)} in${cached} · ${formatTokens(remote.completionTokens)} out · ${remote.requests} call${remote.requests === 1 ? '' : 's'}`, formatUsd(remote.costUsd)],
-      ['Local', `${formatTokens(local.promptTokens)} in · ${formatTokens(local.completionTokens)} out · ${local.requests} call${local.requests === 1 ? '' : 's'}`, 'on this machine'],
-      ['Remote-only baseline', `${formatTokens(baseline.remotePromptTokens)} in · ${formatTokens(baseline.remoteCompletionTokens)} out`, formatUsd(baseline.costUsd)],
-      // A loss is labelled as one, so its amount reads positive ("Extra cost $0.0010", not "-$0.0010").
-      [saving.loss ? 'Extra cost' : 'Saving', `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}`, saving.loss ? saving.extra : saving.saved],
+    // Rows carry their own id: the saving row keeps `data-row="saving"` whether it reads as a
+    // saving or, when the run cost more than remote-only, as an extra cost (a positive amount).
+    const rows: { id: string; label: string; detail: string; money: string; loss?: boolean }[] = [
+      { id: 'remote', label: 'Remote', money: formatUsd(remote.costUsd),
+        detail: `${formatTokens(remote.promptTokens)} in${cached} · ${formatTokens(remote.completionTokens)} out · ${remote.requests} call${remote.requests === 1 ? '' : 's'}` },
+      { id: 'local', label: 'Local', money: 'on this machine',
+        detail: `${formatTokens(local.promptTokens)} in · ${formatTokens(local.completionTokens)} out · ${local.requests} call${local.requests === 1 ? '' : 's'}` },
+      { id: 'remote-only-baseline', label: 'Remote-only baseline', money: formatUsd(baseline.costUsd),
+        detail: `${formatTokens(baseline.remotePromptTokens)} in · ${formatTokens(baseline.remoteCompletionTokens)} out` },
+      { id: 'saving', label: saving.loss ? 'Extra cost' : 'Saving', money: saving.loss ? saving.extra : saving.saved, loss: saving.loss,
+        detail: `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}` },
     ];
-    replaceChildren(this.body, ...rows.flatMap(([label, detail, money]) => [
-      h('dt', {}, label),
-      h('dd', { 'data-row': label === 'Extra cost' ? 'saving' : label.toLowerCase().replace(/[^a-z]+/g, '-'), ...(label === 'Extra cost' ? { 'data-loss': '' } : {}) },
-        h('span', { class: 'money' }, money), h('span', { class: 'detail' }, detail)),
+    replaceChildren(this.body, ...rows.flatMap((row) => [
+      h('dt', {}, row.label),
+      h('dd', { 'data-row': row.id, 'data-loss': row.loss ?? false },
+        h('span', { class: 'money' }, row.money), h('span', { class: 'detail' }, row.detail)),
     ]));
   }
 }

@@ -1,11 +1,11 @@
-import { describe, test, after, mock } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs, { renameSync, rmSync, utimesSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { renameSync, rmSync, utimesSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openIndex, clearIndexCache, type WorkspaceIndex } from '../../../src/core/index/index';
 import { MinionsError } from '../../../src/core/errors';
-import { makeWorkspace, removeWorkspace, writeFiles } from './workspace';
+import { makeWorkspace, recordOpens, removeWorkspace, writeFiles } from './workspace';
 
 const made: string[] = [];
 after(() => made.forEach(removeWorkspace));
@@ -164,12 +164,7 @@ describe('on-disk cache', () => {
     await first.dispose();
     assert.ok(readdirSync(cacheDir).some((n) => n.startsWith('index-')));
 
-    const realOpen = fs.openSync;
-    const opened: string[] = [];
-    const spy = mock.method(fs, 'openSync', function (this: unknown, ...args: Parameters<typeof fs.openSync>) {
-      opened.push(String(args[0]));
-      return realOpen.apply(this, args);
-    });
+    const { opened, restore } = recordOpens();
     try {
       const second = await open(dir, { cacheDir });
       assert.deepEqual(second.search('retry policy').map((h) => h.chunk.id), expected);
@@ -184,7 +179,7 @@ describe('on-disk cache', () => {
       assert.equal(third.search('accent')[0]!.chunk.path, 'src/ui/theme.ts');
       await third.dispose();
     } finally {
-      spy.mock.restore();
+      restore();
     }
     await clearIndexCache(cacheDir);
     assert.deepEqual(readdirSync(cacheDir), []);

@@ -1,9 +1,9 @@
-import { describe, test, after, mock } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs, { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { openIndex, type SkipReason } from '../../../src/core/index/index';
-import { makeWorkspace, removeWorkspace } from './workspace';
+import { makeWorkspace, recordOpens, removeWorkspace } from './workspace';
 
 const made: string[] = [];
 after(() => made.forEach(removeWorkspace));
@@ -61,17 +61,7 @@ describe('walk: what is never read', () => {
     const canary = 'CANARY-SECRET-7f3a9';
     const secrets = ['.env', '.env.local', 'config/.env.production', 'server.pem', 'tls.key', 'id_rsa', 'id_ed25519.pub', 'store.p12', 'credentials', '.npmrc', 'aws/credentials.json'];
     const dir = workspace({ 'app.ts': 'export const ok = true;\n', ...Object.fromEntries(secrets.map((s) => [s, `${canary}\n`])) });
-    const opened: string[] = [];
-    const realOpen = fs.openSync;
-    const realRead = fs.readFileSync;
-    const openSpy = mock.method(fs, 'openSync', function (this: unknown, ...args: Parameters<typeof fs.openSync>) {
-      opened.push(String(args[0]));
-      return realOpen.apply(this, args);
-    });
-    const readSpy = mock.method(fs, 'readFileSync', function (this: unknown, ...args: Parameters<typeof fs.readFileSync>) {
-      opened.push(String(args[0]));
-      return (realRead as (...a: unknown[]) => unknown).apply(this, args);
-    });
+    const { opened, restore } = recordOpens(['openSync', 'readFileSync']);
     try {
       const skips = new Map<string, SkipReason>();
       const index = await openIndex({ roots: [dir], workers: 0, onSkip: (p, r) => skips.set(p, r) });
@@ -80,8 +70,7 @@ describe('walk: what is never read', () => {
       assert.equal(index.search(canary).length, 0);
       await index.dispose();
     } finally {
-      openSpy.mock.restore();
-      readSpy.mock.restore();
+      restore();
     }
     assert.ok(opened.some((p) => p.endsWith('app.ts')), 'the spy sees the files the index reads');
     for (const s of secrets) assert.ok(!opened.some((p) => p.endsWith(s)), `${s} was opened`);
@@ -112,18 +101,13 @@ describe('walk: what is never read', () => {
     const big = join(dir, 'huge.ts');
     fs.closeSync(fs.openSync(big, 'w'));
     fs.truncateSync(big, 50 * 1024 * 1024); // sparse: 50 MB by size, no disk used
-    const realOpen = fs.openSync;
-    const opened: string[] = [];
-    const spy = mock.method(fs, 'openSync', function (this: unknown, ...args: Parameters<typeof fs.openSync>) {
-      opened.push(String(args[0]));
-      return realOpen.apply(this, args);
-    });
+    const { opened, restore } = recordOpens();
     try {
       const { paths, skips } = await indexed(dir);
       assert.deepEqual(paths, ['small.ts']);
       assert.equal(skips.get('huge.ts'), 'too-large');
     } finally {
-      spy.mock.restore();
+      restore();
     }
     assert.ok(!opened.includes(big));
   });

@@ -10,6 +10,7 @@ import { suite, test } from '../registry';
 import type { MinionsApi } from '../../../../src/extension/extension';
 import { DEFAULT_SETTINGS } from '../../../../src/extension/settings';
 import type { LedgerSnapshot } from '../../../../src/core/ledger/types';
+import { waitFor } from '../wait';
 
 const EXTENSION_ID = 'minions-dev.minions-vscode';
 const REPO_ROOT = join(__dirname, '../..');
@@ -148,13 +149,3 @@ suite('host', () => {
     assert.ok(!vscode.window.activeTextEditor?.document.uri.path.endsWith('/etc/passwd'), 'a path outside the workspace was opened');
   });
 });
-
-export async function waitFor<T>(probe: () => T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -7,7 +7,8 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { suite, test } from '../registry';
-import { minionsApi, waitFor } from './host-basics';
+import { minionsApi } from './host-basics';
+import { waitFor } from '../wait';
 import { startScriptedServers, excerptOf, ANSWER, FAKE_KEY, LOCAL_MODEL, REMOTE_MODEL, type ScriptedServers } from './host-fakes';
 import type { RunOutcome } from '../../../../src/extension/runController';
 

@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { suite, test } from '../registry';
+import { waitFor } from '../wait';
 
 const EXTENSION_ID = 'minions-dev.minions-vscode';
 
@@ -23,16 +24,6 @@ async function feed(args: Record<string, unknown>): Promise<string> {
   const runId = (await vscode.commands.executeCommand('minions.test.panelFeed', args)) as string;
   await waitFor(async () => ((await info()).visible ? true : undefined), 'the panel to be visible');
   return runId;
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Closes every editor, the panel included, and waits until the panel has really gone. */
