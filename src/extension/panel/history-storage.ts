@@ -37,3 +37,33 @@ export function createWorkspaceHistoryStorage(context: vscode.ExtensionContext):
     },
   };
 }
+
+/**
+ * Which run the panel shows, kept in a file beside the runs. A window reload restarts the
+ * extension host; the page's own saved state is flushed by the browser workbench only now and
+ * then (a reload can lose the last change), while this file is written when the choice changes.
+ */
+export interface ShownRunStore {
+  read(): Promise<string | undefined>;
+  write(runId: string): Promise<void>;
+}
+
+export function createShownRunStore(context: vscode.ExtensionContext): ShownRunStore {
+  const base = context.storageUri ?? context.globalStorageUri;
+  const folder = vscode.Uri.joinPath(base, 'runs');
+  const file = vscode.Uri.joinPath(folder, 'shown.json');
+  return {
+    read: async () => {
+      try {
+        const value: unknown = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+        return typeof value === 'string' ? value : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    write: async (runId) => {
+      await vscode.workspace.fs.createDirectory(folder);
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(runId)));
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { parseWebviewMessage, type HostToWebview, type PanelNotice, type RunSumm
 import { resolveCitationFile, type WorkspaceRoot } from './citation-target';
 import { runToMarkdown } from './export-markdown';
 import { RunHistory } from './history';
-import { createWorkspaceHistoryStorage } from './history-storage';
+import { createShownRunStore, createWorkspaceHistoryStorage, type ShownRunStore } from './history-storage';
 import { panelHtml } from './html';
 import { redactEvent, redactSecrets } from './redact';
 import { registerPanelTestHooks } from './test-hooks';
@@ -49,8 +49,18 @@ class PanelHub {
   /**
    * The run the panel should show: the newest live run, or the one the user reopened. The host
    * decides this, not the page: a hidden page misses events and its saved state can be stale.
+   * It is also written to disk, for the host that starts after a window reload.
    */
-  shownRunId: string | undefined;
+  get shownRunId(): string | undefined {
+    return this.shown;
+  }
+  set shownRunId(runId: string | undefined) {
+    if (runId === this.shown) return;
+    this.shown = runId;
+    if (runId) void this.shownStore.write(runId).catch(() => undefined); // best effort: the page's state is the fallback
+  }
+  private shown: string | undefined;
+  readonly shownStore: ShownRunStore;
   /** Events of the live run already recorded: a host that replays a run into a new panel sends them again. */
   private seen = new WeakSet<RunEvent>();
   panel: MinionsPanel | undefined;
@@ -58,6 +68,7 @@ class PanelHub {
 
   constructor(readonly context: vscode.ExtensionContext) {
     this.history = new RunHistory(createWorkspaceHistoryStorage(context), { secrets: () => this.secrets() });
+    this.shownStore = createShownRunStore(context);
   }
 
   /** The host's secrets as last looked up, for the synchronous redaction of incoming events (refreshed per run). */
@@ -289,9 +300,24 @@ export class MinionsPanel {
   private onReady(viewingRunId: string | undefined): void {
     const { liveRunId } = this.hub;
     this.post({ type: 'init', title: 'Minions', history: this.hub.historyForPage(), ...(liveRunId ? { liveRunId } : {}) });
-    // After a window reload the host remembers nothing, so the page's saved choice is used.
-    const target = this.hub.shownRunId ?? viewingRunId;
-    if (!target) return;
+    if (this.hub.shownRunId) {
+      this.showRun(this.hub.shownRunId);
+      return;
+    }
+    // After a window reload the host remembers nothing in memory: the choice written to disk
+    // comes first, then the page's saved one (which the browser may not have flushed).
+    void this.hub.shownStore.read().then((remembered) => {
+      const target = this.hub.shownRunId ?? remembered ?? viewingRunId;
+      if (target) this.showRun(target, viewingRunId);
+    });
+  }
+
+  /**
+   * Sends the page the whole of one run: the live one with its queued events, or one from the
+   * history (or `fallback` when that run is gone, e.g. deleted in another window).
+   */
+  private showRun(target: string, fallback?: string): void {
+    const { liveRunId } = this.hub;
     if (target === liveRunId) {
       this.dropOutbox();
       this.post({ type: 'show-run', runId: target, events: [...this.hub.liveEvents], live: true });
@@ -299,7 +325,11 @@ export class MinionsPanel {
     }
     void this.hub.eventsOf(target).then((events) => {
       // A run may have started while the file was read; it has the view now.
-      if (events && this.hub.liveRunId === undefined) this.post({ type: 'show-run', runId: target, events, live: false });
+      if (!events) {
+        if (fallback && fallback !== target) this.showRun(fallback);
+        return;
+      }
+      if (this.hub.liveRunId === undefined) this.post({ type: 'show-run', runId: target, events, live: false });
     });
   }
 
