@@ -9,6 +9,7 @@ import { basename } from 'node:path';
 import { MinionsError } from '../errors';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResult, FinishReason, JsonSchema } from './types';
 import { ANY_JSON_OBJECT, fitSchemaToBudget } from './embedded-schema';
+import { closeTruncatedJson } from './close-json';
 import { getCpuLlama, loadNodeLlamaCpp, type NlcChat, type NlcChatHistoryItem, type NlcContext, type NlcGrammar, type NlcLlama, type NlcModel, type NlcSequence, type NlcStopReason } from './embedded-runtime';
 
 export interface EmbeddedModelOptions {
@@ -143,11 +144,27 @@ export class EmbeddedModel implements ChatModel {
       }
       if (result.metadata.stopReason === 'abort' || request.signal?.aborted) throw cancelled(request.signal?.reason);
       const completionTokens = slot.sequence.tokenMeter.getState().usedOutputTokens - before;
+      let content = result.response;
+      let finish = finishReason(result.metadata.stopReason);
+      let closedAfterCut = false;
+      // The grammar keeps the output a JSON prefix, the schema caps make it close in time for
+      // ordinary text; when the budget still cuts it (runaway keys, a CPU whose kernels pick
+      // other tokens), close it here, so the promise "JSON that closes within the budget" holds
+      // for every schema. Fields the cut removed make a schema check fail, as any bad answer would.
+      if (grammar && finish === 'length') {
+        const closed = closeTruncatedJson(content);
+        if (closed !== undefined) {
+          content = closed;
+          finish = 'stop';
+          closedAfterCut = true;
+        }
+      }
       return {
-        content: result.response,
+        content,
         // The whole prompt, as Ollama and OpenAI report it, even when a shared prefix was reused from the sequence's cache.
         usage: { promptTokens, completionTokens },
-        finishReason: finishReason(result.metadata.stopReason),
+        finishReason: finish,
+        ...(closedAfterCut ? { closedAfterCut } : {}),
         model: this.model,
         ms: Date.now() - started,
       };

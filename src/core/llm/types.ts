@@ -40,6 +40,11 @@ export interface ChatResult {
    * prompt to fit its context window (Ollama does this instead of failing).
    */
   promptTruncated?: { reportedTokens: number; expectedTokens: number };
+  /**
+   * Set when the token limit cut a grammar-constrained JSON answer and the provider closed it
+   * (what the cut left half-written was dropped): the content is valid JSON, and shorter.
+   */
+  closedAfterCut?: boolean;
 }
 
 export interface ChatModel {

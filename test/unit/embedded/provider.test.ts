@@ -139,6 +139,16 @@ describe('embedded provider on the real model', { skip: SKIP_REASON }, () => {
     assert.equal(r.finishReason, "stop", r.content);
   });
 
+  test('a budget too small for the answer still gives valid JSON, for the job schema and for any JSON', async () => {
+    // Whatever this CPU's kernels make the model write, the cut lands somewhere inside the JSON.
+    for (const [schema, maxTokens] of [[JOB_SCHEMA, 6], [JOB_SCHEMA, 14], [{ name: 'json', schema: {} }, 9], [{ name: 'json', schema: {} }, 23]] as const) {
+      const r = await model.chat({ messages: [{ role: 'user', content: 'Describe a user as a JSON object with many fields and long values.' }], schema, maxTokens });
+      assert.doesNotThrow(() => JSON.parse(r.content), `${schema.name} at ${maxTokens} tokens: ${r.content}`);
+      assert.ok(r.usage.completionTokens <= maxTokens, `${r.usage.completionTokens} tokens for a budget of ${maxTokens}`);
+      if (r.closedAfterCut) assert.equal(r.finishReason, 'stop');
+    }
+  });
+
   test('streams deltas that add up to the content', async () => {
     const deltas: string[] = [];
     const r = await model.chat({ messages: [{ role: 'user', content: 'Name three colors.' }], maxTokens: 24, onDelta: (t) => deltas.push(t) });
