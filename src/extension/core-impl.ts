@@ -4,7 +4,7 @@
 
 import OpenAI from 'openai';
 import { openIndex, clearIndexCache } from '../core/index/index';
-import { runProtocol } from '../core/protocol/index';
+import { runProtocol, retryAnswer } from '../core/protocol/index';
 import { createLocalModel, createRemoteModelFor, listLocalModels, pullLocalModel, checkRemote } from '../core/llm/factory';
 import { mergePrices } from '../core/ledger/pricing';
 import { toMinionsError } from '../core/errors';
@@ -67,20 +67,21 @@ export function createCore(): CoreApi {
     async *runProtocol(input) {
       const s = input.settings;
       const local = await createLocalModel(localConfig(s.local));
-      const remote = createRemoteModelFor(s.protocol, { url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
-      yield* runProtocol(
-        {
-          question: input.question,
-          protocol: s.protocol,
-          scope: [...input.scope],
-          maxRounds: s.maxRounds,
-          parallel: s.local.parallelJobs,
-          privacy: s.privacy,
-          budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
-        },
-        { index: input.index, local, remote, pricing: mergePrices(s.prices).table },
-        input.signal,
-      );
+      const remote = createRemoteModelFor(s.protocol === 'auto' ? 'minions' : s.protocol, { url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
+      const request = {
+        question: input.question,
+        scope: [...input.scope],
+        maxRounds: s.maxRounds,
+        parallel: s.local.parallelJobs,
+        privacy: s.privacy,
+        budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
+        budget: { ...(s.budget.maxUsdPerRun !== null ? { maxUsd: s.budget.maxUsdPerRun } : {}), ...(s.budget.maxRemoteTokensPerRun !== null ? { maxRemoteTokens: s.budget.maxRemoteTokensPerRun } : {}) },
+      };
+      const deps = { index: input.index, local, remote, pricing: mergePrices(s.prices).table };
+      // Retry answer: the saved run's findings synthesized again, no local job run.
+      yield* input.retry
+        ? retryAnswer({ ...request, protocol: input.retry.protocol, jobs: input.retry.jobs }, deps, input.signal)
+        : runProtocol({ ...request, protocol: s.protocol }, deps, input.signal);
     },
   };
 }

@@ -4,7 +4,8 @@
 // because nothing here pulls in tree-sitter or the model clients until they are used.
 
 import type { CodeIndex, IndexProgress } from '../core/index/types';
-import type { RunEvent } from '../core/protocol/events';
+import type { RunEvent, ProtocolName } from '../core/protocol/events';
+import type { JobSummary } from '../core/protocol/summary';
 import type { MinionsSettings } from './settings';
 
 export interface IndexRoot {
@@ -43,6 +44,8 @@ export interface RunInput {
   apiKey: string | undefined;
   index: CodeIndex;
   signal: AbortSignal;
+  /** Retry answer: synthesize again from a saved run's jobs (no local job runs). */
+  retry?: { protocol: ProtocolName; jobs: readonly JobSummary[] };
 }
 
 export interface CoreApi {

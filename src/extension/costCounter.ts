@@ -8,8 +8,11 @@ export interface CostTotals {
   runs: number;
   /** Dollars spent on the remote model (runs whose price was unknown add nothing here). */
   spentUsd: number;
-  /** Baseline minus actual, summed over runs where both were priced. */
+  /** Headline baseline (the smaller of the two) minus actual, summed over runs where both were priced; negative when runs cost more. */
   savedUsd: number;
+  /** The two baselines summed over priced runs that reported them (both are estimates counted here). */
+  sameContextUsd: number;
+  remoteOnlyUsd: number;
   remotePromptTokens: number;
   remoteCompletionTokens: number;
   localTokens: number;
@@ -18,7 +21,7 @@ export interface CostTotals {
 }
 
 export function emptyTotals(): CostTotals {
-  return { runs: 0, spentUsd: 0, savedUsd: 0, remotePromptTokens: 0, remoteCompletionTokens: 0, localTokens: 0, unpricedRuns: 0 };
+  return { runs: 0, spentUsd: 0, savedUsd: 0, sameContextUsd: 0, remoteOnlyUsd: 0, remotePromptTokens: 0, remoteCompletionTokens: 0, localTokens: 0, unpricedRuns: 0 };
 }
 
 /** Adds one finished (or cancelled) run's ledger to the totals. */
@@ -28,6 +31,8 @@ export function addRun(totals: CostTotals, ledger: LedgerSnapshot): CostTotals {
     runs: totals.runs + 1,
     spentUsd: totals.spentUsd + (ledger.remote.costUsd ?? 0),
     savedUsd: totals.savedUsd + (priced && ledger.savings.costUsd !== null ? ledger.savings.costUsd : 0),
+    sameContextUsd: totals.sameContextUsd + (priced ? ledger.baselines?.sameContext.costUsd ?? 0 : 0),
+    remoteOnlyUsd: totals.remoteOnlyUsd + (priced ? ledger.baselines?.remoteOnly.costUsd ?? 0 : 0),
     remotePromptTokens: totals.remotePromptTokens + ledger.remote.promptTokens,
     remoteCompletionTokens: totals.remoteCompletionTokens + ledger.remote.completionTokens,
     localTokens: totals.localTokens + ledger.local.promptTokens + ledger.local.completionTokens,
@@ -43,7 +48,8 @@ export function parseTotals(value: unknown): CostTotals {
   const out = { ...empty };
   for (const key of Object.keys(empty) as (keyof CostTotals)[]) {
     const n = v[key];
-    if (typeof n === 'number' && Number.isFinite(n) && n >= 0) out[key] = n;
+    // The saving is the one total that may be negative (runs that cost more than remote-only).
+    if (typeof n === 'number' && Number.isFinite(n) && (n >= 0 || key === 'savedUsd')) out[key] = n;
   }
   return out;
 }
@@ -82,7 +88,9 @@ export function formatTooltip(totals: CostTotals): string {
     '',
     `Runs: ${totals.runs}`,
     `Remote spent: ${formatUsd(totals.spentUsd)}`,
-    `Saved vs remote-only: ${formatUsd(totals.savedUsd)}`,
+    `${totals.savedUsd >= 0 ? 'Saved' : 'Cost more'} vs the smaller baseline: ${formatUsd(Math.abs(totals.savedUsd))}`,
+    `Same-context baseline: ${formatUsd(totals.sameContextUsd)} (the remote reading every chunk the local jobs answered or abstained on; estimated)`,
+    `Remote-only baseline: ${formatUsd(totals.remoteOnlyUsd)} (the one request the remote-only protocol would send; estimated)`,
     `Remote tokens: ${formatTokens(totals.remotePromptTokens)} in, ${formatTokens(totals.remoteCompletionTokens)} out`,
     `Local tokens: ${formatTokens(totals.localTokens)} (free)`,
   ];

@@ -29,7 +29,10 @@ export interface MinionsSettings {
     baseUrl: string;
     model: string;
   };
-  protocol: ProtocolName;
+  /** `auto`: the cheaper of MinionS and remote-only for each question and scope. */
+  protocol: ProtocolName | 'auto';
+  /** Hard caps on one run's remote spend (null: none). */
+  budget: { maxUsdPerRun: number | null; maxRemoteTokensPerRun: number | null };
   maxRounds: number;
   jobs: {
     /** Chunks taken per planned task (top K). */
@@ -62,7 +65,8 @@ export const DEFAULT_SETTINGS: MinionsSettings = {
     parallelJobs: 4,
   },
   remote: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4.1' },
-  protocol: 'minions',
+  protocol: 'auto',
+  budget: { maxUsdPerRun: null, maxRemoteTokensPerRun: null },
   maxRounds: 3,
   jobs: { perTask: 24, maxPerRound: 96 },
   index: { include: [], exclude: [], maxFileBytes: 1_000_000, chunkTokens: 512, onStartup: true },
@@ -70,7 +74,7 @@ export const DEFAULT_SETTINGS: MinionsSettings = {
   prices: {},
 };
 
-const PROTOCOLS: readonly ProtocolName[] = ['minions', 'minion', 'remote', 'local'];
+const PROTOCOLS: readonly (ProtocolName | 'auto')[] = ['auto', 'minions', 'minion', 'remote', 'local'];
 
 export function readSettings(get: SettingGetter): MinionsSettings {
   const d = DEFAULT_SETTINGS;
@@ -88,6 +92,7 @@ export function readSettings(get: SettingGetter): MinionsSettings {
       model: nonEmpty(get('remote.model'), d.remote.model),
     },
     protocol: oneOf(get('protocol'), PROTOCOLS, d.protocol),
+    budget: { maxUsdPerRun: positiveOrNull(get('budget.maxUsdPerRun')), maxRemoteTokensPerRun: positiveOrNull(get('budget.maxRemoteTokensPerRun')) },
     maxRounds: int(get('maxRounds'), d.maxRounds, 1, 10),
     jobs: {
       perTask: int(get('jobs.perTask'), d.jobs.perTask, 1, 100),
@@ -103,6 +108,11 @@ export function readSettings(get: SettingGetter): MinionsSettings {
     privacy: oneOf(get('privacy'), ['standard', 'strict'] as const, d.privacy),
     prices: prices(get('prices')),
   };
+}
+
+/** A cap: a positive finite number, or null (none) for anything else (unset, 0, junk). */
+function positiveOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {

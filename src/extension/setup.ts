@@ -22,12 +22,14 @@ export class SetupChecker {
   constructor(private readonly core: CoreApi, private readonly keys: ApiKeyStore, private readonly log: MinionsLog) {}
 
   async gather(settings: MinionsSettings = currentSettings()): Promise<SetupFacts> {
+    // Auto may pick either MinionS or remote-only per question, so it needs what MinionS needs.
+    const protocol = settings.protocol === 'auto' ? 'minions' : settings.protocol;
     const facts: SetupFacts = {
-      protocol: settings.protocol, localProvider: settings.local.provider, localUrl: settings.local.url, localModel: settings.local.model,
+      protocol, localProvider: settings.local.provider, localUrl: settings.local.url, localModel: settings.local.model,
       remoteBaseUrl: settings.remote.baseUrl, remoteModel: settings.remote.model, keySet: false,
     };
     const tasks: Promise<void>[] = [];
-    if (usesLocal(settings.protocol)) {
+    if (usesLocal(protocol)) {
       tasks.push((async () => {
         try {
           const models = await this.core.listLocalModels(settings.local, AbortSignal.timeout(LOCAL_CHECK_TIMEOUT_MS));
@@ -37,7 +39,7 @@ export class SetupChecker {
         }
       })());
     }
-    if (usesRemote(settings.protocol)) {
+    if (usesRemote(protocol)) {
       tasks.push((async () => {
         const { key } = await this.keys.get();
         facts.keySet = key !== undefined;

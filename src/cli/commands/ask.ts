@@ -2,26 +2,28 @@
 // local-only), printing progress and the answer for a person, or with --json exactly one
 // object (the contract of issue 4, built by summarizeRun). The remote key comes only from the
 // environment (MINIONS_REMOTE_API_KEY or OPENAI_API_KEY) and is never printed.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
 import { createLocalModel, createRemoteModelFor, DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, type LocalModelConfig } from '../../core/llm/factory';
 import { mergePrices } from '../../core/ledger/pricing';
-import { runProtocol, summarizeRun, type RunEvent, type ProtocolName } from '../../core/protocol/index';
-import type { LedgerSnapshot } from '../../core/ledger/types';
+import { runProtocol, retryAnswer, summarizeRun, type RunEvent, type ProtocolName, type JobSummary } from '../../core/protocol/index';
+import { EXIT_CODES, jsonOutput, textOutput } from './ask-output';
 import type { JobInfo } from '../../core/protocol/events';
 import { INDEX_OPTIONS, openFromFlags, parseCommandArgs } from './index';
 
-const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol minions|minion|remote|local]
+const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol auto|minions|minion|remote|local]
                    [--local-url URL] [--local-model NAME] [--remote-url URL] [--remote-model NAME]
-                   [--max-rounds N] [--parallel N] [--privacy standard|strict] [--json] QUESTION
+                   [--max-rounds N] [--parallel N] [--privacy standard|strict] [--max-usd X] [--max-remote-tokens N]
+                   [--json [--show-remote]] [--retry-answer FILE] QUESTION
 
 Answers QUESTION about the code in DIR (default: the current folder).
 
   -w, --workspace DIR        folder to ask about
   -s, --scope PATH           limit every round to this file or folder (repeatable)
-  -p, --protocol NAME        minions (default), minion, remote (remote-only), local (local-only)
+  -p, --protocol NAME        auto (default: the cheaper of minions and remote for this scope), minions,
+                             minion, remote (remote-only), local (local-only)
       --local-provider NAME  ollama (default), openai-compatible, embedded
       --local-url URL        default $OLLAMA_HOST or ${DEFAULT_OLLAMA_URL}
       --local-model NAME     default $MINIONS_LOCAL_MODEL or qwen2.5-coder:3b
@@ -32,13 +34,19 @@ Answers QUESTION about the code in DIR (default: the current folder).
       --parallel N           local jobs at once, default 4
       --max-jobs N           local jobs per round at most, default 96
       --privacy MODE         strict: no line of source code is sent to the remote
-      --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage
+      --max-usd X            hard cap on the run's remote spend in USD: no request that could pass it is sent
+      --max-remote-tokens N  hard cap on the run's remote tokens (prompt + completion)
+      --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage, status, ...
+      --show-remote          with --json: add remoteRequests, every request sent to the remote (no key) and its reply
+      --retry-answer FILE    synthesize again from the findings saved in FILE (a --json output); no local job runs
+
+Exit codes: 0 answered, 3 partial (findings, usage and the error kept), 1 failed, 130 cancelled.
   plus the index options of 'minions index --help' (--cache, --no-cache, --include, --exclude)
 
 The remote key is read from MINIONS_REMOTE_API_KEY or OPENAI_API_KEY. Remote prices can be
 overridden with MINIONS_PRICING_JSON='{"model":{"input":1,"cachedInput":0.5,"output":4}}' (USD per 1M tokens).`;
 
-const PROTOCOLS: readonly ProtocolName[] = ['minions', 'minion', 'remote', 'local'];
+const PROTOCOLS: readonly (ProtocolName | 'auto')[] = ['auto', 'minions', 'minion', 'remote', 'local'];
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -84,6 +92,10 @@ export async function run(argv: string[]): Promise<number> {
         'max-jobs': { type: 'string' },
         parallel: { type: 'string' },
         privacy: { type: 'string' },
+        'max-usd': { type: 'string' },
+        'max-remote-tokens': { type: 'string' },
+        'show-remote': { type: 'boolean' },
+        'retry-answer': { type: 'string' },
       },
       allowPositionals: true,
     }),
@@ -93,10 +105,12 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(ASK_HELP + '\n');
     return 0;
   }
-  const question = positionals.join(' ').trim();
+  const retry = values['retry-answer'] ? readSavedRun(values['retry-answer']) : undefined;
+  const question = positionals.join(' ').trim() || retry?.question || '';
   if (!question) throw new MinionsError('bad-input', 'No question given', "Pass the question as an argument, e.g. minions ask 'where is the retry policy decided?'");
-  const protocol = (values.protocol ?? 'minions') as ProtocolName;
-  if (!PROTOCOLS.includes(protocol)) throw new MinionsError('bad-input', `Unknown protocol '${values.protocol}'`, 'Use --protocol minions, minion, remote or local');
+  const protocol = (values.protocol ?? retry?.protocol ?? 'auto') as ProtocolName | 'auto';
+  if (!PROTOCOLS.includes(protocol)) throw new MinionsError('bad-input', `Unknown protocol '${values.protocol}'`, 'Use --protocol auto, minions, minion, remote or local');
+  const budget = { ...positiveNumber(values['max-usd'], '--max-usd', 'maxUsd'), ...positiveNumber(values['max-remote-tokens'], '--max-remote-tokens', 'maxRemoteTokens') };
   const privacy = values.privacy ?? 'standard';
   if (privacy !== 'standard' && privacy !== 'strict') throw new MinionsError('bad-input', `Unknown privacy mode '${privacy}'`, 'Use --privacy standard or --privacy strict');
   const provider = (values['local-provider'] ?? 'ollama') as LocalModelConfig['provider'];
@@ -113,7 +127,7 @@ export async function run(argv: string[]): Promise<number> {
     model: values['remote-model'] ?? env.MINIONS_REMOTE_MODEL ?? 'gpt-4o-mini',
     apiKey: env.MINIONS_REMOTE_API_KEY || env.OPENAI_API_KEY || '',
   };
-  const remote = createRemoteModelFor(protocol, remoteConfig);
+  const remote = createRemoteModelFor(protocol === 'auto' ? 'minions' : protocol, remoteConfig);
   const localModel = values['local-model'] ?? env.MINIONS_LOCAL_MODEL ?? 'qwen2.5-coder:3b';
   const local = await createLocalModel({
     provider,
@@ -129,11 +143,11 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
   const events: RunEvent[] = [];
   try {
-    const stream = runProtocol(
-      { question, protocol, scope: scopeOf(values.scope ?? [], workspace), privacy, ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}), ...(maxJobs ? { budgets: { maxJobsPerRound: maxJobs } } : {}) },
-      { index, local, remote, pricing: pricing.table },
-      controller.signal,
-    );
+    const request = { question, protocol, scope: scopeOf(values.scope ?? [], workspace), privacy, budget, ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}), ...(maxJobs ? { budgets: { maxJobsPerRound: maxJobs } } : {}) } as const;
+    const deps = { index, local, remote, pricing: pricing.table };
+    const stream = retry
+      ? retryAnswer({ ...request, protocol: protocol === 'auto' ? 'minions' : protocol, jobs: retry.jobs }, deps, controller.signal)
+      : runProtocol(request, deps, controller.signal);
     const progress = values.json ? undefined : new Progress();
     for await (const e of stream) {
       events.push(e);
@@ -143,17 +157,39 @@ export async function run(argv: string[]): Promise<number> {
     process.removeListener('SIGINT', onSigint);
     await index.dispose();
   }
-  const last = events.at(-1);
-  if (last?.type === 'cancelled') throw new MinionsError('cancelled', 'The run was cancelled', 'Nothing more was sent; run the command again to start over');
-  if (last?.type !== 'run-finished' || !last.ok) {
-    const fatal = events.find((e): e is Extract<RunEvent, { type: 'error' }> => e.type === 'error' && e.fatal);
-    const err = fatal?.error;
-    throw new MinionsError((err?.code as MinionsError['code']) ?? 'internal', err?.message ?? 'The run failed', err?.hint);
-  }
   const summary = summarizeRun(events);
-  if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(`\nanswer:\n${summary.answer}\n\nledger:\n${ledgerLine(summary.usage)}\n`);
-  return 0;
+  if (values.json) process.stdout.write(jsonOutput(summary, values['show-remote'] === true) + '\n');
+  else process.stdout.write(textOutput(summary));
+  // A run that did not answer also says why on stderr, in the one-line form every error has.
+  if (summary.status !== 'answered') {
+    const err = summary.status === 'cancelled' ? new MinionsError('cancelled', 'The run was cancelled', 'Nothing more was sent; run the command again to start over')
+      : new MinionsError((summary.error?.code as MinionsError['code']) ?? 'internal', summary.error?.message ?? 'The run failed', summary.error?.hint);
+    process.stderr.write(`minions: ${summary.status === 'partial' ? 'partial: ' : ''}${err.toUserString()}\n`);
+  }
+  return EXIT_CODES[summary.status];
+}
+
+function positiveNumber<K extends string>(value: string | undefined, flag: string, key: K): Partial<Record<K, number>> {
+  if (value === undefined) return {};
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new MinionsError('bad-input', `${flag} must be a positive number, not '${value}'`, `Pass e.g. ${flag} ${key === 'maxUsd' ? '0.05' : '20000'}`);
+  return { [key]: n } as Partial<Record<K, number>>;
+}
+
+/** A saved `--json` output, for --retry-answer: its question, protocol and jobs (findings with their citations). */
+function readSavedRun(file: string): { question?: string; protocol?: ProtocolName; jobs: JobSummary[] } {
+  let saved: { question?: unknown; protocol?: unknown; jobs?: unknown };
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8')) as typeof saved;
+  } catch (err) {
+    throw new MinionsError('bad-input', `--retry-answer ${file} is not a readable JSON file (${(err as Error).message})`, "Pass the file a 'minions ask --json' run wrote");
+  }
+  if (!Array.isArray(saved.jobs)) throw new MinionsError('bad-input', `--retry-answer ${file} has no jobs`, "Pass the file a 'minions ask --json' run wrote");
+  return {
+    ...(typeof saved.question === 'string' ? { question: saved.question } : {}),
+    ...(typeof saved.protocol === 'string' && PROTOCOLS.includes(saved.protocol as ProtocolName) ? { protocol: saved.protocol as ProtocolName } : {}),
+    jobs: saved.jobs as JobSummary[],
+  };
 }
 
 function parsePricing(text: string): unknown {
@@ -162,26 +198,6 @@ function parsePricing(text: string): unknown {
   } catch (err) {
     throw new MinionsError('bad-input', `MINIONS_PRICING_JSON is not valid JSON (${(err as Error).message})`, 'Set it to an object of model name to {input, cachedInput, output} prices');
   }
-}
-
-// Tiny amounts keep two significant digits rather than rounding to $0.0000.
-const usd = (x: number | null) => (x === null ? 'unknown' : x === 0 || Math.abs(x) >= 0.001 ? `$${x.toFixed(4)}` : `$${x.toPrecision(2)}`);
-
-export function ledgerLine(l: LedgerSnapshot): string {
-  const remoteTokens = l.remote.promptTokens + l.remote.completionTokens;
-  const baselineTokens = l.baseline.remotePromptTokens + l.baseline.remoteCompletionTokens;
-  const tokenRatio = remoteTokens > 0 && baselineTokens > 0 ? baselineTokens / remoteTokens : null;
-  const saving = l.savings.costUsd === null
-    ? 'saving unknown (no price for the remote model)'
-    : l.savings.costUsd >= 0
-      ? `saved ${usd(l.savings.costUsd)}${l.savings.ratio !== null ? ` (${l.savings.ratio.toFixed(1)}x cheaper)` : ''}`
-      : `cost ${usd(-l.savings.costUsd)} more than remote-only`;
-  return [
-    `remote:   ${l.remote.requests} requests, ${l.remote.promptTokens} prompt (${l.remote.cachedPromptTokens} cached) + ${l.remote.completionTokens} completion tokens, ${usd(l.remote.costUsd)}`,
-    `local:    ${l.local.requests} requests, ${l.local.promptTokens} prompt + ${l.local.completionTokens} completion tokens, free`,
-    `baseline: remote-only over the same chunks: ${l.baseline.remotePromptTokens} prompt + ${l.baseline.remoteCompletionTokens} completion tokens, ${usd(l.baseline.costUsd)}`,
-    `saving:   ${saving}${tokenRatio !== null ? `; ${tokenRatio >= 1 ? `${tokenRatio.toFixed(1)}x fewer` : `${(1 / tokenRatio).toFixed(1)}x more`} remote tokens` : ''}`,
-  ].join('\n');
 }
 
 /** Progress for a person, on stdout before the answer (stderr carries only the one-line error, if any). */

@@ -48,7 +48,7 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
     if (!next) {
       const plan = await jsonCall<PlanAnswer>(ctx, ctx.remote, 'plan', {
         messages: planMessages({ question: req.question, repoMap, scope: req.scope, round, maxRounds: req.maxRounds, maxTasks: req.budgets.maxTasks, history }),
-        schema: PLAN_SCHEMA, temperature: 0.2, maxTokens: 2000,
+        schema: PLAN_SCHEMA, temperature: 0.2, maxTokens: 2000, reasoningEffort: 'low',
       });
       next = normalizePlan(plan.value, req.budgets.maxTasks, round, req.question);
     }
@@ -63,13 +63,19 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
     for (const job of jobs) ctx.emit({ type: 'job-queued', job: job.info });
     await executeJobs(ctx, jobs, advice, findings, strict);
     ctx.usageNow();
+    ctx.jobs.throwIfAllFailed();
 
-    const last = round >= req.maxRounds;
     const digest = buildDigest(findings, req.budgets.digestTokens);
-    const synth = await jsonCall<SynthesisAnswer>(ctx, synthesizer, 'synthesis', {
-      messages: synthesisMessages({ question: req.question, digest: digest.text, round, maxRounds: req.maxRounds, ...(last ? {} : { nextTasks: req.budgets.maxTasks }) }),
-      schema: last ? SYNTHESIS_SCHEMA : SYNTHESIS_PLAN_SCHEMA, temperature: 0.2, maxTokens: 3000,
+    const synthesisRequest = (isLast: boolean) => ({
+      messages: synthesisMessages({ question: req.question, digest: digest.text, round, maxRounds: req.maxRounds, ...(isLast ? {} : { nextTasks: req.budgets.maxTasks }) }),
+      schema: isLast ? SYNTHESIS_SCHEMA : SYNTHESIS_PLAN_SCHEMA, temperature: 0.2, maxTokens: 3000, reasoningEffort: 'low' as const,
     });
+    // Under a spend cap, a round is only continued if this synthesis, the next plan and the next
+    // synthesis all fit: otherwise this synthesis must answer from what the run has.
+    const capped = round < req.maxRounds && !ctx.guard.fits(synthesisRequest(false), 3);
+    if (capped) ctx.guard.shortened = true;
+    const last = round >= req.maxRounds || capped;
+    const synth = await jsonCall<SynthesisAnswer>(ctx, synthesizer, 'synthesis', synthesisRequest(last));
     ctx.answerCompletionTokens = synth.result.usage.completionTokens;
     const { decision, answer, missing } = synth.value;
     const final = decision === 'answer' || last;
@@ -109,6 +115,7 @@ async function executeJobs(ctx: RunContext, jobs: readonly PlannedJob[], advice:
       }, signal, usage);
       const finding = value.finding.trim();
       const ms = Date.now() - started;
+      ctx.chunksAnswered.set(chunk.id, chunk);
       if (!value.relevant || !finding) {
         ctx.emit({ type: 'job-finished', jobId: info.id, status: 'abstained', ms, usage });
         return;
@@ -119,7 +126,7 @@ async function executeJobs(ctx: RunContext, jobs: readonly PlannedJob[], advice:
         text: strict ? scrubSource(finding, [chunk.text]) : finding,
         ...(!strict && value.quote?.trim() ? { quote: value.quote.trim() } : {}),
       });
-      ctx.emit({ type: 'job-finished', jobId: info.id, status: 'answered', finding, citation, ms, usage });
+      ctx.emit({ type: 'job-finished', jobId: info.id, status: 'answered', finding, citation, ms, usage, ...(!strict && value.quote?.trim() ? { quote: value.quote.trim() } : {}) });
     } catch (err) {
       const e = toMinionsError(err);
       if (e.code === 'cancelled') {

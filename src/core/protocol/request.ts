@@ -1,6 +1,7 @@
 // What a run is asked to do, and the defaults and caps that make any request safe to run.
 import { MinionsError } from '../errors';
 import type { ProtocolName } from './events';
+import { checkCap, type SpendCap } from './budget';
 
 export interface RunBudgets {
   /** Tasks kept from one plan (a plan with more is trimmed). Default 8. */
@@ -41,6 +42,8 @@ export interface RunRequest {
   /** strict: no line of source text reaches the remote (only paths, line numbers and the workers' own words). */
   privacy?: 'standard' | 'strict';
   budgets?: RunBudgets;
+  /** The hard spend cap on the remote (default: none). */
+  budget?: SpendCap;
   /** Id for the run's events (default: random). */
   runId?: string;
 }
@@ -71,6 +74,7 @@ export function resolveRequest(req: RunRequest, localContext: number | undefined
     maxRounds: clamp(req.maxRounds, 3, 1, 10),
     parallel: clamp(req.parallel, 4, 1, 64),
     privacy,
+    budget: checkCap(req.budget),
     runId: req.runId ?? `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     budgets: {
       maxTasks: clamp(b.maxTasks, 8, 1, 50),
