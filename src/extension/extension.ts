@@ -42,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
   let runs: RunController | undefined;
   const actions: PanelActions = {
     ask: (question) => void runs?.ask(question),
+    retryAnswer: (question, scope, retry) => void runs?.ask(question, scope, retry),
     cancel: () => void runs?.cancel(),
     openCitation: (citation) => void openCitation(index, log, citation),
     // The panel redacts these from its stored history and Markdown exports.

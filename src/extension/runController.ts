@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { MinionsError, isCancellation, toMinionsError } from '../core/errors';
 import type { LedgerSnapshot } from '../core/ledger/types';
 import type { RunEvent } from '../core/protocol/events';
-import type { CoreApi } from './coreApi';
+import type { CoreApi, RunInput } from './coreApi';
 import { currentSettings } from './config';
 import type { IndexService } from './indexService';
 import type { MinionsLog } from './log';
@@ -74,7 +74,8 @@ export class RunController implements vscode.Disposable {
     this.sink.show();
   }
 
-  async ask(question: string, scope: readonly string[] = []): Promise<RunOutcome> {
+  /** Runs `question`; with `retry`, only the synthesis runs again, on a saved run's findings. */
+  async ask(question: string, scope: readonly string[] = [], retry?: RunInput['retry']): Promise<RunOutcome> {
     const q = question.trim();
     if (q === '') return this.notStarted('The question is empty');
     if (!vscode.workspace.isTrusted) {
@@ -93,7 +94,7 @@ export class RunController implements vscode.Disposable {
     this.active = run;
     void vscode.commands.executeCommand('setContext', 'minions.running', true);
     this.statusBar.setRunning(true);
-    run.done = this.execute(run, q, scope).finally(() => {
+    run.done = this.execute(run, q, scope, retry).finally(() => {
       if (this.active === run) this.active = undefined;
       void vscode.commands.executeCommand('setContext', 'minions.running', this.active !== undefined);
       this.statusBar.setRunning(this.active !== undefined);
@@ -125,7 +126,7 @@ export class RunController implements vscode.Disposable {
     return outcome;
   }
 
-  private async execute(run: ActiveRun, question: string, scope: readonly string[]): Promise<RunOutcome> {
+  private async execute(run: ActiveRun, question: string, scope: readonly string[], retry?: RunInput['retry']): Promise<RunOutcome> {
     const settings = currentSettings();
     try {
       if (!(await this.setup.check())) return { status: 'not-started', events: 0, error: 'setup incomplete' };
@@ -134,7 +135,7 @@ export class RunController implements vscode.Disposable {
       if (run.abort.signal.aborted) return { status: 'cancelled', events: 0 };
       const { key } = await this.keys.get();
       this.sink.show();
-      const stream = this.core.runProtocol({ question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal });
+      const stream = this.core.runProtocol({ question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal, ...(retry ? { retry } : {}) });
       return await this.consume(run, stream);
     } catch (err) {
       if (isCancellation(err) || run.abort.signal.aborted) return { status: 'cancelled', events: run.events.length, ...(run.runId ? { runId: run.runId } : {}) };

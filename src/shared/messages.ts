@@ -6,7 +6,7 @@
 import type { RunEvent } from '../core/protocol/events';
 
 /** How a stored run ended. `interrupted`: the window closed or reloaded while it ran. */
-export type RunOutcome = 'running' | 'ok' | 'failed' | 'cancelled' | 'interrupted';
+export type RunOutcome = 'running' | 'ok' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
 
 /** One line of the run history (the full events are loaded on demand). */
 export interface RunSummary {
@@ -50,6 +50,8 @@ export type WebviewToHost =
   | { type: 'open-citation'; path: string; startLine: number; endLine: number }
   | { type: 'open-run'; runId: string }
   | { type: 'export-run'; runId: string }
+  /** Retry answer: synthesize a partial run again from its saved findings (no local job runs). */
+  | { type: 'retry-answer'; runId: string }
   | { type: 'delete-run'; runId: string };
 
 export const MAX_QUESTION_CHARS = 20_000;
@@ -89,6 +91,7 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     }
     case 'open-run':
     case 'export-run':
+    case 'retry-answer':
     case 'delete-run':
       return isRunId(m.runId) ? { type: m.type, runId: m.runId } : undefined;
     default:

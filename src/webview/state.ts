@@ -6,7 +6,7 @@
 // object per event: a round of a thousand jobs is three thousand events, and copying the job
 // list for each would make a live run quadratic. Callers that need a snapshot serialise it.
 
-import type { Citation, EventError, JobInfo, JobStatus, PlanTask, ProtocolName, RunEvent } from '../core/protocol/events';
+import type { Citation, CostEstimate, EventError, JobInfo, JobStatus, PlanTask, ProtocolName, RemoteRequestRecord, RunEvent } from '../core/protocol/events';
 import type { LedgerSnapshot } from '../core/ledger/types';
 import type { RunOutcome } from '../shared/messages';
 
@@ -45,6 +45,14 @@ export interface RunView {
   errors: EventError[];
   ledger?: LedgerSnapshot;
   ms?: number;
+  /** Why `auto` chose this protocol. */
+  protocolReason?: string;
+  /** Why the run did not simply answer (`budget`, or an error code). */
+  reason?: string;
+  /** What the run was expected to cost before it started, and the cap it ran under. */
+  estimate?: { expected: CostEstimate; remoteOnly: CostEstimate; cap: { maxUsd?: number; maxRemoteTokens?: number } };
+  /** Every request sent to the remote, as sent, with its reply (what left this machine). */
+  remoteRequests?: RemoteRequestRecord[];
 }
 
 /** Which parts of the view an event touched, so the renderer redraws only those. */
@@ -55,6 +63,7 @@ export interface ViewChange {
   answer?: boolean;
   ledger?: boolean;
   errors?: boolean;
+  remote?: boolean;
 }
 
 export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'answered', 'abstained', 'failed'];
@@ -118,7 +127,14 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       view.localModel = event.localModel;
       view.remoteModel = event.remoteModel;
       view.outcome = 'running';
+      if (event.protocolReason) view.protocolReason = event.protocolReason;
       return { header: true };
+    case 'estimate':
+      view.estimate = { expected: { ...event.expected }, remoteOnly: { ...event.remoteOnly }, cap: { ...event.cap } };
+      return { ledger: true };
+    case 'remote-request':
+      (view.remoteRequests ??= []).push(event.request);
+      return { remote: true };
     case 'round-started':
       view.round = event.round;
       view.maxRounds = event.maxRounds;
@@ -175,7 +191,8 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       settleUnfinishedJobs(view);
       return { header: true, ledger: true, jobs: true };
     case 'run-finished':
-      view.outcome = event.ok ? 'ok' : 'failed';
+      view.outcome = event.status === 'partial' ? 'partial' : event.ok ? 'ok' : 'failed';
+      if (event.reason) view.reason = event.reason;
       view.ms = event.ms;
       view.ledger = event.ledger;
       if (event.rounds > 0) view.round = event.rounds;

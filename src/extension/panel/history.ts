@@ -118,7 +118,7 @@ export function summarizeRun(runId: string, events: readonly RunEvent[]): RunSum
       outcome = 'cancelled';
       ledger = e.ledger;
     } else if (e.type === 'run-finished') {
-      outcome = e.ok ? 'ok' : 'failed';
+      outcome = e.status === 'partial' ? 'partial' : e.ok ? 'ok' : 'failed';
       ms = e.ms;
       ledger = e.ledger;
     }

@@ -4,7 +4,8 @@
 // untrusted).
 
 import * as vscode from 'vscode';
-import type { Citation, RunEvent } from '../../core/protocol/events';
+import type { Citation, ProtocolName, RunEvent } from '../../core/protocol/events';
+import { summarizeRun, type JobSummary } from '../../core/protocol/summary';
 import { parseWebviewMessage, type HostToWebview, type PanelNotice, type RunSummary, type WebviewToHost } from '../../shared/messages';
 import { resolveCitationFile, type WorkspaceRoot } from './citation-target';
 import { runToMarkdown } from './export-markdown';
@@ -25,6 +26,8 @@ export interface PanelActions {
    * a workspace folder (following links); the host may check again.
    */
   openCitation(citation: Citation): void;
+  /** Retry answer: run only the synthesis again on a saved run's findings. Optional. */
+  retryAnswer?(question: string, scope: readonly string[], retry: { protocol: ProtocolName; jobs: readonly JobSummary[] }): void;
   /** Secrets that must never be stored or exported (the remote API key). Optional. */
   knownSecrets?(): Promise<readonly string[]> | readonly string[];
 }
@@ -281,6 +284,17 @@ export class MinionsPanel {
       }
       case 'export-run':
         return (await this.exportRun(message.runId)) ? 'accepted' : 'refused';
+      case 'retry-answer': {
+        const events = await this.hub.eventsOf(message.runId);
+        const saved = events ? summarizeRun(events) : undefined;
+        if (!saved || !saved.jobs.some((j) => j.status === 'answered')) {
+          this.notice({ level: 'error', message: 'That run has no saved findings to answer from', hint: 'Ask the question again instead.' });
+          return 'refused';
+        }
+        const started = events!.find((e): e is Extract<RunEvent, { type: 'run-started' }> => e.type === 'run-started');
+        actions?.retryAnswer?.(saved.question, started?.scope ?? [], { protocol: saved.protocol, jobs: saved.jobs });
+        return 'accepted';
+      }
       case 'delete-run':
         if (message.runId === this.hub.liveRunId) {
           this.notice({ level: 'info', message: 'A running run cannot be deleted', hint: 'Cancel it first, or wait until it ends.' });

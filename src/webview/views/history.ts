@@ -11,7 +11,7 @@ export interface HistoryActions {
 }
 
 const OUTCOME: Record<RunSummary['outcome'], string> = {
-  running: 'running', ok: 'finished', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted',
+  running: 'running', ok: 'finished', partial: 'partial', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted',
 };
 
 export class HistoryView {
