@@ -125,7 +125,7 @@ export async function chatJson<T>(model: ChatModel, request: ChatRequest & { sch
         `${model.model} refused to answer (${result.finishReason === 'refusal' ? 'refusal' : 'content filter'})`,
         'Rephrase the question, or narrow the scope to the code it is about'));
     }
-    if (result.finishReason === 'length' && !result.content.trim()) {
+    if (model.role === 'remote' && result.finishReason === 'length' && !result.content.trim()) {
       // A reasoning model spent the whole limit thinking: asking again the same way fails the same way.
       const hidden = result.usage.reasoningTokens ? ` (${result.usage.reasoningTokens} of them on hidden reasoning)` : '';
       throw fail(new MinionsError('reasoning-exhausted',
