@@ -129,7 +129,8 @@ export class RunController implements vscode.Disposable {
   private async execute(run: ActiveRun, question: string, scope: readonly string[], retry?: RunInput['retry']): Promise<RunOutcome> {
     const settings = currentSettings();
     try {
-      if (!(await this.setup.check())) return { status: 'not-started', events: 0, error: 'setup incomplete' };
+      // Retry answer asks only the remote: the local server is not checked (nor asked anything).
+      if (!(await this.setup.check(retry ? { quietWhenOk: true, settings: { ...settings, protocol: 'remote' } } : undefined))) return { status: 'not-started', events: 0, error: 'setup incomplete' };
       if (run.abort.signal.aborted) return { status: 'cancelled', events: 0 };
       const handle = await this.index.ensure();
       if (run.abort.signal.aborted) return { status: 'cancelled', events: 0 };

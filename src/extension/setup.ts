@@ -73,8 +73,8 @@ export class SetupChecker {
    * Runs the checks; when something is wrong, shows it (non-modal, with fixing buttons) and
    * returns false. `quietWhenOk` false also says "all good" (the walkthrough's button).
    */
-  async check(options: { quietWhenOk: boolean } = { quietWhenOk: true }): Promise<boolean> {
-    const problems = diagnose(await this.gather());
+  async check(options: { quietWhenOk: boolean; settings?: MinionsSettings } = { quietWhenOk: true }): Promise<boolean> {
+    const problems = diagnose(await this.gather(options.settings));
     for (const p of problems) this.log.error(`setup: ${p.message}`);
     if (problems.length === 0) {
       if (!options.quietWhenOk) void vscode.window.showInformationMessage('Minions is ready: the local model and the remote key work.');
