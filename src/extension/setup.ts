@@ -10,6 +10,7 @@ import { currentSettings } from './config';
 import type { ApiKeyStore } from './secrets';
 import type { MinionsLog } from './log';
 import type { MinionsSettings } from './settings';
+import { availableLmModels } from './lm/lmChatModel';
 import { connectionGist, diagnose, usesLocal, usesRemote, type FixAction, type SetupFacts, type SetupProblem } from './setupAdvice';
 
 const LOCAL_CHECK_TIMEOUT_MS = 4000;
@@ -38,10 +39,16 @@ export class SetupChecker {
       })());
     }
     if (usesRemote(settings.protocol)) {
+      facts.remoteProvider = settings.remote.provider;
       tasks.push((async () => {
+        if (settings.remote.provider === 'vscode-lm') {
+          facts.lmModels = await availableLmModels();
+          return;
+        }
         const { key } = await this.keys.get();
         facts.keySet = key !== undefined;
         if (key !== undefined) facts.remote = await this.checkRemoteOnce(settings, key);
+        else facts.lmModels = await availableLmModels(); // offered instead of a key when there are any
       })());
     }
     await Promise.all(tasks);
@@ -109,6 +116,9 @@ export class SetupChecker {
         return;
       case 'setApiKey':
         await vscode.commands.executeCommand('minions.setApiKey');
+        return;
+      case 'useVsCodeModels':
+        await vscode.workspace.getConfiguration('minions').update('remote.provider', 'vscode-lm', vscode.ConfigurationTarget.Global);
         return;
       case 'openSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', 'minions.');

@@ -66,7 +66,7 @@ async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 20
   }
 }
 
-const textOf = (r: { content?: unknown }) => ((r.content as { type: string; text: string }[] | undefined) ?? []).map((c) => c.text).join('\n');
+const textOf = (r: unknown) => (((r as { content?: unknown }).content as { type: string; text: string }[] | undefined) ?? []).map((c) => c.text).join('\n');
 
 describe('minions mcp', () => {
   let ollama: FakeOllama;
