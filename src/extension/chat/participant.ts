@@ -81,17 +81,17 @@ export function createChatHandler(s: Services): vscode.ChatRequestHandler {
     const onStop = token.onCancellationRequested(() => abort.abort());
     try {
       stream.progress('Checking the local and remote models…');
-      if (!(await s.setup.check())) {
+      // With the vscode-lm provider, the model picked in the chat is the remote.
+      const settings = currentSettings();
+      const picked = settings.remote.provider === VSCODE_LM_PROVIDER && request.model ? new VsCodeLmChatModel(request.model) : undefined;
+      if (!(await s.setup.check({ quietWhenOk: true, ...(picked ? { offeredLmModel: picked.label } : {}) }))) {
         const message = 'Minions is not set up yet: see the notification for what is missing.';
         stream.markdown(message);
         return { metadata: meta('not-started'), errorDetails: { message } };
       }
       stream.progress('Indexing the workspace…');
       const handle = await s.index.ensure();
-      const settings = currentSettings();
       const { key } = await s.keys.get();
-      // With the vscode-lm provider, the model picked in the chat is the remote.
-      const picked = settings.remote.provider === VSCODE_LM_PROVIDER && request.model ? new VsCodeLmChatModel(request.model) : undefined;
       const remoteModel = await remoteModelFor(settings, picked);
       const events = s.core.runProtocol({
         question: withPriorTurns(question, historyTurns(context)), scope, settings, apiKey: key, index: handle.index, signal: abort.signal,
