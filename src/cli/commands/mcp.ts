@@ -10,6 +10,7 @@ import type { WorkspaceIndex } from '../../core/index/index';
 import { ASK_OPTIONS, askSetupFromFlags } from './ask';
 import { defaultCacheDir, openFromFlags, parseCommandArgs } from './index';
 import { createMinionsMcpServer } from '../mcp/server';
+import { localModelName } from '../mcp/tools';
 
 const MCP_HELP = `usage: minions mcp [--workspace DIR] [the options of 'minions ask']
 
@@ -65,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdin.once('end', () => resolveClosed());
   });
   await server.connect(transport);
-  log(`serving ${workspace} on stdio (local ${setup.local.model}, remote ${setup.remote.model})`);
+  log(`serving ${workspace} on stdio (local ${localModelName(setup)}, remote ${setup.remote.model})`);
   await closed;
   await server.close().catch(() => undefined);
   if (opening) await opening.then((i) => i.dispose(), () => undefined);

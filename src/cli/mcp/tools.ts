@@ -1,6 +1,7 @@
 // What the MCP tools do, apart from the transport: search the index, run a question through the
 // same engine and setup as `minions ask`, report the index. Each returns the structured result
 // and the text a model reads; errors are thrown as MinionsError and become tool errors upstream.
+import { basename } from 'node:path';
 import { MinionsError } from '../../core/errors';
 import { createLocalModel, createRemoteModelFor } from '../../core/llm/factory';
 import type { ChatModel } from '../../core/llm/types';
@@ -117,7 +118,7 @@ export async function indexStatusTool(ctx: ToolContext) {
   const s = index.stats;
   const structured = {
     workspace: ctx.workspace, files: s.files, chunks: s.chunks, bytes: s.bytes, skipped: s.skipped, ms: s.ms,
-    cacheDir: ctx.cacheDir, localModel: ctx.setup.local.model, remoteModel: ctx.setup.remote.model, protocol: ctx.setup.protocol,
+    cacheDir: ctx.cacheDir, localModel: localModelName(ctx.setup), remoteModel: ctx.setup.remote.model, protocol: ctx.setup.protocol,
     remoteKeySet: Boolean(ctx.setup.remote.apiKey),
   };
   const text = [
@@ -126,4 +127,9 @@ export async function indexStatusTool(ctx: ToolContext) {
     `Cache: ${ctx.cacheDir ?? 'none (memory only)'}.`,
   ].join('\n');
   return { structured, text };
+}
+
+/** The local model as a person knows it: the model name, or the weights file for the embedded provider. */
+export function localModelName(setup: AskSetup): string {
+  return setup.local.provider === 'embedded' && setup.local.modelPath ? basename(setup.local.modelPath) : setup.local.model;
 }
