@@ -6,6 +6,7 @@
 import type { CodeIndex, IndexProgress } from '../core/index/types';
 import type { RunEvent, ProtocolName } from '../core/protocol/events';
 import type { JobSummary } from '../core/protocol/summary';
+import type { ChatModel } from '../core/llm/types';
 import type { MinionsSettings } from './settings';
 
 export interface IndexRoot {
@@ -46,6 +47,8 @@ export interface RunInput {
   signal: AbortSignal;
   /** Retry answer: synthesize again from a saved run's jobs (no local job runs). */
   retry?: { protocol: ProtocolName; jobs: readonly JobSummary[] };
+  /** A remote model made in the extension host (VS Code's own language models); else one is built from the settings. */
+  remoteModel?: ChatModel;
 }
 
 export interface CoreApi {

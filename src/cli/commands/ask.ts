@@ -6,12 +6,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
-import { createLocalModel, createRemoteModelFor, DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, type LocalModelConfig } from '../../core/llm/factory';
-import { mergePrices } from '../../core/ledger/pricing';
-import { runProtocol, retryAnswer, summarizeRun, type RunEvent, type ProtocolName, type JobSummary } from '../../core/protocol/index';
+import { createLocalModel, createRemoteModelFor, DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, type LocalModelConfig, type RemoteModelConfig } from '../../core/llm/factory';
+import { mergePrices, type PriceTable } from '../../core/ledger/pricing';
+import { runProtocol, retryAnswer, summarizeRun, type RunEvent, type ProtocolName, type RunRequestAny, type JobSummary } from '../../core/protocol/index';
 import { EXIT_CODES, jsonOutput, textOutput } from './ask-output';
 import type { JobInfo } from '../../core/protocol/events';
-import { INDEX_OPTIONS, openFromFlags, parseCommandArgs } from './index';
+import { INDEX_OPTIONS, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
+
+export { ledgerLine } from './ask-output';
 
 const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol auto|minions|minion|remote|local]
                    [--local-url URL] [--local-model NAME] [--remote-url URL] [--remote-model NAME]
@@ -63,42 +65,110 @@ export function ollamaUrlFromEnv(env: NodeJS.ProcessEnv): string {
 }
 
 /** --scope paths as workspace-relative paths: relative to the current folder like any shell path, else to the workspace. */
-function scopeOf(paths: readonly string[], workspace: string): string[] {
+export function scopeOf(paths: readonly string[], workspace: string, what = '--scope'): string[] {
   return paths.map((p) => {
     const candidates = isAbsolute(p) ? [p] : [resolve(p), resolve(workspace, p)];
     const found = candidates.find((c) => existsSync(c));
-    if (!found) throw new MinionsError('bad-input', `--scope ${p} does not exist`, 'Pass a file or folder inside the workspace');
+    if (!found) throw new MinionsError('bad-input', `${what} ${p} does not exist`, 'Pass a file or folder inside the workspace');
     const rel = relative(workspace, found).split('\\').join('/');
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new MinionsError('bad-input', `--scope ${p} is outside the workspace ${workspace}`, 'Pass a file or folder inside the workspace');
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new MinionsError('bad-input', `${what} ${p} is outside the workspace ${workspace}`, 'Pass a file or folder inside the workspace');
     return rel;
   });
 }
 
+/** The options `minions ask` takes; `minions mcp` takes the same (the question comes from each call). */
+export const ASK_OPTIONS = {
+  ...INDEX_OPTIONS,
+  scope: { type: 'string', short: 's', multiple: true },
+  protocol: { type: 'string', short: 'p' },
+  'local-provider': { type: 'string' },
+  'local-url': { type: 'string' },
+  'local-model': { type: 'string' },
+  'model-path': { type: 'string' },
+  'remote-url': { type: 'string' },
+  'remote-model': { type: 'string' },
+  'max-rounds': { type: 'string' },
+  'max-jobs': { type: 'string' },
+  parallel: { type: 'string' },
+  privacy: { type: 'string' },
+  'max-usd': { type: 'string' },
+  'max-remote-tokens': { type: 'string' },
+  'show-remote': { type: 'boolean' },
+  'retry-answer': { type: 'string' },
+} as const;
+
+export type AskFlags = Partial<Record<Exclude<keyof typeof ASK_OPTIONS, 'scope' | 'include' | 'exclude' | 'json' | 'no-cache' | 'help' | 'show-remote'>, string>> & IndexFlags & { scope?: string[] };
+
+/** What the flags and the environment make of a run, before any model or index is opened. */
+export interface AskSetup {
+  /** `auto`: the engine picks the cheaper of MinionS and remote-only per question and scope. */
+  protocol: ProtocolName | 'auto';
+  privacy: 'standard' | 'strict';
+  maxRounds?: number;
+  parallel?: number;
+  maxJobs?: number;
+  /** The engine's hard spend cap in USD (--max-usd): no remote request that could pass it is sent. */
+  spendCapUsd?: number;
+  /** The same cap in remote tokens (--max-remote-tokens). */
+  maxRemoteTokens?: number;
+  pricing: PriceTable;
+  remote: RemoteModelConfig;
+  local: LocalModelConfig;
+}
+
+export function askSetupFromFlags(values: AskFlags, env: NodeJS.ProcessEnv = process.env): AskSetup {
+  const protocol = (values.protocol ?? 'auto') as ProtocolName | 'auto';
+  if (!PROTOCOLS.includes(protocol)) throw new MinionsError('bad-input', `Unknown protocol '${values.protocol}'`, 'Use --protocol auto, minions, minion, remote or local');
+  const privacy = values.privacy ?? 'standard';
+  if (privacy !== 'standard' && privacy !== 'strict') throw new MinionsError('bad-input', `Unknown privacy mode '${privacy}'`, 'Use --privacy standard or --privacy strict');
+  const provider = (values['local-provider'] ?? 'ollama') as LocalModelConfig['provider'];
+  if (!['ollama', 'openai-compatible', 'embedded'].includes(provider)) throw new MinionsError('bad-input', `Unknown local provider '${provider}'`, 'Use --local-provider ollama, openai-compatible or embedded');
+  const maxRounds = positiveInt(values['max-rounds'], '--max-rounds');
+  const parallel = positiveInt(values.parallel, '--parallel');
+  const maxJobs = positiveInt(values['max-jobs'], '--max-jobs');
+  const spendCapUsd = usdAmount(values['max-usd'], '--max-usd');
+  const maxRemoteTokens = positiveInt(values['max-remote-tokens'], '--max-remote-tokens');
+  const pricing = mergePrices(env.MINIONS_PRICING_JSON ? parsePricing(env.MINIONS_PRICING_JSON) : undefined);
+  if (pricing.invalid.length) throw new MinionsError('bad-input', `MINIONS_PRICING_JSON has invalid entries: ${pricing.invalid.join(', ')}`, 'Each entry needs numeric input and output prices (USD per 1M tokens), e.g. {"gpt-4o":{"input":2.5,"output":10}}');
+  return {
+    protocol, privacy, pricing: pricing.table,
+    ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}), ...(maxJobs ? { maxJobs } : {}),
+    ...(spendCapUsd !== undefined ? { spendCapUsd } : {}), ...(maxRemoteTokens !== undefined ? { maxRemoteTokens } : {}),
+    remote: {
+      url: values['remote-url'] ?? env.MINIONS_REMOTE_URL ?? DEFAULT_REMOTE_URL,
+      model: values['remote-model'] ?? env.MINIONS_REMOTE_MODEL ?? 'gpt-4o-mini',
+      apiKey: env.MINIONS_REMOTE_API_KEY || env.OPENAI_API_KEY || '',
+    },
+    local: {
+      provider,
+      url: values['local-url'] ?? (provider === 'ollama' ? ollamaUrlFromEnv(env) : env.MINIONS_LOCAL_URL),
+      model: values['local-model'] ?? env.MINIONS_LOCAL_MODEL ?? 'qwen2.5-coder:3b',
+      ...(values['model-path'] ? { modelPath: values['model-path'] } : {}),
+      ...(parallel ? { parallel } : {}),
+    },
+  };
+}
+
+/** The engine's request for one question under `setup` (protocol and scope may differ per question). */
+export function runRequestFor(setup: AskSetup, question: string, protocol: ProtocolName | 'auto', scope: string[]): RunRequestAny {
+  return {
+    question, protocol, scope, privacy: setup.privacy,
+    budget: { ...(setup.spendCapUsd !== undefined ? { maxUsd: setup.spendCapUsd } : {}), ...(setup.maxRemoteTokens !== undefined ? { maxRemoteTokens: setup.maxRemoteTokens } : {}) },
+    ...(setup.maxRounds ? { maxRounds: setup.maxRounds } : {}), ...(setup.parallel ? { parallel: setup.parallel } : {}),
+    ...(setup.maxJobs ? { budgets: { maxJobsPerRound: setup.maxJobs } } : {}),
+  };
+}
+
+function usdAmount(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new MinionsError('bad-input', `${flag} must be a positive amount in USD, not '${value}'`, `Pass e.g. ${flag} 0.05`);
+  return n;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
-    () => parseArgs({
-      args: argv,
-      options: {
-        ...INDEX_OPTIONS,
-        scope: { type: 'string', short: 's', multiple: true },
-        protocol: { type: 'string', short: 'p' },
-        'local-provider': { type: 'string' },
-        'local-url': { type: 'string' },
-        'local-model': { type: 'string' },
-        'model-path': { type: 'string' },
-        'remote-url': { type: 'string' },
-        'remote-model': { type: 'string' },
-        'max-rounds': { type: 'string' },
-        'max-jobs': { type: 'string' },
-        parallel: { type: 'string' },
-        privacy: { type: 'string' },
-        'max-usd': { type: 'string' },
-        'max-remote-tokens': { type: 'string' },
-        'show-remote': { type: 'boolean' },
-        'retry-answer': { type: 'string' },
-      },
-      allowPositionals: true,
-    }),
+    () => parseArgs({ args: argv, options: ASK_OPTIONS, allowPositionals: true }),
     'ask',
   );
   if (values.help) {
@@ -108,34 +178,10 @@ export async function run(argv: string[]): Promise<number> {
   const retry = values['retry-answer'] ? readSavedRun(values['retry-answer']) : undefined;
   const question = positionals.join(' ').trim() || retry?.question || '';
   if (!question) throw new MinionsError('bad-input', 'No question given', "Pass the question as an argument, e.g. minions ask 'where is the retry policy decided?'");
-  const protocol = (values.protocol ?? retry?.protocol ?? 'auto') as ProtocolName | 'auto';
-  if (!PROTOCOLS.includes(protocol)) throw new MinionsError('bad-input', `Unknown protocol '${values.protocol}'`, 'Use --protocol auto, minions, minion, remote or local');
-  const budget = { ...positiveNumber(values['max-usd'], '--max-usd', 'maxUsd'), ...positiveNumber(values['max-remote-tokens'], '--max-remote-tokens', 'maxRemoteTokens') };
-  const privacy = values.privacy ?? 'standard';
-  if (privacy !== 'standard' && privacy !== 'strict') throw new MinionsError('bad-input', `Unknown privacy mode '${privacy}'`, 'Use --privacy standard or --privacy strict');
-  const provider = (values['local-provider'] ?? 'ollama') as LocalModelConfig['provider'];
-  if (!['ollama', 'openai-compatible', 'embedded'].includes(provider)) throw new MinionsError('bad-input', `Unknown local provider '${provider}'`, 'Use --local-provider ollama, openai-compatible or embedded');
-  const maxRounds = positiveInt(values['max-rounds'], '--max-rounds');
-  const parallel = positiveInt(values.parallel, '--parallel');
-  const maxJobs = positiveInt(values['max-jobs'], '--max-jobs');
-
-  const env = process.env;
-  const pricing = mergePrices(env.MINIONS_PRICING_JSON ? parsePricing(env.MINIONS_PRICING_JSON) : undefined);
-  if (pricing.invalid.length) throw new MinionsError('bad-input', `MINIONS_PRICING_JSON has invalid entries: ${pricing.invalid.join(', ')}`, 'Each entry needs numeric input and output prices (USD per 1M tokens), e.g. {"gpt-4o":{"input":2.5,"output":10}}');
-  const remoteConfig = {
-    url: values['remote-url'] ?? env.MINIONS_REMOTE_URL ?? DEFAULT_REMOTE_URL,
-    model: values['remote-model'] ?? env.MINIONS_REMOTE_MODEL ?? 'gpt-4o-mini',
-    apiKey: env.MINIONS_REMOTE_API_KEY || env.OPENAI_API_KEY || '',
-  };
-  const remote = createRemoteModelFor(protocol === 'auto' ? 'minions' : protocol, remoteConfig);
-  const localModel = values['local-model'] ?? env.MINIONS_LOCAL_MODEL ?? 'qwen2.5-coder:3b';
-  const local = await createLocalModel({
-    provider,
-    url: values['local-url'] ?? (provider === 'ollama' ? ollamaUrlFromEnv(env) : env.MINIONS_LOCAL_URL),
-    model: localModel,
-    ...(values['model-path'] ? { modelPath: values['model-path'] } : {}),
-    ...(parallel ? { parallel } : {}),
-  });
+  const setup = askSetupFromFlags(values.protocol === undefined && retry?.protocol ? { ...values, protocol: retry.protocol } : values);
+  const { protocol } = setup;
+  const remote = createRemoteModelFor(protocol === 'auto' ? 'minions' : protocol, setup.remote);
+  const local = await createLocalModel(setup.local);
 
   const { index, workspace } = await openFromFlags(values);
   const controller = new AbortController();
@@ -143,8 +189,8 @@ export async function run(argv: string[]): Promise<number> {
   process.once('SIGINT', onSigint);
   const events: RunEvent[] = [];
   try {
-    const request = { question, protocol, scope: scopeOf(values.scope ?? [], workspace), privacy, budget, ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}), ...(maxJobs ? { budgets: { maxJobsPerRound: maxJobs } } : {}) } as const;
-    const deps = { index, local, remote, pricing: pricing.table };
+    const request = runRequestFor(setup, question, protocol, scopeOf(values.scope ?? [], workspace));
+    const deps = { index, local, remote, pricing: setup.pricing };
     const stream = retry
       ? retryAnswer({ ...request, protocol: protocol === 'auto' ? 'minions' : protocol, jobs: retry.jobs }, deps, controller.signal)
       : runProtocol(request, deps, controller.signal);
@@ -169,13 +215,6 @@ export async function run(argv: string[]): Promise<number> {
   return EXIT_CODES[summary.status];
 }
 
-function positiveNumber<K extends string>(value: string | undefined, flag: string, key: K): Partial<Record<K, number>> {
-  if (value === undefined) return {};
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new MinionsError('bad-input', `${flag} must be a positive number, not '${value}'`, `Pass e.g. ${flag} ${key === 'maxUsd' ? '0.05' : '20000'}`);
-  return { [key]: n } as Partial<Record<K, number>>;
-}
-
 /** A saved `--json` output, for --retry-answer: its question, protocol and jobs (findings with their citations). */
 function readSavedRun(file: string): { question?: string; protocol?: ProtocolName; jobs: JobSummary[] } {
   let saved: { question?: unknown; protocol?: unknown; jobs?: unknown };
@@ -187,7 +226,7 @@ function readSavedRun(file: string): { question?: string; protocol?: ProtocolNam
   if (!Array.isArray(saved.jobs)) throw new MinionsError('bad-input', `--retry-answer ${file} has no jobs`, "Pass the file a 'minions ask --json' run wrote");
   return {
     ...(typeof saved.question === 'string' ? { question: saved.question } : {}),
-    ...(typeof saved.protocol === 'string' && PROTOCOLS.includes(saved.protocol as ProtocolName) ? { protocol: saved.protocol as ProtocolName } : {}),
+    ...(typeof saved.protocol === 'string' && saved.protocol !== 'auto' && PROTOCOLS.includes(saved.protocol as ProtocolName) ? { protocol: saved.protocol as ProtocolName } : {}),
     jobs: saved.jobs as JobSummary[],
   };
 }
