@@ -11,7 +11,7 @@ import { runToMarkdown } from './export-markdown';
 import { RunHistory } from './history';
 import { createShownRunStore, createWorkspaceHistoryStorage, type ShownRunStore } from './history-storage';
 import { panelHtml } from './html';
-import { redactEvent, redactSecrets } from './redact';
+import { redactEvent, redactSecrets } from '../../shared/redact';
 import { registerPanelTestHooks } from './test-hooks';
 
 /** What the panel asks of the extension host; the host owns runs and editors. */

@@ -1,16 +1,9 @@
 // The run's header: the question, models, round, outcome, and the Cancel button.
 
 import { h, replaceChildren } from '../dom';
-import { formatMs } from '../format';
-import type { RunView } from '../state';
-
-const OUTCOME_LABEL: Record<RunView['outcome'], string> = {
-  running: 'Running',
-  ok: 'Finished',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted (the window closed while it ran)',
-};
+import { formatMs } from '../../shared/run/format';
+import { OUTCOME_LABEL } from '../../shared/run/outcome';
+import type { RunView } from '../../shared/run/view';
 
 export class HeaderView {
   readonly el: HTMLElement;
@@ -35,6 +28,9 @@ export class HeaderView {
     const round = view.maxRounds > 0 ? ` · round ${view.round} of ${view.maxRounds}` : '';
     const time = view.ms !== undefined ? ` in ${formatMs(view.ms)}` : '';
     this.status.className = `run-status outcome-${view.outcome}`;
+    // A stable hook for anything that waits for the run's state (the e2e tests):
+    // `#run-status[data-outcome="running"]` while it runs, then ok, failed, cancelled or interrupted.
+    this.status.dataset.outcome = view.outcome;
     this.status.textContent = `${OUTCOME_LABEL[view.outcome]}${time}${round}`;
     const parts = [
       `${view.protocol}`,
