@@ -24,6 +24,7 @@ export function createCore(): CoreApi {
       });
       return {
         index,
+        roots: index.workspaceRoots,
         update: (paths) => index.update([...paths]),
         dispose: () => void index.dispose(),
       };

@@ -1,5 +1,5 @@
 // Runs one question at a time through the core's protocol engine and fans its RunEvents out to
-// the panel, the log and the status bar. Before a run it checks trust, the setup and the
+// the panel's recorder, the log and the status bar. Before a run it checks trust, the setup and the
 // index; a run that cannot start says why with buttons that fix it. Cancel aborts the run's
 // signal, which the engine turns into a `cancelled` event within a second.
 
@@ -15,6 +15,7 @@ import type { MinionsLog } from './log';
 import type { ApiKeyStore } from './secrets';
 import type { SetupChecker } from './setup';
 import { actionsForErrorCode } from './setupAdvice';
+import type { RunSink } from './panel/recorder';
 import type { CostStatusBar } from './statusBar';
 
 /** How long a cancelled run may take to end its stream before the host lets go of it. */
@@ -28,13 +29,6 @@ export interface AskResult {
   answer?: string;
   ledger?: LedgerSnapshot;
   error?: string;
-}
-
-/** Where the controller sends events: the panel, which records them even while it is closed. */
-export interface RunSink {
-  /** Shows the panel, creating it if needed (it then shows the live run so far). */
-  show(): void;
-  push(runId: string, event: RunEvent): void;
 }
 
 interface ActiveRun {
@@ -61,7 +55,10 @@ export class RunController implements vscode.Disposable {
     private readonly keys: ApiKeyStore,
     private readonly statusBar: CostStatusBar,
     private readonly log: MinionsLog,
+    /** Records every event of a run (the panel's recorder, which keeps recording while the panel is closed). */
     private readonly sink: RunSink,
+    /** Shows the panel, creating it if needed (it then shows the live run so far). */
+    private readonly showRunPanel: () => void,
   ) {}
 
   get running(): boolean {
@@ -69,7 +66,7 @@ export class RunController implements vscode.Disposable {
   }
 
   showPanel(): void {
-    this.sink.show();
+    this.showRunPanel();
   }
 
   async ask(question: string, scope: readonly string[] = []): Promise<AskResult> {
@@ -131,7 +128,7 @@ export class RunController implements vscode.Disposable {
       const handle = await this.index.ensure();
       if (run.abort.signal.aborted) return { status: 'cancelled', events: 0 };
       const { key } = await this.keys.get();
-      this.sink.show();
+      this.showRunPanel();
       const stream = this.core.runProtocol({ question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal });
       return await this.consume(run, stream);
     } catch (err) {
@@ -204,7 +201,7 @@ export class RunController implements vscode.Disposable {
     run.events++;
     run.ledger = ledgerOf(event) ?? run.ledger;
     this.log.event(event);
-    if (run.runId) this.sink.push(run.runId, event);
+    if (run.runId) this.sink.record(run.runId, event);
   }
 
   dispose(): void {

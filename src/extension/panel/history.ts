@@ -18,6 +18,16 @@ export interface HistoryStorage {
   deleteRun(runId: string): Promise<void>;
 }
 
+/**
+ * Which run the panel shows, kept beside the runs. A window reload restarts the extension
+ * host; the page's own saved state is flushed by the browser workbench only now and then (a
+ * reload can lose the last change), while this is written when the choice changes.
+ */
+export interface ShownRunStore {
+  read(): Promise<string | undefined>;
+  write(runId: string): Promise<void>;
+}
+
 export interface RunHistoryOptions {
   /** Runs kept; older ones are dropped (default 50). */
   maxRuns?: number;

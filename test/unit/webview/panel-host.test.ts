@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveCitationPath, resolveCitationFile } from '../../../src/extension/panel/citation-target';
+import { resolveCitationFile } from '../../../src/extension/panel/citation-target';
+import { fromIndexPath } from '../../../src/core/index/paths';
 import { RunHistory, type HistoryStorage } from '../../../src/extension/panel/history';
 import { compactEvents } from '../../../src/shared/run/compact';
 import { historySummary } from '../../../src/shared/run/summary';
@@ -19,20 +20,20 @@ describe('citation targets', () => {
   const multi = [{ name: 'app', fsPath: '/work/app' }, { name: 'lib', fsPath: '/srv/lib' }];
 
   test('workspace-relative paths resolve inside the folder', () => {
-    assert.equal(resolveCitationPath(roots, 'src/a.ts'), '/work/app/src/a.ts');
-    assert.equal(resolveCitationPath(roots, './src//a.ts'), '/work/app/src/a.ts');
-    assert.equal(resolveCitationPath(multi, 'lib/x/y.py'), '/srv/lib/x/y.py');
+    assert.equal(fromIndexPath(roots, 'src/a.ts'), '/work/app/src/a.ts');
+    assert.equal(fromIndexPath(roots, './src//a.ts'), '/work/app/src/a.ts');
+    assert.equal(fromIndexPath(multi, 'lib/x/y.py'), '/srv/lib/x/y.py');
   });
 
   test('anything that leaves the workspace is refused', () => {
     for (const p of ['/etc/passwd', '../secret.txt', 'src/../../x', 'C:\\Windows\\win.ini', 'file:///etc/passwd',
       'vscode-remote://x/y', '\\\\server\\share', 'a\0b', '', '.', 'src/..']) {
-      assert.equal(resolveCitationPath(roots, p), undefined, p);
+      assert.equal(fromIndexPath(roots, p), undefined, p);
     }
     // Multi-root: the first segment must name a folder, and something must follow it.
-    assert.equal(resolveCitationPath(multi, 'other/a.ts'), undefined);
-    assert.equal(resolveCitationPath(multi, 'app'), undefined);
-    assert.equal(resolveCitationPath([], 'a.ts'), undefined);
+    assert.equal(fromIndexPath(multi, 'other/a.ts'), undefined);
+    assert.equal(fromIndexPath(multi, 'app'), undefined);
+    assert.equal(fromIndexPath([], 'a.ts'), undefined);
   });
 
   let dir: string;
