@@ -7,33 +7,10 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { suite, test } from '../registry';
-import { minionsApi } from './host-basics';
+import { minionsApi, withServers } from '../host-support';
 import { waitFor } from '../wait';
-import { startScriptedServers, excerptOf, ANSWER, FAKE_KEY, LOCAL_MODEL, REMOTE_MODEL, type ScriptedServers } from './host-fakes';
+import { excerptOf, ANSWER, FAKE_KEY } from './host-fakes';
 import type { AskResult } from '../../../../src/extension/runController';
-
-const SETTINGS: [string, (s: ScriptedServers) => unknown][] = [
-  ['local.url', (s) => s.ollama.url],
-  ['local.model', () => LOCAL_MODEL],
-  ['remote.baseUrl', (s) => s.openai.url],
-  ['remote.model', () => REMOTE_MODEL],
-  ['protocol', () => 'minions'],
-];
-
-/** Points the extension at fresh scripted servers for `body`, then restores settings, key and servers. */
-async function withServers(body: (s: ScriptedServers) => Promise<void>): Promise<void> {
-  const servers = await startScriptedServers();
-  const config = vscode.workspace.getConfiguration('minions');
-  try {
-    for (const [key, value] of SETTINGS) await config.update(key, value(servers), vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('minions.setApiKey', FAKE_KEY);
-    await body(servers);
-  } finally {
-    for (const [key] of SETTINGS) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('minions.clearApiKey');
-    await servers.close();
-  }
-}
 
 function panelTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
