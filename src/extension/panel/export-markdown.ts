@@ -32,7 +32,7 @@ export function viewToMarkdown(view: RunView): string {
       `| Local | ${formatTokens(local.promptTokens)} | ${formatTokens(local.completionTokens)} | ${local.requests} | on this machine |`,
       `| Remote-only baseline | ${formatTokens(baseline.remotePromptTokens)} | ${formatTokens(baseline.remoteCompletionTokens)} | | ${formatUsd(baseline.costUsd)} |`,
       '',
-      `Saving: ${saving.saved} · ${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}`, '');
+      saving.known ? `Saving: ${saving.saved} · ${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}` : `Saving: ${saving.saved}`, '');
   }
 
   if (view.rounds.length) {
