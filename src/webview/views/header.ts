@@ -28,8 +28,8 @@ export class HeaderView {
     const round = view.maxRounds > 0 ? ` · round ${view.round} of ${view.maxRounds}` : '';
     const time = view.ms !== undefined ? ` in ${formatMs(view.ms)}` : '';
     this.status.className = `run-status outcome-${view.outcome}`;
-    // A stable hook for anything that waits for the run's state (the e2e tests):
-    // `#run-status[data-outcome="running"]` while it runs, then ok, failed, cancelled or interrupted.
+    // The run's state for anyone who waits on it (tests, assistive tech): "running" until it
+    // ends, then ok, failed, cancelled or interrupted: `#run-status[data-outcome="ok"]`.
     this.status.dataset.outcome = view.outcome;
     this.status.textContent = `${OUTCOME_LABEL[view.outcome]}${time}${round}`;
     const parts = [
