@@ -4,9 +4,10 @@
 
 import type { CodeIndex } from './index/types';
 import { mergePrices } from './ledger/pricing';
-import { createLocalModel, createRemoteModelFor, type LocalModelConfig } from './llm/factory';
+import { createLocalModel, createRemoteModelFor, type LocalModelConfig, type RemoteModelConfig } from './llm/factory';
+import type { ChatModel } from './llm/types';
 import type { RunEvent } from './protocol/events';
-import { runProtocol } from './protocol/index';
+import { runProtocol, type RunRequest } from './protocol/index';
 import type { RunSettings } from './settings';
 
 export interface RunFromSettings {
@@ -15,6 +16,8 @@ export interface RunFromSettings {
   scope: readonly string[];
   settings: RunSettings;
   apiKey?: string | undefined;
+  /** A remote model the caller made itself (VS Code's language models); else one is made from the settings. */
+  remoteModel?: ChatModel;
   index: CodeIndex;
   signal?: AbortSignal;
 }
@@ -31,21 +34,31 @@ export function localModelConfig(local: RunSettings['local']): LocalModelConfig 
   };
 }
 
+/** The remote model client's configuration for the settings (an OpenAI-compatible API). */
+export function remoteModelConfig(remote: RunSettings['remote'], apiKey: string | undefined): RemoteModelConfig {
+  return { url: remote.baseUrl, model: remote.model, ...(apiKey ? { apiKey } : {}) };
+}
+
+/** The engine's request for one question under the settings. */
+export function requestFromSettings(s: RunSettings, question: string, scope: readonly string[]): RunRequest {
+  return {
+    question,
+    protocol: s.protocol,
+    scope: [...scope],
+    maxRounds: s.maxRounds,
+    parallel: s.local.parallelJobs,
+    privacy: s.privacy,
+    budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
+  };
+}
+
 /** Runs one question as the settings say; the stream is the engine's (see protocol/events.ts). */
 export async function* runFromSettings(input: RunFromSettings): AsyncGenerator<RunEvent> {
   const s = input.settings;
   const local = await createLocalModel(localModelConfig(s.local));
-  const remote = createRemoteModelFor(s.protocol, { url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
+  const remote = input.remoteModel ?? createRemoteModelFor(s.protocol, remoteModelConfig(s.remote, input.apiKey));
   yield* runProtocol(
-    {
-      question: input.question,
-      protocol: s.protocol,
-      scope: [...input.scope],
-      maxRounds: s.maxRounds,
-      parallel: s.local.parallelJobs,
-      privacy: s.privacy,
-      budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
-    },
+    requestFromSettings(s, input.question, input.scope),
     { index: input.index, local, remote, pricing: mergePrices(s.prices).table },
     input.signal,
   );

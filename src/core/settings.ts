@@ -13,6 +13,8 @@ export const DEFAULT_REMOTE_URL = 'https://api.openai.com/v1';
 export type LocalProvider = 'ollama' | 'openai-compatible';
 /** Every local provider a run can use (the CLI also runs llama.cpp in-process). */
 export type AnyLocalProvider = LocalProvider | 'embedded';
+/** openai-compatible: an API with a key; vscode-lm: one of VS Code's own language models (e.g. Copilot's). */
+export type RemoteProvider = 'openai-compatible' | 'vscode-lm';
 export type NumCtxPolicy = 'auto' | 'fixed';
 export type PrivacyLevel = 'standard' | 'strict';
 
@@ -34,6 +36,7 @@ export interface MinionsSettings {
     parallelJobs: number;
   };
   remote: {
+    provider: RemoteProvider;
     baseUrl: string;
     model: string;
   };
@@ -75,7 +78,7 @@ export const DEFAULT_SETTINGS: MinionsSettings = {
     numCtx: 16384,
     parallelJobs: 4,
   },
-  remote: { baseUrl: DEFAULT_REMOTE_URL, model: 'gpt-4.1' },
+  remote: { provider: 'openai-compatible', baseUrl: DEFAULT_REMOTE_URL, model: 'gpt-4.1' },
   protocol: 'minions',
   maxRounds: 3,
   jobs: { perTask: 24, maxPerRound: 96 },

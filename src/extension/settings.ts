@@ -7,7 +7,7 @@ import { PROTOCOLS } from '../core/protocol/protocols';
 import { DEFAULT_SETTINGS, type MinionsSettings, type PriceOverride } from '../core/settings';
 
 export { DEFAULT_SETTINGS } from '../core/settings';
-export type { LocalProvider, MinionsSettings, NumCtxPolicy, PriceOverride, PrivacyLevel } from '../core/settings';
+export type { LocalProvider, MinionsSettings, NumCtxPolicy, PriceOverride, PrivacyLevel, RemoteProvider } from '../core/settings';
 
 /** Reads `minions.<key>` (without the prefix); returns undefined when unset. */
 export type SettingGetter = (key: string) => unknown;
@@ -24,6 +24,7 @@ export function readSettings(get: SettingGetter): MinionsSettings {
       parallelJobs: int(get('local.parallelJobs'), d.local.parallelJobs, 1, 64),
     },
     remote: {
+      provider: oneOf(get('remote.provider'), ['openai-compatible', 'vscode-lm'] as const, d.remote.provider),
       baseUrl: url(get('remote.baseUrl'), d.remote.baseUrl),
       model: nonEmpty(get('remote.model'), d.remote.model),
     },

@@ -8,16 +8,18 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
-import { mergePrices } from '../../core/ledger/pricing';
+import type { LocalModelConfig, RemoteModelConfig } from '../../core/llm/factory';
+import { mergePrices, type PriceTable } from '../../core/ledger/pricing';
 import type { LedgerSnapshot } from '../../core/ledger/types';
-import type { EventError, RunEvent } from '../../core/protocol/events';
+import type { EventError, ProtocolName, RunEvent } from '../../core/protocol/events';
+import type { RunRequest } from '../../core/protocol/index';
 import { isProtocolName, PROTOCOLS } from '../../core/protocol/protocols';
-import { runFromSettings } from '../../core/run-from-settings';
+import { localModelConfig, remoteModelConfig, requestFromSettings, runFromSettings } from '../../core/run-from-settings';
 import { DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, DEFAULT_SETTINGS, type AnyLocalProvider, type PriceOverride, type RunSettings } from '../../core/settings';
 import { formatUsd, savingFigures, savingPhrase } from '../../shared/run/format';
 import { reportOf } from '../../shared/run/summary';
 import { applyEvent, createRunView, JobIndex, type RunView } from '../../shared/run/view';
-import { INDEX_OPTIONS, openFromFlags, parseCommandArgs } from './index';
+import { INDEX_OPTIONS, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
 
 const D = DEFAULT_SETTINGS;
 const LOCAL_PROVIDERS: readonly AnyLocalProvider[] = ['ollama', 'openai-compatible', 'embedded'];
@@ -62,46 +64,57 @@ export function ollamaUrlFromEnv(env: NodeJS.ProcessEnv): string {
 }
 
 /** --scope paths as workspace-relative paths: relative to the current folder like any shell path, else to the workspace. */
-function scopeOf(paths: readonly string[], workspace: string): string[] {
+export function scopeOf(paths: readonly string[], workspace: string, what = '--scope'): string[] {
   return paths.map((p) => {
     const candidates = isAbsolute(p) ? [p] : [resolve(p), resolve(workspace, p)];
     const found = candidates.find((c) => existsSync(c));
-    if (!found) throw new MinionsError('bad-input', `--scope ${p} does not exist`, 'Pass a file or folder inside the workspace');
+    if (!found) throw new MinionsError('bad-input', `${what} ${p} does not exist`, 'Pass a file or folder inside the workspace');
     const rel = relative(workspace, found).split('\\').join('/');
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new MinionsError('bad-input', `--scope ${p} is outside the workspace ${workspace}`, 'Pass a file or folder inside the workspace');
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new MinionsError('bad-input', `${what} ${p} is outside the workspace ${workspace}`, 'Pass a file or folder inside the workspace');
     return rel;
   });
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    () => parseArgs({
-      args: argv,
-      options: {
-        ...INDEX_OPTIONS,
-        scope: { type: 'string', short: 's', multiple: true },
-        protocol: { type: 'string', short: 'p' },
-        'local-provider': { type: 'string' },
-        'local-url': { type: 'string' },
-        'local-model': { type: 'string' },
-        'model-path': { type: 'string' },
-        'remote-url': { type: 'string' },
-        'remote-model': { type: 'string' },
-        'max-rounds': { type: 'string' },
-        'max-jobs': { type: 'string' },
-        parallel: { type: 'string' },
-        privacy: { type: 'string' },
-      },
-      allowPositionals: true,
-    }),
-    'ask',
-  );
-  if (values.help) {
-    process.stdout.write(ASK_HELP + '\n');
-    return 0;
-  }
-  const question = positionals.join(' ').trim();
-  if (!question) throw new MinionsError('bad-input', 'No question given', "Pass the question as an argument, e.g. minions ask 'where is the retry policy decided?'");
+/** The options `minions ask` takes; `minions mcp` takes the same (the question comes from each call). */
+export const ASK_OPTIONS = {
+  ...INDEX_OPTIONS,
+  scope: { type: 'string', short: 's', multiple: true },
+  protocol: { type: 'string', short: 'p' },
+  'local-provider': { type: 'string' },
+  'local-url': { type: 'string' },
+  'local-model': { type: 'string' },
+  'model-path': { type: 'string' },
+  'remote-url': { type: 'string' },
+  'remote-model': { type: 'string' },
+  'max-rounds': { type: 'string' },
+  'max-jobs': { type: 'string' },
+  parallel: { type: 'string' },
+  privacy: { type: 'string' },
+  'max-usd': { type: 'string' },
+} as const;
+
+export type AskFlags = Partial<Record<Exclude<keyof typeof ASK_OPTIONS, 'scope' | 'include' | 'exclude' | 'json' | 'no-cache' | 'help'>, string>> & IndexFlags & { scope?: string[] };
+
+/**
+ * What the flags and the environment make of a run, before any model or index is opened: the
+ * same RunSettings the extension runs with (from the same defaults), and what the factory
+ * (core/run-from-settings.ts) derives from them.
+ */
+export interface AskSetup {
+  settings: RunSettings;
+  protocol: ProtocolName;
+  privacy: 'standard' | 'strict';
+  /**
+   * The spend cap in USD from --max-usd, carried to whoever builds the run. The engine's cap
+   * (minions.budget.maxUsdPerRun) is where it is enforced; until that lands it is only reported.
+   */
+  spendCapUsd?: number;
+  pricing: PriceTable;
+  remote: RemoteModelConfig;
+  local: LocalModelConfig;
+}
+
+export function askSetupFromFlags(values: AskFlags, env: NodeJS.ProcessEnv = process.env): AskSetup {
   const protocol = values.protocol ?? D.protocol;
   if (!isProtocolName(protocol)) throw new MinionsError('bad-input', `Unknown protocol '${values.protocol}'`, 'Use --protocol minions, minion, remote or local');
   const privacy = values.privacy ?? D.privacy;
@@ -111,8 +124,7 @@ export async function run(argv: string[]): Promise<number> {
   const maxRounds = positiveInt(values['max-rounds'], '--max-rounds');
   const parallel = positiveInt(values.parallel, '--parallel');
   const maxJobs = positiveInt(values['max-jobs'], '--max-jobs');
-
-  const env = process.env;
+  const spendCapUsd = usdAmount(values['max-usd'], '--max-usd');
   const prices = env.MINIONS_PRICING_JSON ? parsePricing(env.MINIONS_PRICING_JSON) : undefined;
   const pricing = mergePrices(prices);
   if (pricing.invalid.length) throw new MinionsError('bad-input', `MINIONS_PRICING_JSON has invalid entries: ${pricing.invalid.join(', ')}`, 'Each entry needs numeric input and output prices (USD per 1M tokens), e.g. {"gpt-4o":{"input":2.5,"output":10}}');
@@ -128,6 +140,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(values['model-path'] ? { modelPath: values['model-path'] } : {}),
     },
     remote: {
+      ...D.remote,
       baseUrl: values['remote-url'] ?? env.MINIONS_REMOTE_URL ?? D.remote.baseUrl,
       model: values['remote-model'] ?? env.MINIONS_REMOTE_MODEL ?? D.remote.model,
     },
@@ -138,6 +151,39 @@ export async function run(argv: string[]): Promise<number> {
     prices: (prices ?? {}) as Record<string, PriceOverride>,
   };
   const apiKey = env.MINIONS_REMOTE_API_KEY || env.OPENAI_API_KEY || '';
+  return {
+    settings, protocol, privacy, pricing: pricing.table,
+    ...(spendCapUsd !== undefined ? { spendCapUsd } : {}),
+    remote: remoteModelConfig(settings.remote, apiKey),
+    local: localModelConfig(settings.local),
+  };
+}
+
+/** The engine's request for one question under `setup` (protocol and scope may differ per question). */
+export function runRequestFor(setup: AskSetup, question: string, protocol: ProtocolName, scope: string[]): RunRequest {
+  // setup.spendCapUsd belongs here as the engine's spend cap once RunRequest has one.
+  return requestFromSettings({ ...setup.settings, protocol }, question, scope);
+}
+
+function usdAmount(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new MinionsError('bad-input', `${flag} must be a positive amount in USD, not '${value}'`, `Pass e.g. ${flag} 0.05`);
+  return n;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    () => parseArgs({ args: argv, options: ASK_OPTIONS, allowPositionals: true }),
+    'ask',
+  );
+  if (values.help) {
+    process.stdout.write(ASK_HELP + '\n');
+    return 0;
+  }
+  const question = positionals.join(' ').trim();
+  if (!question) throw new MinionsError('bad-input', 'No question given', "Pass the question as an argument, e.g. minions ask 'where is the retry policy decided?'");
+  const setup = askSetupFromFlags(values);
 
   const { index, workspace } = await openFromFlags(values);
   const controller = new AbortController();
@@ -148,7 +194,7 @@ export async function run(argv: string[]): Promise<number> {
   const jobIndex = new JobIndex(view);
   let fatal: EventError | undefined;
   try {
-    const stream = runFromSettings({ question, scope: scopeOf(values.scope ?? [], workspace), settings, apiKey, index, signal: controller.signal });
+    const stream = runFromSettings({ question, scope: scopeOf(values.scope ?? [], workspace), settings: setup.settings, apiKey: setup.remote.apiKey, index, signal: controller.signal });
     const progress = values.json ? undefined : new Progress();
     for await (const e of stream) {
       applyEvent(view, e, jobIndex);
