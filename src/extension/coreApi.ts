@@ -3,27 +3,25 @@
 // core's modules directly: core.ts binds it to the real core, and activation stays cheap
 // because nothing here pulls in tree-sitter or the model clients until they are used.
 
+import type { WorkspaceRoot } from '../core/index/paths';
 import type { CodeIndex, IndexProgress } from '../core/index/types';
 import type { RunEvent, ProtocolName } from '../core/protocol/events';
-import type { JobSummary } from '../core/protocol/summary';
+import type { SavedJob } from '../core/protocol/answer';
 import type { ChatModel } from '../core/llm/types';
 import type { MinionsSettings } from './settings';
-
-export interface IndexRoot {
-  name: string;
-  fsPath: string;
-}
 
 /** A built index that can be kept fresh. */
 export interface IndexHandle {
   readonly index: CodeIndex;
+  /** The folders as the index names them: its paths start with these names in a multi-root workspace. */
+  readonly roots: readonly WorkspaceRoot[];
   /** Re-reads these workspace-relative paths (changed, created or deleted). */
   update(paths: readonly string[]): Promise<void>;
   dispose(): void;
 }
 
 export interface OpenIndexOptions {
-  roots: readonly IndexRoot[];
+  roots: readonly WorkspaceRoot[];
   cacheDir: string;
   settings: MinionsSettings['index'];
   onProgress?: (p: IndexProgress) => void;
@@ -46,7 +44,7 @@ export interface RunInput {
   index: CodeIndex;
   signal: AbortSignal;
   /** Retry answer: synthesize again from a saved run's jobs (no local job runs). */
-  retry?: { protocol: ProtocolName; jobs: readonly JobSummary[] };
+  retry?: { protocol: ProtocolName; jobs: readonly SavedJob[] };
   /** A remote model made in the extension host (VS Code's own language models); else one is built from the settings. */
   remoteModel?: ChatModel;
 }

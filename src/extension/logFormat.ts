@@ -3,6 +3,7 @@
 // Lines never contain prompts, file contents or keys: only roles, models, counts and paths.
 
 import type { RunEvent } from '../core/protocol/events';
+import { formatUsd } from '../shared/run/format';
 
 function time(now: Date): string {
   return now.toISOString().slice(11, 23);
@@ -13,11 +14,6 @@ function usage(u: { promptTokens: number; completionTokens: number; cachedPrompt
   return `${u.promptTokens} in${cached} / ${u.completionTokens} out tok`;
 }
 
-function usd(v: number | null): string {
-  if (v === null) return 'unpriced';
-  return v < 0 ? `-$${(-v).toFixed(4)}` : `$${v.toFixed(4)}`;
-}
-
 /** The log line for an event, or undefined for events too chatty to log (job queued/started). */
 export function formatRunEvent(event: RunEvent, now: Date = new Date()): string | undefined {
   const t = time(now);
@@ -26,8 +22,8 @@ export function formatRunEvent(event: RunEvent, now: Date = new Date()): string 
       return `${t} [run] started ${event.runId} protocol=${event.protocol} local=${event.localModel} remote=${event.remoteModel}` +
         (event.scope.length ? ` scope=${event.scope.join(',')}` : '');
     case 'estimate': {
-      const cap = [event.cap.maxUsd !== undefined ? `$${event.cap.maxUsd}` : '', event.cap.maxRemoteTokens !== undefined ? `${event.cap.maxRemoteTokens} tokens` : ''].filter(Boolean).join(', ');
-      return `${t} [run] expected ~${event.expected.promptTokens + event.expected.completionTokens} remote tokens ${usd(event.expected.costUsd)}; remote-only ~${usd(event.remoteOnly.costUsd)} (estimated with ${event.expected.tokenizer})${cap ? `; cap ${cap}` : ''}`;
+      const cap = [event.cap.maxUsd !== undefined ? formatUsd(event.cap.maxUsd) : '', event.cap.maxRemoteTokens !== undefined ? `${event.cap.maxRemoteTokens} tokens` : ''].filter(Boolean).join(', ');
+      return `${t} [run] expected ~${event.expected.promptTokens + event.expected.completionTokens} remote tokens ${formatUsd(event.expected.costUsd)}; remote-only ~${formatUsd(event.remoteOnly.costUsd)} (estimated with ${event.expected.tokenizer})${cap ? `; cap ${cap}` : ''}`;
     }
     case 'round-started':
       return `${t} [run] round ${event.round}/${event.maxRounds}`;
@@ -49,10 +45,10 @@ export function formatRunEvent(event: RunEvent, now: Date = new Date()): string 
     case 'error':
       return `${t} [run] ${event.fatal ? 'ERROR' : 'WARNING'} ${event.error.code}: ${event.error.message}` + (event.error.hint ? ` — ${event.error.hint}` : '');
     case 'cancelled':
-      return `${t} [run] cancelled; remote ${usd(event.ledger.remote.costUsd)}`;
+      return `${t} [run] cancelled; remote ${formatUsd(event.ledger.remote.costUsd)}`;
     case 'run-finished': {
       const l = event.ledger;
-      return `${t} [run] finished ok=${event.ok}${event.status ? ` status=${event.status}` : ''}${event.reason ? ` reason=${event.reason}` : ''} rounds=${event.rounds} ${Math.round(event.ms)} ms; remote ${l.remote.requests} req ${usage(l.remote)} ${usd(l.remote.costUsd)}; local ${l.local.requests} req ${usage(l.local)}; baseline ${usd(l.baseline.costUsd)}; saved ${usd(l.savings.costUsd)}`;
+      return `${t} [run] finished ok=${event.ok}${event.status ? ` status=${event.status}` : ''}${event.reason ? ` reason=${event.reason}` : ''} rounds=${event.rounds} ${Math.round(event.ms)} ms; remote ${l.remote.requests} req ${usage(l.remote)} ${formatUsd(l.remote.costUsd)}; local ${l.local.requests} req ${usage(l.local)}; baseline ${formatUsd(l.baseline.costUsd)}; saved ${formatUsd(l.savings.costUsd)}`;
     }
     case 'job-queued':
     case 'job-started':
@@ -61,12 +57,4 @@ export function formatRunEvent(event: RunEvent, now: Date = new Date()): string 
     case 'remote-request':
       return undefined;
   }
-}
-
-/** Removes every occurrence of the given secrets (API keys) from a line, as a last line of defence. */
-export function redact(line: string, secrets: readonly (string | undefined)[]): string {
-  let out = line;
-  for (const s of secrets) if (s && s.length >= 8) out = out.split(s).join('[redacted]');
-  // Common key shapes, in case an upstream message echoes one we do not hold.
-  return out.replace(/\bsk-[A-Za-z0-9_-]{16,}\b/g, 'sk-[redacted]').replace(/\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g, 'Bearer [redacted]');
 }

@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { toMinionsError } from '../core/errors';
+import { remoteProtocolOf } from '../core/protocol/protocols';
 import type { CoreApi, RemoteCheck } from './coreApi';
 import { currentSettings } from './config';
 import type { ApiKeyStore } from './secrets';
@@ -25,7 +26,7 @@ export class SetupChecker {
   /** `offeredLmModel`: a VS Code model the caller already holds (the one picked in the chat), so none need be looked up. */
   async gather(settings: MinionsSettings = currentSettings(), offeredLmModel?: string): Promise<SetupFacts> {
     // Auto may pick either MinionS or remote-only per question, so it needs what MinionS needs.
-    const protocol = settings.protocol === 'auto' ? 'minions' : settings.protocol;
+    const protocol = remoteProtocolOf(settings.protocol);
     const facts: SetupFacts = {
       protocol, localProvider: settings.local.provider, localUrl: settings.local.url, localModel: settings.local.model,
       remoteBaseUrl: settings.remote.baseUrl, remoteModel: settings.remote.model, keySet: false,

@@ -2,50 +2,44 @@
 // object (answered, partial, failed or cancelled alike, so a late failure loses no finding);
 // the person-readable form ends with the ledger, both baselines one line each.
 import type { LedgerSnapshot } from '../../core/ledger/types';
-import type { RunSummary } from '../../core/protocol/index';
 import type { RunStatus } from '../../core/protocol/events';
+import { formatUsd, savingFigures, savingPhrase } from '../../shared/run/format';
+import type { RunReport } from '../../shared/run/summary';
 
 /** 0 answered, 3 partial (findings kept, no full answer), 1 failed, 130 cancelled (as a shell reports SIGINT). */
 export const EXIT_CODES: Record<RunStatus, number> = { answered: 0, partial: 3, failed: 1, cancelled: 130 };
 
 /** The --json object: the summary, with the exact remote requests only when asked for (--show-remote). */
-export function jsonOutput(summary: RunSummary, showRemote: boolean): string {
+export function jsonOutput(summary: RunReport, showRemote: boolean): string {
   const { remoteRequests, ...rest } = summary;
   return JSON.stringify(showRemote ? { ...rest, remoteRequests } : rest);
 }
 
-// Tiny amounts keep two significant digits rather than rounding to $0.0000.
-const usd = (x: number | null) => (x === null ? 'unknown' : x === 0 || Math.abs(x) >= 0.001 ? `$${x.toFixed(4)}` : `$${x.toPrecision(2)}`);
-
 export function ledgerLine(l: LedgerSnapshot): string {
-  const remoteTokens = l.remote.promptTokens + l.remote.completionTokens;
-  const baselineTokens = l.baseline.remotePromptTokens + l.baseline.remoteCompletionTokens;
-  const tokenRatio = remoteTokens > 0 && baselineTokens > 0 ? baselineTokens / remoteTokens : null;
+  const f = savingFigures(l);
   const saving = l.savings.costUsd === null
     ? 'saving unknown (no price for the remote model)'
-    : l.savings.costUsd >= 0
-      ? `saved ${usd(l.savings.costUsd)}${l.savings.ratio !== null ? ` (${l.savings.ratio.toFixed(1)}x cheaper)` : ''}`
-      : `cost ${usd(-l.savings.costUsd)} more than remote-only`;
+    : `${savingPhrase(l.savings.costUsd, 'ok')}${l.savings.costUsd >= 0 && f.costRatio !== 'unknown' ? ` (${f.costRatio})` : ''}`;
   const b = l.baselines;
   const head = (key: 'sameContext' | 'remoteOnly') => (b?.headline === key ? ' (headline)' : '');
-  const label = (f: { estimated: boolean; tokenizer: string }) => (f.estimated ? `estimated with ${f.tokenizer}` : 'as billed');
+  const label = (c: { estimated: boolean; tokenizer: string }) => (c.estimated ? `estimated with ${c.tokenizer}` : 'as billed');
   const unreported = l.remote.unreported ? `; ${l.remote.unreported.requests} timed-out attempt(s): ${l.remote.unreported.promptTokens} prompt tokens estimated with ${l.remote.unreported.tokenizer}` : '';
   const reasoning = l.remote.reasoningTokens ? ` (${l.remote.reasoningTokens} reasoning)` : '';
   return [
-    `remote:   ${l.remote.requests} requests, ${l.remote.promptTokens} prompt (${l.remote.cachedPromptTokens} cached) + ${l.remote.completionTokens}${reasoning} completion tokens, ${usd(l.remote.costUsd)}${unreported}`,
+    `remote:   ${l.remote.requests} requests, ${l.remote.promptTokens} prompt (${l.remote.cachedPromptTokens} cached) + ${l.remote.completionTokens}${reasoning} completion tokens, ${formatUsd(l.remote.costUsd)}${unreported}`,
     `local:    ${l.local.requests} requests, ${l.local.promptTokens} prompt + ${l.local.completionTokens} completion tokens, free`,
     ...(b
       ? [
-        `baseline: same context${head('sameContext')}: the remote reading the ${b.sameContext.calls ? '' : 'no '}chunks the local jobs answered or abstained on, in ${b.sameContext.calls} request(s) that fit its context: ${b.sameContext.promptTokens} prompt + ${b.sameContext.completionTokens} completion tokens, ${usd(b.sameContext.costUsd)} (${label(b.sameContext)})`,
-        `baseline: remote-only protocol${head('remoteOnly')}: the one request remote-only would send for this question and scope: ${b.remoteOnly.promptTokens} prompt + ${b.remoteOnly.completionTokens} completion tokens, ${usd(b.remoteOnly.costUsd)} (${label(b.remoteOnly)})`,
+        `baseline: same context${head('sameContext')}: the remote reading the ${b.sameContext.calls ? '' : 'no '}chunks the local jobs answered or abstained on, in ${b.sameContext.calls} request(s) that fit its context: ${b.sameContext.promptTokens} prompt + ${b.sameContext.completionTokens} completion tokens, ${formatUsd(b.sameContext.costUsd)} (${label(b.sameContext)})`,
+        `baseline: remote-only protocol${head('remoteOnly')}: the one request remote-only would send for this question and scope: ${b.remoteOnly.promptTokens} prompt + ${b.remoteOnly.completionTokens} completion tokens, ${formatUsd(b.remoteOnly.costUsd)} (${label(b.remoteOnly)})`,
       ]
-      : [`baseline: remote-only over the same chunks: ${l.baseline.remotePromptTokens} prompt + ${l.baseline.remoteCompletionTokens} completion tokens, ${usd(l.baseline.costUsd)}`]),
-    `saving:   ${saving}${tokenRatio !== null ? `; ${tokenRatio >= 1 ? `${tokenRatio.toFixed(1)}x fewer` : `${(1 / tokenRatio).toFixed(1)}x more`} remote tokens` : ''} (against the smaller baseline)`,
+      : [`baseline: remote-only over the same chunks: ${l.baseline.remotePromptTokens} prompt + ${l.baseline.remoteCompletionTokens} completion tokens, ${formatUsd(l.baseline.costUsd)}`]),
+    `saving:   ${saving}${f.tokenRatio !== 'unknown' ? `; ${f.tokenRatio}` : ''}${b ? ' (against the smaller baseline)' : ''}`,
   ].join('\n');
 }
 
 /** The end of a person-readable run: the answer (or what was kept), then the ledger. */
-export function textOutput(summary: RunSummary): string {
+export function textOutput(summary: RunReport): string {
   const head = summary.status === 'answered'
     ? `answer:\n${summary.answer}`
     : `${summary.status}: ${summary.error?.message ?? summary.reason ?? 'the run stopped'}\n` +

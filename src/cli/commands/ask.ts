@@ -1,21 +1,32 @@
 // `minions ask`: answers a question about a workspace with MinionS (or Minion, remote-only,
 // local-only), printing progress and the answer for a person, or with --json exactly one
-// object (the contract of issue 4, built by summarizeRun). The remote key comes only from the
-// environment (MINIONS_REMOTE_API_KEY or OPENAI_API_KEY) and is never printed.
+// object (the contract of issue 4, built by the shared run model's runReport;
+// the ending and exit codes in ask-output.ts). Flags and the
+// environment become the same RunSettings the extension uses, from the same defaults, and
+// the same factory runs them. The remote key comes only from the environment
+// (MINIONS_REMOTE_API_KEY or OPENAI_API_KEY) and is never printed.
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
-import { createLocalModel, createRemoteModelFor, DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, type LocalModelConfig, type RemoteModelConfig } from '../../core/llm/factory';
+import type { LocalModelConfig, RemoteModelConfig } from '../../core/llm/factory';
 import { mergePrices, type PriceTable } from '../../core/ledger/pricing';
-import { runProtocol, retryAnswer, summarizeRun, type RunEvent, type ProtocolName, type RunRequestAny, type JobSummary } from '../../core/protocol/index';
+import type { ProtocolName, RunEvent } from '../../core/protocol/events';
+import type { RunRequestAny, SavedJob } from '../../core/protocol/index';
+import { isProtocolChoice, isProtocolName, PROTOCOL_CHOICES, remoteProtocolOf, type ProtocolChoice } from '../../core/protocol/protocols';
+import { localModelConfig, remoteModelConfig, requestFromSettings, runFromSettings } from '../../core/run-from-settings';
+import { DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, DEFAULT_SETTINGS, type AnyLocalProvider, type PriceOverride, type RunSettings } from '../../core/settings';
+import { reportOf } from '../../shared/run/summary';
+import { applyEvent, createRunView, JobIndex, type RunView } from '../../shared/run/view';
 import { EXIT_CODES, jsonOutput, textOutput } from './ask-output';
-import type { JobInfo } from '../../core/protocol/events';
 import { INDEX_OPTIONS, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
 
 export { ledgerLine } from './ask-output';
 
-const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol auto|minions|minion|remote|local]
+const D = DEFAULT_SETTINGS;
+const LOCAL_PROVIDERS: readonly AnyLocalProvider[] = ['ollama', 'openai-compatible', 'embedded'];
+
+const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol ${PROTOCOL_CHOICES.join('|')}]
                    [--local-url URL] [--local-model NAME] [--remote-url URL] [--remote-model NAME]
                    [--max-rounds N] [--parallel N] [--privacy standard|strict] [--max-usd X] [--max-remote-tokens N]
                    [--json [--show-remote]] [--retry-answer FILE] QUESTION
@@ -28,13 +39,13 @@ Answers QUESTION about the code in DIR (default: the current folder).
                              minion, remote (remote-only), local (local-only)
       --local-provider NAME  ollama (default), openai-compatible, embedded
       --local-url URL        default $OLLAMA_HOST or ${DEFAULT_OLLAMA_URL}
-      --local-model NAME     default $MINIONS_LOCAL_MODEL or qwen2.5-coder:3b
+      --local-model NAME     default $MINIONS_LOCAL_MODEL or ${D.local.model}
       --model-path FILE      the .gguf file for --local-provider embedded
       --remote-url URL       default $MINIONS_REMOTE_URL or ${DEFAULT_REMOTE_URL}
-      --remote-model NAME    default $MINIONS_REMOTE_MODEL or gpt-4o-mini
-      --max-rounds N         rounds (MinionS) or questions (Minion), default 3
-      --parallel N           local jobs at once, default 4
-      --max-jobs N           local jobs per round at most, default 96
+      --remote-model NAME    default $MINIONS_REMOTE_MODEL or ${D.remote.model}
+      --max-rounds N         rounds (MinionS) or questions (Minion), default ${D.maxRounds}
+      --parallel N           local jobs at once, default ${D.local.parallelJobs}
+      --max-jobs N           local jobs per round at most, default ${D.jobs.maxPerRound}
       --privacy MODE         strict: no line of source code is sent to the remote
       --max-usd X            hard cap on the run's remote spend in USD: no request that could pass it is sent
       --max-remote-tokens N  hard cap on the run's remote tokens (prompt + completion)
@@ -47,8 +58,6 @@ Exit codes: 0 answered, 3 partial (findings, usage and the error kept), 1 failed
 
 The remote key is read from MINIONS_REMOTE_API_KEY or OPENAI_API_KEY. Remote prices can be
 overridden with MINIONS_PRICING_JSON='{"model":{"input":1,"cachedInput":0.5,"output":4}}' (USD per 1M tokens).`;
-
-const PROTOCOLS: readonly (ProtocolName | 'auto')[] = ['auto', 'minions', 'minion', 'remote', 'local'];
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -99,64 +108,70 @@ export const ASK_OPTIONS = {
 
 export type AskFlags = Partial<Record<Exclude<keyof typeof ASK_OPTIONS, 'scope' | 'include' | 'exclude' | 'json' | 'no-cache' | 'help' | 'show-remote'>, string>> & IndexFlags & { scope?: string[] };
 
-/** What the flags and the environment make of a run, before any model or index is opened. */
+/**
+ * What the flags and the environment make of a run, before any model or index is opened: the
+ * same RunSettings the extension runs with (from the same defaults), and what the factory
+ * (core/run-from-settings.ts) derives from them.
+ */
 export interface AskSetup {
+  settings: RunSettings;
   /** `auto`: the engine picks the cheaper of MinionS and remote-only per question and scope. */
-  protocol: ProtocolName | 'auto';
+  protocol: ProtocolChoice;
   privacy: 'standard' | 'strict';
-  maxRounds?: number;
-  parallel?: number;
-  maxJobs?: number;
-  /** The engine's hard spend cap in USD (--max-usd): no remote request that could pass it is sent. */
-  spendCapUsd?: number;
-  /** The same cap in remote tokens (--max-remote-tokens). */
-  maxRemoteTokens?: number;
   pricing: PriceTable;
   remote: RemoteModelConfig;
   local: LocalModelConfig;
 }
 
 export function askSetupFromFlags(values: AskFlags, env: NodeJS.ProcessEnv = process.env): AskSetup {
-  const protocol = (values.protocol ?? 'auto') as ProtocolName | 'auto';
-  if (!PROTOCOLS.includes(protocol)) throw new MinionsError('bad-input', `Unknown protocol '${values.protocol}'`, 'Use --protocol auto, minions, minion, remote or local');
-  const privacy = values.privacy ?? 'standard';
+  const protocol = values.protocol ?? D.protocol;
+  if (!isProtocolChoice(protocol)) throw new MinionsError('bad-input', `Unknown protocol '${values.protocol}'`, `Use --protocol ${PROTOCOL_CHOICES.join(', ')}`);
+  const privacy = values.privacy ?? D.privacy;
   if (privacy !== 'standard' && privacy !== 'strict') throw new MinionsError('bad-input', `Unknown privacy mode '${privacy}'`, 'Use --privacy standard or --privacy strict');
-  const provider = (values['local-provider'] ?? 'ollama') as LocalModelConfig['provider'];
-  if (!['ollama', 'openai-compatible', 'embedded'].includes(provider)) throw new MinionsError('bad-input', `Unknown local provider '${provider}'`, 'Use --local-provider ollama, openai-compatible or embedded');
+  const provider = (values['local-provider'] ?? D.local.provider) as AnyLocalProvider;
+  if (!LOCAL_PROVIDERS.includes(provider)) throw new MinionsError('bad-input', `Unknown local provider '${provider}'`, 'Use --local-provider ollama, openai-compatible or embedded');
   const maxRounds = positiveInt(values['max-rounds'], '--max-rounds');
   const parallel = positiveInt(values.parallel, '--parallel');
   const maxJobs = positiveInt(values['max-jobs'], '--max-jobs');
   const spendCapUsd = usdAmount(values['max-usd'], '--max-usd');
   const maxRemoteTokens = positiveInt(values['max-remote-tokens'], '--max-remote-tokens');
-  const pricing = mergePrices(env.MINIONS_PRICING_JSON ? parsePricing(env.MINIONS_PRICING_JSON) : undefined);
+  const prices = env.MINIONS_PRICING_JSON ? parsePricing(env.MINIONS_PRICING_JSON) : undefined;
+  const pricing = mergePrices(prices);
   if (pricing.invalid.length) throw new MinionsError('bad-input', `MINIONS_PRICING_JSON has invalid entries: ${pricing.invalid.join(', ')}`, 'Each entry needs numeric input and output prices (USD per 1M tokens), e.g. {"gpt-4o":{"input":2.5,"output":10}}');
-  return {
-    protocol, privacy, pricing: pricing.table,
-    ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}), ...(maxJobs ? { maxJobs } : {}),
-    ...(spendCapUsd !== undefined ? { spendCapUsd } : {}), ...(maxRemoteTokens !== undefined ? { maxRemoteTokens } : {}),
-    remote: {
-      url: values['remote-url'] ?? env.MINIONS_REMOTE_URL ?? DEFAULT_REMOTE_URL,
-      model: values['remote-model'] ?? env.MINIONS_REMOTE_MODEL ?? 'gpt-4o-mini',
-      apiKey: env.MINIONS_REMOTE_API_KEY || env.OPENAI_API_KEY || '',
-    },
+  const settings: RunSettings = {
+    ...D,
     local: {
+      ...D.local,
       provider,
-      url: values['local-url'] ?? (provider === 'ollama' ? ollamaUrlFromEnv(env) : env.MINIONS_LOCAL_URL),
-      model: values['local-model'] ?? env.MINIONS_LOCAL_MODEL ?? 'qwen2.5-coder:3b',
+      // An OpenAI-compatible server has no default address: the factory says so when it is missing.
+      url: values['local-url'] ?? (provider === 'ollama' ? ollamaUrlFromEnv(env) : (env.MINIONS_LOCAL_URL ?? '')),
+      model: values['local-model'] ?? env.MINIONS_LOCAL_MODEL ?? D.local.model,
+      parallelJobs: parallel ?? D.local.parallelJobs,
       ...(values['model-path'] ? { modelPath: values['model-path'] } : {}),
-      ...(parallel ? { parallel } : {}),
     },
+    remote: {
+      ...D.remote,
+      baseUrl: values['remote-url'] ?? env.MINIONS_REMOTE_URL ?? D.remote.baseUrl,
+      model: values['remote-model'] ?? env.MINIONS_REMOTE_MODEL ?? D.remote.model,
+    },
+    protocol,
+    budget: { maxUsdPerRun: spendCapUsd ?? D.budget.maxUsdPerRun, maxRemoteTokensPerRun: maxRemoteTokens ?? D.budget.maxRemoteTokensPerRun },
+    maxRounds: maxRounds ?? D.maxRounds,
+    jobs: { ...D.jobs, maxPerRound: maxJobs ?? D.jobs.maxPerRound },
+    privacy,
+    prices: (prices ?? {}) as Record<string, PriceOverride>,
+  };
+  const apiKey = env.MINIONS_REMOTE_API_KEY || env.OPENAI_API_KEY || '';
+  return {
+    settings, protocol, privacy, pricing: pricing.table,
+    remote: remoteModelConfig(settings.remote, apiKey),
+    local: localModelConfig(settings.local),
   };
 }
 
 /** The engine's request for one question under `setup` (protocol and scope may differ per question). */
-export function runRequestFor(setup: AskSetup, question: string, protocol: ProtocolName | 'auto', scope: string[]): RunRequestAny {
-  return {
-    question, protocol, scope, privacy: setup.privacy,
-    budget: { ...(setup.spendCapUsd !== undefined ? { maxUsd: setup.spendCapUsd } : {}), ...(setup.maxRemoteTokens !== undefined ? { maxRemoteTokens: setup.maxRemoteTokens } : {}) },
-    ...(setup.maxRounds ? { maxRounds: setup.maxRounds } : {}), ...(setup.parallel ? { parallel: setup.parallel } : {}),
-    ...(setup.maxJobs ? { budgets: { maxJobsPerRound: setup.maxJobs } } : {}),
-  };
+export function runRequestFor(setup: AskSetup, question: string, protocol: ProtocolChoice, scope: string[]): RunRequestAny {
+  return requestFromSettings({ ...setup.settings, protocol }, question, scope);
 }
 
 function usdAmount(value: string | undefined, flag: string): number | undefined {
@@ -178,32 +193,33 @@ export async function run(argv: string[]): Promise<number> {
   const retry = values['retry-answer'] ? readSavedRun(values['retry-answer']) : undefined;
   const question = positionals.join(' ').trim() || retry?.question || '';
   if (!question) throw new MinionsError('bad-input', 'No question given', "Pass the question as an argument, e.g. minions ask 'where is the retry policy decided?'");
-  const setup = askSetupFromFlags(values.protocol === undefined && retry?.protocol ? { ...values, protocol: retry.protocol } : values);
-  const { protocol } = setup;
-  const remote = createRemoteModelFor(protocol === 'auto' ? 'minions' : protocol, setup.remote);
-  const local = await createLocalModel(setup.local);
+  const setup = askSetupFromFlags(values);
+  // Retry answer runs the saved run's protocol unless --protocol names one.
+  const retryWith = retry
+    ? { protocol: values.protocol === undefined && retry.protocol ? retry.protocol : remoteProtocolOf(setup.protocol), jobs: retry.jobs }
+    : undefined;
 
   const { index, workspace } = await openFromFlags(values);
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
-  const events: RunEvent[] = [];
+  // The run is folded once, by the shared run model: the progress lines and the summary read it.
+  const view = createRunView('');
+  const jobIndex = new JobIndex(view);
   try {
-    const request = runRequestFor(setup, question, protocol, scopeOf(values.scope ?? [], workspace));
-    const deps = { index, local, remote, pricing: setup.pricing };
-    const stream = retry
-      ? retryAnswer({ ...request, protocol: protocol === 'auto' ? 'minions' : protocol, jobs: retry.jobs }, deps, controller.signal)
-      : runProtocol(request, deps, controller.signal);
+    const stream = runFromSettings({
+      question, scope: scopeOf(values.scope ?? [], workspace), settings: setup.settings, apiKey: setup.remote.apiKey, index, signal: controller.signal, retry: retryWith,
+    });
     const progress = values.json ? undefined : new Progress();
     for await (const e of stream) {
-      events.push(e);
-      progress?.show(e);
+      applyEvent(view, e, jobIndex);
+      progress?.show(e, view);
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
     await index.dispose();
   }
-  const summary = summarizeRun(events);
+  const summary = reportOf(view);
   if (values.json) process.stdout.write(jsonOutput(summary, values['show-remote'] === true) + '\n');
   else process.stdout.write(textOutput(summary));
   // A run that did not answer also says why on stderr, in the one-line form every error has.
@@ -216,7 +232,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** A saved `--json` output, for --retry-answer: its question, protocol and jobs (findings with their citations). */
-function readSavedRun(file: string): { question?: string; protocol?: ProtocolName; jobs: JobSummary[] } {
+function readSavedRun(file: string): { question?: string; protocol?: ProtocolName; jobs: SavedJob[] } {
   let saved: { question?: unknown; protocol?: unknown; jobs?: unknown };
   try {
     saved = JSON.parse(readFileSync(file, 'utf8')) as typeof saved;
@@ -226,8 +242,8 @@ function readSavedRun(file: string): { question?: string; protocol?: ProtocolNam
   if (!Array.isArray(saved.jobs)) throw new MinionsError('bad-input', `--retry-answer ${file} has no jobs`, "Pass the file a 'minions ask --json' run wrote");
   return {
     ...(typeof saved.question === 'string' ? { question: saved.question } : {}),
-    ...(typeof saved.protocol === 'string' && saved.protocol !== 'auto' && PROTOCOLS.includes(saved.protocol as ProtocolName) ? { protocol: saved.protocol as ProtocolName } : {}),
-    jobs: saved.jobs as JobSummary[],
+    ...(isProtocolName(saved.protocol) ? { protocol: saved.protocol } : {}),
+    jobs: saved.jobs as SavedJob[],
   };
 }
 
@@ -241,10 +257,8 @@ function parsePricing(text: string): unknown {
 
 /** Progress for a person, on stdout before the answer (stderr carries only the one-line error, if any). */
 class Progress {
-  private queued = 0;
-  private finished = 0;
-  private readonly jobs = new Map<string, JobInfo>();
-  show(e: RunEvent): void {
+  /** Prints what the event adds; `view` already includes it. */
+  show(e: RunEvent, view: RunView): void {
     const out = (s: string) => process.stdout.write(s + '\n');
     switch (e.type) {
       case 'run-started':
@@ -257,17 +271,14 @@ class Progress {
         out(`  plan: ${e.tasks.length} task(s)`);
         for (const t of e.tasks) out(`    - ${t.instruction}${t.keywords.length ? ` [${t.keywords.join(', ')}]` : ''}`);
         break;
-      case 'job-queued':
-        this.queued++;
-        this.jobs.set(e.job.id, e.job);
-        break;
       case 'job-finished': {
-        this.finished++;
-        const job = this.jobs.get(e.jobId);
+        const c = view.counts;
+        const finished = c.answered + c.abstained + c.failed;
+        const job = view.jobs.find((j) => j.id === e.jobId);
         const where = e.citation ?? job;
         const at = where ? `${where.path}:${where.startLine}-${where.endLine}` : e.jobId;
         const detail = e.status === 'answered' ? (e.finding ?? '') : e.status === 'failed' ? (e.error?.message ?? '') : '';
-        out(`  [${this.finished}/${this.queued}] ${e.status.padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
+        out(`  [${finished}/${view.jobs.length}] ${e.status.padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
         break;
       }
       case 'synthesis':
@@ -277,6 +288,7 @@ class Progress {
         if (!e.fatal) out(`  note: ${e.error.message}`);
         break;
       default:
-        break    }
+        break;
+    }
   }
 }

@@ -2,6 +2,7 @@
 // clients as JSON Schema and validates every call's arguments and every result against them).
 // Descriptions are written for the calling agent: they say when to reach for each tool.
 import { z } from 'zod';
+import { PROTOCOL_CHOICES } from '../../core/protocol/protocols';
 
 const lineRange = {
   path: z.string().describe('Workspace-relative path, / separated'),
@@ -27,7 +28,7 @@ export const searchOutput = {
   })).describe('Best first'),
 };
 
-export const PROTOCOL_NAMES = ['auto', 'minions', 'minion', 'remote', 'local'] as const;
+export const PROTOCOL_NAMES = PROTOCOL_CHOICES;
 
 export const askInput = {
   question: z.string().trim().min(1).max(8000).describe('A question about the code, in plain words'),

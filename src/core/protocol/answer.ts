@@ -3,12 +3,31 @@
 // plan or synthesis failed after its jobs ran, synthesized again from its saved findings).
 import type { RunContext } from './run-context';
 import type { ProtocolOutcome } from './minions';
-import type { JobSummary } from './summary';
+import type { Citation, JobStatus } from './events';
 import { buildDigest, type Finding } from './digest';
 import { synthesisMessages } from './prompts';
 import { SYNTHESIS_SCHEMA, type SynthesisAnswer } from './schemas';
 import { jsonCall } from './calls';
 import { toFindings } from './outcome';
+
+/**
+ * A finished job as a saved run keeps it (the `jobs` of `minions ask --json`, the history):
+ * enough to answer again from its finding without running it.
+ */
+export interface SavedJob {
+  round: number;
+  task: string;
+  path: string;
+  startLine: number;
+  endLine: number;
+  status: JobStatus;
+  /** The worker's finding ('' for abstentions and failures). */
+  answer: string;
+  /** The lines the finding cites, the task it belongs to and the worker's quote: what Retry answer needs. */
+  citation?: Citation;
+  taskId?: string;
+  quote?: string;
+}
 
 /** One last synthesis over `findings` (decision forced to "answer"). */
 export async function answerFromFindings(ctx: RunContext, findings: readonly Finding[], round: number): Promise<ProtocolOutcome> {
@@ -28,7 +47,7 @@ export async function answerFromFindings(ctx: RunContext, findings: readonly Fin
  * Retry answer: replays a saved run's jobs as events (no request reaches the local model), then
  * synthesizes once from their findings. The saved jobs' chunks count for the same-context baseline as before.
  */
-export async function retryFromSaved(ctx: RunContext, jobs: readonly JobSummary[]): Promise<ProtocolOutcome> {
+export async function retryFromSaved(ctx: RunContext, jobs: readonly SavedJob[]): Promise<ProtocolOutcome> {
   const rounds = Math.max(1, ...jobs.map((j) => j.round));
   ctx.emit({ type: 'round-started', round: rounds, maxRounds: ctx.request.maxRounds });
   const saved = jobs.filter((j) => j.status === 'answered' || j.status === 'abstained').map((j, i) => ({ job: j, id: `saved-${i}` }));

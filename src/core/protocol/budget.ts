@@ -3,6 +3,7 @@
 // limit at the output price) and does not send a request that could take the run past
 // `maxUsd` or `maxRemoteTokens`. The caller then answers from what it has or ends `partial`.
 import { MinionsError } from '../errors';
+import { formatUsd } from '../ledger/money';
 import type { Ledger } from '../ledger/ledger';
 import { countMessages, tokenizerFor } from '../llm/tokens';
 import { completionLimit } from '../llm/reasoning';
@@ -20,7 +21,6 @@ const PROMPT_MARGIN = 0.1;
 /** A request without a limit is priced as if it could write this much. */
 const UNBOUNDED_COMPLETION = 16_384;
 
-const usd = (x: number) => `$${x < 0.01 ? x.toPrecision(2) : x.toFixed(4)}`;
 
 /** Validates a cap from settings or flags: positive finite numbers or nothing. */
 export function checkCap(cap: SpendCap | undefined): SpendCap {
@@ -41,7 +41,7 @@ export class SpendGuard {
   constructor(private readonly cap: SpendCap, private readonly ledger: Ledger, private readonly remoteModel: string) {
     // Refused before any request: a dollar cap cannot be kept without a price.
     if (cap.maxUsd !== undefined && !ledger.priced) {
-      throw new MinionsError('bad-input', `A spend cap of ${usd(cap.maxUsd)} is set, but the remote model ${remoteModel} has no known price`,
+      throw new MinionsError('bad-input', `A spend cap of ${formatUsd(cap.maxUsd)} is set, but the remote model ${remoteModel} has no known price`,
         'Add its price to minions.prices (CLI: MINIONS_PRICING_JSON), or clear minions.budget.maxUsdPerRun (CLI: drop --max-usd)');
     }
   }
@@ -81,7 +81,7 @@ export class SpendGuard {
     if (maxUsd !== undefined && worst.costUsd !== null) {
       const spent = this.ledger.remoteCostUsd ?? 0;
       if (spent + worst.costUsd > maxUsd) {
-        throw new MinionsError('budget-exceeded', `The ${purpose} request could cost up to ${usd(worst.costUsd)}, which would pass the cap of ${usd(maxUsd)} (spent so far ${usd(spent)}); it was not sent`,
+        throw new MinionsError('budget-exceeded', `The ${purpose} request could cost up to ${formatUsd(worst.costUsd)}, which would pass the cap of ${formatUsd(maxUsd)} (spent so far ${formatUsd(spent)}); it was not sent`,
           'Raise minions.budget.maxUsdPerRun (CLI: --max-usd), or narrow the question or scope');
       }
     }

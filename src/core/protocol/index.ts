@@ -13,19 +13,19 @@ import { EventChannel } from './channel';
 import { RunContext, eventError } from './run-context';
 import { resolveRequest, type RunRequest, type ResolvedRequest } from './request';
 import type { ProtocolName } from './events';
-import type { JobSummary } from './summary';
+import type { ProtocolChoice } from './protocols';
 import { runMinions, type ProtocolOutcome } from './minions';
 import { runMinion } from './minion';
 import { runRemoteOnly, runLocalOnly } from './baselines';
 import { sameContextPrompt, remoteOnlyChunks, remoteOnlyPromptTokens } from './baseline';
 import { chooseProtocol, estimateRun } from './auto';
 import { stoppedStatus, toFindings } from './outcome';
-import { answerFromFindings, retryFromSaved } from './answer';
+import { answerFromFindings, retryFromSaved, type SavedJob } from './answer';
 import { citationsIn } from './citations';
 
 export type { RunRequest, RunBudgets } from './request';
 export type { SpendCap } from './budget';
-export { summarizeRun, emptyLedger, type RunSummary, type JobSummary } from './summary';
+export type { SavedJob } from './answer';
 export type * from './events';
 
 export interface RunDeps {
@@ -37,7 +37,7 @@ export interface RunDeps {
 }
 
 /** A run's request: any protocol, or `auto` (the cheaper of MinionS and remote-only for this question and scope). */
-export type RunRequestAny = Omit<RunRequest, 'protocol'> & { protocol: ProtocolName | 'auto' };
+export type RunRequestAny = Omit<RunRequest, 'protocol'> & { protocol: ProtocolChoice };
 
 const PROTOCOLS: Record<ResolvedRequest['protocol'], (ctx: RunContext) => Promise<ProtocolOutcome>> = {
   minions: runMinions,
@@ -54,7 +54,7 @@ export function runProtocol(req: RunRequestAny, deps: RunDeps, signal?: AbortSig
  * Retry answer: synthesizes again from a saved run's findings (its `jobs`), with no local job
  * run again. The events are a run's like any other (the saved jobs replayed, then the synthesis).
  */
-export function retryAnswer(req: RunRequest & { jobs: readonly JobSummary[] }, deps: RunDeps, signal?: AbortSignal): AsyncIterable<RunEvent> {
+export function retryAnswer(req: RunRequest & { jobs: readonly SavedJob[] }, deps: RunDeps, signal?: AbortSignal): AsyncIterable<RunEvent> {
   return stream((internal, channel) => drive(req, deps, signal, internal, channel, (ctx) => retryFromSaved(ctx, req.jobs)));
 }
 

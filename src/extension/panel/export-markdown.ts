@@ -1,14 +1,11 @@
 // A past run as a Markdown document: question, answer, ledger, plan, the findings with their
-// citations, errors. Built from the same view the panel shows (webview/state.ts), so the
+// citations, errors. Built from the same view the panel shows (shared/run/view.ts), so the
 // export and the panel cannot disagree. The caller redacts secrets before it leaves.
 
-import { buildRunView, type RunView } from '../../webview/state';
-import { citationLabel, formatMs, formatTokens, formatUsd, savingFigures } from '../../webview/format';
-import type { RunEvent } from '../../core/protocol/events';
-
-const OUTCOME: Record<RunView['outcome'], string> = {
-  running: 'still running', ok: 'finished', partial: 'partial (findings kept, no answer)', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted',
-};
+import { buildRunView, type RunView } from '../../shared/run/view';
+import { citationLabel, formatMs, formatTokens, formatUsd, savingFigures } from '../../shared/run/format';
+import { OUTCOME_WORD } from '../../shared/run/outcome';
+import type { RunEvent } from '../../shared/run/events';
 
 export function runToMarkdown(runId: string, events: readonly RunEvent[]): string {
   return viewToMarkdown(buildRunView(runId, events));
@@ -19,15 +16,15 @@ export function viewToMarkdown(view: RunView): string {
   out.push(`# Minions run: ${oneLine(view.question) || '(question not recorded)'}`, '');
   if (view.startedAt) out.push(`- Started: ${new Date(view.startedAt).toISOString()}`);
   out.push(`- Protocol: ${view.protocol}${view.localModel ? ` · local \`${view.localModel}\`` : ''}${view.remoteModel ? ` · remote \`${view.remoteModel}\`` : ''}`);
-  out.push(`- Outcome: ${OUTCOME[view.outcome]}${view.ms !== undefined ? ` in ${formatMs(view.ms)}` : ''}${view.round ? ` · ${view.round} round${view.round === 1 ? '' : 's'}` : ''}`);
+  out.push(`- Outcome: ${view.outcome === 'running' ? 'still running' : OUTCOME_WORD[view.outcome]}${view.ms !== undefined ? ` in ${formatMs(view.ms)}` : ''}${view.round ? ` · ${view.round} round${view.round === 1 ? '' : 's'}` : ''}`);
   if (view.scope.length) out.push(`- Scope: ${view.scope.map((s) => `\`${s}\``).join(', ')}`);
   out.push(`- Run id: \`${view.runId}\``, '');
 
   out.push('## Answer', '', view.answer ? view.answer.markdown.trim() : '_No answer._', '');
 
   if (view.ledger) {
-    const { local, remote, baseline } = view.ledger;
-    const saving = savingFigures(view.ledger);
+    const { local, remote } = view.ledger;
+    const saving = savingFigures(view.ledger, view.outcome);
     out.push('## Ledger', '',
       '| | Prompt tokens | Completion tokens | Calls | Cost |',
       '|---|---:|---:|---:|---:|',
@@ -35,16 +32,18 @@ export function viewToMarkdown(view: RunView): string {
       `| Local | ${formatTokens(local.promptTokens)} | ${formatTokens(local.completionTokens)} | ${local.requests} | on this machine |`,
       ...baselineRows(view.ledger),
       '',
-      `Saving: ${saving.saved} · ${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}${view.ledger.baselines ? ' (against the smaller baseline)' : ''}`, '');
-    const b = view.ledger.baselines;
+      saving.known
+        ? `Saving: ${saving.saved} · ${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}${view.ledger.baselines ? ' (against the smaller baseline)' : ''}`
+        : `Saving: ${saving.saved}`, '');
+    const b = saving.known ? view.ledger.baselines : undefined;
     if (b) {
       out.push(`- Same-context baseline: the remote reading every chunk the local jobs answered or abstained on, in requests that fit its context (${b.sameContext.estimated ? `estimated with ${b.sameContext.tokenizer}` : 'as billed'}).`,
         `- Remote-only baseline: the one request the remote-only protocol would send for this question and scope (${b.remoteOnly.estimated ? `estimated with ${b.remoteOnly.tokenizer}` : 'as billed'}).`, '');
     }
-    if (view.estimate) {
-      const { expected, cap } = view.estimate;
-      out.push(`Expected before the run: ${formatUsd(expected.costUsd)} (~${formatTokens(expected.promptTokens + expected.completionTokens)} remote tokens, estimated with ${expected.tokenizer})${cap.maxUsd !== undefined ? ` · cap ${formatUsd(cap.maxUsd)}` : ''}${cap.maxRemoteTokens !== undefined ? ` · cap ${formatTokens(cap.maxRemoteTokens)} tokens` : ''}`, '');
-    }
+  }
+  if (view.estimate) {
+    const { expected, cap } = view.estimate;
+    out.push(`Expected before the run: ${formatUsd(expected.costUsd)} (~${formatTokens(expected.promptTokens + expected.completionTokens)} remote tokens, estimated with ${expected.tokenizer})${cap.maxUsd !== undefined ? ` · cap ${formatUsd(cap.maxUsd)}` : ''}${cap.maxRemoteTokens !== undefined ? ` · cap ${formatTokens(cap.maxRemoteTokens)} tokens` : ''}`, '');
   }
   if (view.protocolReason) out.push(`Auto chose ${view.protocol}: ${oneLine(view.protocolReason)}`, '');
 

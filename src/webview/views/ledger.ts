@@ -3,9 +3,10 @@
 // how) and the saving against the smaller. Unknown prices read "unknown", never $0.
 
 import { h, replaceChildren } from '../dom';
-import { formatTokens, formatUsd, savingFigures } from '../format';
-import type { RunView } from '../state';
-import type { LedgerSnapshot } from '../../core/ledger/types';
+import { formatTokens, formatUsd, savingFigures } from '../../shared/run/format';
+import type { LedgerSnapshot } from '../../shared/run/events';
+import type { RunOutcome } from '../../shared/run/outcome';
+import type { RunView } from '../../shared/run/view';
 
 export class LedgerView {
   readonly el: HTMLElement;
@@ -21,7 +22,7 @@ export class LedgerView {
     const estimate = view?.estimate;
     this.el.hidden = !ledger && !estimate;
     if (!ledger && !estimate) return;
-    const rows: Row[] = [...(estimate ? estimateRows(estimate, ledger) : []), ...(ledger ? ledgerRows(ledger) : [])];
+    const rows: Row[] = [...(estimate ? estimateRows(estimate, ledger) : []), ...(ledger ? ledgerRows(ledger, view.outcome) : [])];
     replaceChildren(this.body, ...rows.flatMap((row) => [
       h('dt', {}, row.label),
       h('dd', { 'data-row': row.id, 'data-loss': row.loss ?? false },
@@ -53,13 +54,15 @@ function estimateRows(estimate: NonNullable<RunView['estimate']>, ledger: Ledger
   return rows;
 }
 
-function ledgerRows(ledger: LedgerSnapshot): Row[] {
+function ledgerRows(ledger: LedgerSnapshot, outcome: RunOutcome): Row[] {
   const { local, remote, baseline } = ledger;
-  const saving = savingFigures(ledger);
+  // Until the run has finished its baselines are not known: the rows show spend so far, and the
+  // saving says when it will be known, never a loss against a baseline of zero.
+  const saving = savingFigures(ledger, outcome);
   const cached = remote.cachedPromptTokens ? ` (${formatTokens(remote.cachedPromptTokens)} cached)` : '';
   const reasoning = remote.reasoningTokens ? ` (${formatTokens(remote.reasoningTokens)} reasoning)` : '';
   const unreported = remote.unreported ? ` · ${remote.unreported.requests} timed out, prompt estimated with ${remote.unreported.tokenizer}` : '';
-  const b = ledger.baselines;
+  const b = saving.known ? ledger.baselines : undefined;
   const head = (key: 'sameContext' | 'remoteOnly') => (b?.headline === key ? ' (headline)' : '');
   // Rows carry their own id: the saving row keeps `data-row="saving"` whether it reads as a
   // saving or, when the run cost more than remote-only, as an extra cost (a positive amount).
@@ -75,9 +78,11 @@ function ledgerRows(ledger: LedgerSnapshot): Row[] {
         { id: 'remote-only-baseline', label: `Remote-only baseline${head('remoteOnly')}`, money: formatUsd(b.remoteOnly.costUsd),
           detail: `the one request remote-only would send for this question and scope · ${formatTokens(b.remoteOnly.promptTokens)} in · ${formatTokens(b.remoteOnly.completionTokens)} out · ${counted(b.remoteOnly)}` },
       ]
-      : [{ id: 'remote-only-baseline', label: 'Remote-only baseline', money: formatUsd(baseline.costUsd),
-        detail: `${formatTokens(baseline.remotePromptTokens)} in · ${formatTokens(baseline.remoteCompletionTokens)} out` }]),
+      : [{ id: 'remote-only-baseline', label: 'Remote-only baseline', money: saving.known ? formatUsd(baseline.costUsd) : saving.saved,
+        detail: saving.known ? `${formatTokens(baseline.remotePromptTokens)} in · ${formatTokens(baseline.remoteCompletionTokens)} out` : '' }]),
     { id: 'saving', label: saving.loss ? 'Extra cost' : 'Saving', money: saving.loss ? saving.extra : saving.saved, loss: saving.loss,
-      detail: `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}${b ? ' · against the smaller baseline' : ''}` },
+      detail: saving.known
+        ? `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}${b ? ' · against the smaller baseline' : ''}`
+        : `spent so far ${formatUsd(remote.costUsd)}` },
   ];
 }

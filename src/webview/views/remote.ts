@@ -3,8 +3,8 @@
 // a user can audit what the cloud saw. Text only: nothing here is rendered as markup.
 
 import { h, replaceChildren } from '../dom';
-import { formatMs, formatTokens } from '../format';
-import type { RunView } from '../state';
+import { formatMs, formatTokens } from '../../shared/run/format';
+import type { RunView } from '../../shared/run/view';
 
 export class RemoteRequestsView {
   readonly el: HTMLElement;

@@ -3,7 +3,8 @@
 import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { runProtocol, retryAnswer, summarizeRun } from '../../../src/core/protocol/index';
+import { runProtocol, retryAnswer } from '../../../src/core/protocol/index';
+import { runReport as summarizeRun } from '../../../src/shared/run/summary';
 import { sameContextPrompt } from '../../../src/core/protocol/baseline';
 import { estimateRun, chooseProtocol } from '../../../src/core/protocol/auto';
 import { resolveRequest } from '../../../src/core/protocol/request';

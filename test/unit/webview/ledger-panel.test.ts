@@ -4,9 +4,9 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
-import { buildRunView } from '../../../src/webview/state';
+import { buildRunView } from '../../../src/shared/run/view';
 import { runToMarkdown } from '../../../src/extension/panel/export-markdown';
-import { summarizeRun as historyLine } from '../../../src/extension/panel/history';
+import { historySummary as historyLine } from '../../../src/shared/run/summary';
 import { parseWebviewMessage } from '../../../src/shared/messages';
 import type { RunEvent } from '../../../src/core/protocol/events';
 import type { LedgerSnapshot } from '../../../src/core/ledger/types';

@@ -1,14 +1,16 @@
-// The panel's view of one run, built from its RunEvent stream. No DOM here: the same code
-// renders the live webview, rebuilds a reopened run from history and feeds the Markdown export,
-// and it is unit-tested in plain Node.
+// The view of one run, built from its RunEvent stream: the one fold of a run. No DOM and no
+// `vscode` here: the same code renders the live webview, rebuilds a reopened run from history,
+// feeds the Markdown export and the history and CLI summaries (summary.ts), and it is
+// unit-tested in plain Node.
 //
 // `applyEvent` updates the view in place and reports what changed, instead of returning a new
 // object per event: a round of a thousand jobs is three thousand events, and copying the job
 // list for each would make a live run quadratic. Callers that need a snapshot serialise it.
 
-import type { Citation, CostEstimate, EventError, JobInfo, JobStatus, PlanTask, ProtocolName, RemoteRequestRecord, RunEvent } from '../core/protocol/events';
-import type { LedgerSnapshot } from '../core/ledger/types';
-import type { RunOutcome } from '../shared/messages';
+import type {
+  Citation, CostEstimate, EventError, JobInfo, JobStatus, LedgerSnapshot, PlanTask, ProtocolName, RemoteRequestRecord, RunEvent,
+} from './events';
+import type { RunOutcome } from './outcome';
 
 /** A job as queued (`JobInfo`) plus what has happened to it since. */
 export interface JobView extends JobInfo {
@@ -16,6 +18,8 @@ export interface JobView extends JobInfo {
   finding?: string;
   /** The worker's citation (checked by the engine against the chunk's range). */
   citation?: Citation;
+  /** The worker's quote of the code it cites (what Retry answer sends again). */
+  quote?: string;
   error?: EventError;
   ms?: number;
 }
@@ -43,6 +47,8 @@ export interface RunView {
   counts: Record<JobStatus, number>;
   answer?: { markdown: string; citations: Citation[] };
   errors: EventError[];
+  /** The error that stopped the run, if one did. */
+  fatalError?: EventError;
   ledger?: LedgerSnapshot;
   ms?: number;
   /** Why `auto` chose this protocol. */
@@ -165,6 +171,7 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       job.ms = event.ms;
       if (event.finding !== undefined) job.finding = event.finding;
       if (event.citation !== undefined) job.citation = { ...event.citation };
+      if (event.quote !== undefined) job.quote = event.quote;
       if (event.error !== undefined) job.error = { ...event.error };
       return { jobs: true };
     }
@@ -183,7 +190,10 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       return { answer: true };
     case 'error':
       view.errors.push({ ...event.error });
-      if (event.fatal) view.outcome = 'failed';
+      if (event.fatal) {
+        view.outcome = 'failed';
+        view.fatalError = { ...event.error };
+      }
       return { errors: true, header: event.fatal };
     case 'cancelled':
       view.outcome = 'cancelled';

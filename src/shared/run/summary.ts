@@ -1,0 +1,110 @@
+// The two short forms of a run, both read off the one view (view.ts) rather than folded again:
+// the history's one line per run, and the CLI's `--json` object (the contract of issue 4).
+// Built from the events alone, so a recorded stream summarizes the same way as a live one.
+
+import type {
+  Citation, EventError, LedgerSnapshot, ProtocolName, RemoteRequestRecord, RunEvent, RunStatus, SavedJob,
+} from './events';
+import { emptyLedger } from './ledger';
+import type { RunOutcome } from './outcome';
+import { buildRunView, type JobView, type RunView } from './view';
+
+/** One line of the run history (the full events are loaded on demand). */
+export interface RunSummary {
+  runId: string;
+  question: string;
+  protocol: string;
+  startedAt: number;
+  outcome: RunOutcome;
+  ms?: number;
+  jobs: number;
+  /** Remote dollars spent; null when the model's price is unknown. */
+  remoteCostUsd: number | null;
+  /** Dollars saved against the remote-only baseline; null when unknown. */
+  savedUsd: number | null;
+}
+
+/**
+ * The history line of a stored run. A stored run that never ended was live when it was saved
+ * (a snapshot): nothing will finish it now, so it reads as interrupted.
+ */
+export function historySummary(runId: string, events: readonly RunEvent[]): RunSummary {
+  const view = buildRunView(runId, events);
+  const summary: RunSummary = {
+    runId,
+    question: view.question,
+    protocol: view.protocol,
+    startedAt: view.startedAt || Date.now(),
+    outcome: view.outcome === 'running' ? 'interrupted' : view.outcome,
+    jobs: view.jobs.length,
+    remoteCostUsd: view.ledger ? view.ledger.remote.costUsd : null,
+    savedUsd: view.ledger ? view.ledger.savings.costUsd : null,
+  };
+  if (view.ms !== undefined) summary.ms = view.ms;
+  return summary;
+}
+
+/** A job as the report keeps it: what Retry answer needs to answer again from its finding. */
+export type JobReport = SavedJob;
+
+/** What `minions ask --json` prints: fields are only ever added, never renamed. */
+export interface RunReport {
+  answer: string;
+  protocol: ProtocolName;
+  rounds: number;
+  citations: Citation[];
+  jobs: JobReport[];
+  usage: LedgerSnapshot;
+  /** answered, partial (jobs, usage and the error kept; no full answer), failed, or cancelled. */
+  status: RunStatus;
+  /** Why the run did not simply answer: `budget`, or the error's code. */
+  reason?: string;
+  /** The fatal error of a partial or failed run. */
+  error?: EventError;
+  /** Why `auto` chose this protocol. */
+  protocolReason?: string;
+  /** What the run was expected to cost before it started. */
+  estimate?: RunView['estimate'];
+  /** The question asked (what Retry answer asks again). */
+  question: string;
+  /** Every HTTP request sent to the remote, exactly as sent (no key), with its reply. */
+  remoteRequests: RemoteRequestRecord[];
+}
+
+export function runReport(events: readonly RunEvent[]): RunReport {
+  return reportOf(buildRunView('', events));
+}
+
+export function reportOf(view: RunView): RunReport {
+  const status = STATUS_OF[view.outcome];
+  return {
+    answer: view.answer?.markdown ?? '',
+    protocol: view.protocol as ProtocolName,
+    rounds: view.round,
+    citations: view.answer?.citations ?? [],
+    jobs: view.jobs.map(jobReport),
+    usage: view.ledger ?? emptyLedger(),
+    status,
+    ...(view.reason ? { reason: view.reason } : {}),
+    ...(view.fatalError && status !== 'answered' ? { error: view.fatalError } : {}),
+    ...(view.protocolReason ? { protocolReason: view.protocolReason } : {}),
+    ...(view.estimate ? { estimate: view.estimate } : {}),
+    question: view.question,
+    remoteRequests: view.remoteRequests ?? [],
+  };
+}
+
+/** A run that never reached its end (running, or a stored one that was interrupted) did not answer. */
+const STATUS_OF: Record<RunOutcome, RunStatus> = {
+  ok: 'answered', partial: 'partial', failed: 'failed', cancelled: 'cancelled', running: 'failed', interrupted: 'failed',
+};
+
+function jobReport(j: JobView): JobReport {
+  const answered = j.status === 'answered';
+  return {
+    round: j.round, task: j.task, path: j.path, startLine: j.startLine, endLine: j.endLine, status: j.status,
+    answer: answered ? (j.finding ?? '') : '', taskId: j.taskId,
+    ...(answered && j.citation ? { citation: j.citation } : {}),
+    ...(answered && j.quote ? { quote: j.quote } : {}),
+  };
+}
