@@ -18,6 +18,9 @@ import { IndexPersistence, type IndexMemory } from './persistence';
 import { searchChunks, searchFiles } from './ranking';
 import { DEFAULT_CHUNK_TOKENS, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_BUDGET_MS, type OpenIndexOptions, type RefreshOptions, type WorkspaceIndex } from './options';
 
+const FILES_IN_FLIGHT_PER_WORKER = 128;
+const IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+
 export class Index implements WorkspaceIndex {
   private readonly roots: WalkRoot[];
   private readonly table = new FileTable();
@@ -107,19 +110,23 @@ export class Index implements WorkspaceIndex {
       }
     };
     report(true);
-    // Keep the parse workers busy: several files in flight per worker, the main thread reading ahead.
+    // Keep the parse workers busy: the main thread reads ahead, enough files in flight to fill
+    // the pool's batches (two per worker), and at most IN_FLIGHT_BYTES of text held meanwhile.
     const inFlight = new Set<Promise<void>>();
-    const limit = Math.max(2, this.runner.workers * 4);
+    const limit = Math.max(2, this.runner.workers * FILES_IN_FLIGHT_PER_WORKER);
+    let bytesInFlight = 0;
     let sinceYield = 0;
     for (const file of walked) {
       checkAborted(signal);
+      bytesInFlight += file.size;
       const p = this.indexFile(file, onSkip).then(() => {
         done++;
+        bytesInFlight -= file.size;
         report();
       });
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p)).catch(() => undefined);
-      if (inFlight.size >= limit) await Promise.race(inFlight);
+      if (inFlight.size >= limit || bytesInFlight >= IN_FLIGHT_BYTES) await Promise.race(inFlight);
       else if (++sinceYield >= 32) {
         sinceYield = 0;
         await yieldToLoop();
