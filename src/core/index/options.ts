@@ -24,7 +24,16 @@ export interface OpenIndexOptions {
   parseBudgetMs?: number;
   /** Called for each file left out, with the reason (for diagnostics; never called with content). */
   onSkip?: (path: string, reason: SkipReason) => void;
+  /**
+   * Called between files while a refresh runs, after each slice of work (about PACE_SLICE_MS);
+   * the refresh waits for it. A host slows or pauses a background build with it (the editor
+   * yields while the user types); without it the refresh only yields to the event loop.
+   */
+  pace?: () => Promise<void>;
 }
+
+/** Work between two calls of `pace`, in ms of main-thread time. */
+export const PACE_SLICE_MS = 8;
 
 export interface RefreshOptions {
   signal?: AbortSignal;

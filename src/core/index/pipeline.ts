@@ -16,7 +16,7 @@ import { admits, locate, readCandidate, sameStat } from './changes';
 import { FileTable } from './file-table';
 import { IndexPersistence, type IndexMemory } from './persistence';
 import { searchChunks, searchFiles } from './ranking';
-import { DEFAULT_CHUNK_TOKENS, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_BUDGET_MS, type OpenIndexOptions, type RefreshOptions, type WorkspaceIndex } from './options';
+import { DEFAULT_CHUNK_TOKENS, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_BUDGET_MS, PACE_SLICE_MS, type OpenIndexOptions, type RefreshOptions, type WorkspaceIndex } from './options';
 
 const FILES_IN_FLIGHT_PER_WORKER = 128;
 const IN_FLIGHT_BYTES = 32 * 1024 * 1024;
@@ -116,6 +116,8 @@ export class Index implements WorkspaceIndex {
     const limit = Math.max(2, this.runner.workers * FILES_IN_FLIGHT_PER_WORKER);
     let bytesInFlight = 0;
     let sinceYield = 0;
+    const pace = this.options.pace;
+    let sliceStart = performance.now();
     for (const file of walked) {
       checkAborted(signal);
       bytesInFlight += file.size;
@@ -130,6 +132,10 @@ export class Index implements WorkspaceIndex {
       else if (++sinceYield >= 32) {
         sinceYield = 0;
         await yieldToLoop();
+      }
+      if (pace && performance.now() - sliceStart >= PACE_SLICE_MS) {
+        await pace();
+        sliceStart = performance.now();
       }
     }
     await Promise.all(inFlight);
