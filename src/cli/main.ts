@@ -13,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   index: { summary: 'build or refresh the workspace index', run: async (argv) => (await import('./commands/index')).run(argv) },
   search: { summary: "rank the workspace's code for a query", run: async (argv) => (await import('./commands/search')).run(argv) },
   ask: { summary: 'answer a question about the workspace (MinionS and friends)', run: async (argv) => (await import('./commands/ask')).run(argv) },
+  mcp: { summary: 'serve the workspace to coding agents (Model Context Protocol on stdio)', run: async (argv) => (await import('./commands/mcp')).run(argv) },
 };
 
 function usage(): string {
