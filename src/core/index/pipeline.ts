@@ -252,9 +252,11 @@ export class Index implements WorkspaceIndex {
       await this.updateDirectory(where.root, where.rel);
       return;
     }
-    // Whatever was indexed under this path as a folder is gone or now a file.
+    // Whatever was indexed under this path as a folder is gone or now a file. (A path indexed as
+    // a file had nothing under it: the common edit skips this scan over every record.)
     const folderPrefix = path === '' ? '' : path + '/';
-    for (const key of [...this.table.records.keys()]) if (folderPrefix && key.startsWith(folderPrefix)) this.removeRecord(key);
+    if (folderPrefix && !this.table.records.has(path))
+      for (const key of [...this.table.records.keys()]) if (key.startsWith(folderPrefix)) this.removeRecord(key);
     if (!st || !st.isFile() || !admits(root, this.globs, where.rel, false) || st.size > this.maxFileBytes) {
       this.removeRecord(path);
       return;
