@@ -2,6 +2,7 @@
 // so the pipeline, the cache key and the benchmarks agree on them.
 import type { CodeIndex, IndexProgress, IndexStats } from './types';
 import type { SkipReason } from './walk';
+import type { WorkspaceRoot } from './paths';
 
 export interface OpenIndexOptions {
   /** Absolute folder paths. With more than one root, chunk paths start with the root's folder name. */
@@ -41,6 +42,8 @@ export interface RefreshOptions {
 }
 
 export interface WorkspaceIndex extends CodeIndex {
+  /** The folders as the index names them (see paths.ts). */
+  readonly workspaceRoots: readonly WorkspaceRoot[];
   /** Re-stat/re-read only these paths (absolute or workspace-relative): changed, added, deleted, renamed. */
   update(paths: string[], signal?: AbortSignal): Promise<void>;
   /** Re-walk everything, re-reading only files whose stat/hash changed. */

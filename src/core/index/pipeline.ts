@@ -13,6 +13,7 @@ import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
 import { checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { admits, locate, readCandidate, sameStat } from './changes';
+import { nameRoots, type WorkspaceRoot } from './paths';
 import { FileTable } from './file-table';
 import { IndexPersistence, type IndexMemory } from './persistence';
 import { searchChunks, searchFiles } from './ranking';
@@ -23,6 +24,7 @@ const IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 
 export class Index implements WorkspaceIndex {
   private readonly roots: WalkRoot[];
+  readonly workspaceRoots: readonly WorkspaceRoot[];
   private readonly table = new FileTable();
   private readonly memory: IndexMemory = {
     table: this.table,
@@ -43,6 +45,7 @@ export class Index implements WorkspaceIndex {
 
   constructor(private readonly options: OpenIndexOptions) {
     this.roots = rootsFor(options.roots);
+    this.workspaceRoots = nameRoots(options.roots);
     this.globs = new GlobFilter(options.include, options.exclude);
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.chunkTokens = options.chunkTokens ?? DEFAULT_CHUNK_TOKENS;
