@@ -76,7 +76,7 @@ export function createCore(): CoreApi {
           maxRounds: s.maxRounds,
           parallel: s.local.parallelJobs,
           privacy: s.privacy,
-          budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
+          budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound, samples: s.jobs.samples },
         },
         { index: input.index, local, remote, pricing: mergePrices(s.prices).table },
         input.signal,

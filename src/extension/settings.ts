@@ -2,6 +2,7 @@
 // caller passes a getter over the `minions` configuration section, so the defaults and the
 // clamping are unit-tested and every consumer reads the same normalised values.
 
+import { DEFAULT_SAMPLES } from '../core/protocol/request';
 import type { ProtocolName } from '../core/protocol/events';
 
 export type LocalProvider = 'ollama' | 'openai-compatible';
@@ -36,6 +37,8 @@ export interface MinionsSettings {
     perTask: number;
     /** Cap on local jobs in one round. */
     maxPerRound: number;
+    /** Times each task's top-ranked chunks are read. */
+    samples: number;
   };
   index: {
     include: string[];
@@ -64,7 +67,7 @@ export const DEFAULT_SETTINGS: MinionsSettings = {
   remote: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4.1' },
   protocol: 'minions',
   maxRounds: 3,
-  jobs: { perTask: 24, maxPerRound: 96 },
+  jobs: { perTask: 24, maxPerRound: 96, samples: DEFAULT_SAMPLES },
   index: { include: [], exclude: [], maxFileBytes: 1_000_000, chunkTokens: 512, onStartup: true },
   privacy: 'standard',
   prices: {},
@@ -92,6 +95,7 @@ export function readSettings(get: SettingGetter): MinionsSettings {
     jobs: {
       perTask: int(get('jobs.perTask'), d.jobs.perTask, 1, 100),
       maxPerRound: int(get('jobs.maxPerRound'), d.jobs.maxPerRound, 1, 5000),
+      samples: int(get('jobs.samples'), d.jobs.samples, 1, 5),
     },
     index: {
       include: globs(get('index.include')),
