@@ -32,7 +32,7 @@ export interface RunBudgets {
 }
 
 /** Samples per top-ranked chunk by default (chosen by `npm run bench:quality`). */
-export const DEFAULT_SAMPLES = 1;
+export const DEFAULT_SAMPLES = 2;
 
 export interface RunRequest {
   question: string;
