@@ -8,7 +8,7 @@
 // BEFORE) runs in the same process on the same inputs. Then the real Gemma 3 270M reads a few
 // of the questions as the worker: the share of its findings that verify.
 //
-// MINIONS_BENCH_SKIP_REAL=1 skips the real-model part; MINIONS_BENCH_QUALITY_REAL_QUESTIONS sets its size (default 3).
+// MINIONS_BENCH_SKIP_REAL=1 skips the real-model part; MINIONS_BENCH_QUALITY_REAL_QUESTIONS sets its size (default 4).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +22,7 @@ import { FakeOllama, type OllamaChatBody, type OllamaChatScript } from '../../te
 import { FakeOpenAI, schemaNameOf, type OpenAIChatBody, type OpenAIChatScript } from '../../test/support/fake-openai';
 import { excerptLines } from '../../test/support/scripted-models';
 import { writeQualityRepo, type GoldQuestion } from './quality-fixture';
+import { locateQuote } from '../../src/core/protocol/verify';
 
 /** The last commit before the evidence checks: the "before" engine. */
 const BEFORE = '9859147';
@@ -172,21 +173,41 @@ async function realModelShare(root: string, gold: readonly GoldQuestion[]): Prom
   const evidence: Citation[][] = [];
   const openai = await FakeOpenAI.start({ chat: scriptedRemote(gold, evidence) });
   try {
-    const local = new OllamaModel({ url: server.url, model: 'gemma3:270m', timeoutMs: 300_000 });
+    const model = new OllamaModel({ url: server.url, model: 'gemma3:270m', timeoutMs: 300_000 });
+    // Every quote it writes, checked against the excerpt it was shown (also on replies it marks irrelevant).
+    const quotes = { written: 0, found: 0 };
+    const local: ChatModel = {
+      role: model.role, provider: model.provider, model: model.model, ...(model.contextTokens ? { contextTokens: model.contextTokens } : {}),
+      async chat(request) {
+        const result = await model.chat(request);
+        try {
+          const quote = String((JSON.parse(result.content) as { quote?: unknown }).quote ?? '').trim();
+          const lines = excerptLines(request);
+          if (quote && lines.length) {
+            quotes.written++;
+            const text = lines.map((l) => l.text).join('\n');
+            if (locateQuote({ id: 'x', path: 'x', startLine: lines[0]!.line, endLine: lines.at(-1)!.line, language: 'text', tokens: 0, text }, quote)) quotes.found++;
+          }
+        } catch { /* not JSON: the engine repairs or fails the job */ }
+        return result;
+      },
+    };
     const remote = new OpenAICompatibleModel({ role: 'remote', url: openai.url, model: 'gpt-4o-mini', apiKey: openai.apiKey });
-    const n = Number(process.env.MINIONS_BENCH_QUALITY_REAL_QUESTIONS ?? 3);
+    const n = Number(process.env.MINIONS_BENCH_QUALITY_REAL_QUESTIONS ?? 4);
     let answered = 0;
     let verified = 0;
-    let jobs = 0;
+    const statuses: Record<string, number> = {};
     for (const g of gold.filter((_, i) => i % Math.ceil(gold.length / n) === 0).slice(0, n)) {
       const events: RunEvent[] = [];
       for await (const e of runAfter({ question: g.question, protocol: 'minions', maxRounds: 1, parallel: 2, budgets: { jobsPerTask: 3, samples: 1 } }, { index, local, remote })) events.push(e);
       const s = summarizeRun(events);
-      jobs += s.jobs.length;
+      for (const j of s.jobs) statuses[j.status] = (statuses[j.status] ?? 0) + 1;
       answered += s.quality.verified + s.quality.unverified;
       verified += s.quality.verified;
     }
-    return `${verified} of ${answered} findings verify (${answered ? Math.round((100 * verified) / answered) : 0}%), ${jobs} jobs over ${n} questions`;
+    const jobs = Object.entries(statuses).map(([k, v]) => `${v} ${k}`).join(', ');
+    const share = (a: number, b: number) => (b ? `${Math.round((100 * a) / b)}%` : 'n/a');
+    return `${verified} of ${answered} findings verify (${share(verified, answered)}); of all ${quotes.written} non-empty quotes it wrote, ${quotes.found} are in the excerpt (${share(quotes.found, quotes.written)}); jobs: ${jobs}; ${n} questions`;
   } finally {
     await Promise.all([openai.close(), index.dispose(), server.close()]);
   }
