@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
 import { createLocalModel, createRemoteModelFor, DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, type LocalModelConfig } from '../../core/llm/factory';
 import { mergePrices } from '../../core/ledger/pricing';
-import { runProtocol, summarizeRun, type RunEvent, type ProtocolName } from '../../core/protocol/index';
+import { runProtocol, summarizeRun, type RunEvent, type ProtocolName, type RunQuality } from '../../core/protocol/index';
 import type { LedgerSnapshot } from '../../core/ledger/types';
 import type { JobInfo } from '../../core/protocol/events';
 import { INDEX_OPTIONS, openFromFlags, parseCommandArgs } from './index';
@@ -152,7 +152,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const summary = summarizeRun(events);
   if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(`\nanswer:\n${summary.answer}\n\nledger:\n${ledgerLine(summary.usage)}\n`);
+  else process.stdout.write(`\nanswer:\n${summary.answer}\n\nledger:\n${ledgerLine(summary.usage)}\n${summary.citationChecks ? `${qualityLine(summary.quality)}\n` : ''}`);
   return 0;
 }
 
@@ -166,6 +166,11 @@ function parsePricing(text: string): unknown {
 
 // Tiny amounts keep two significant digits rather than rounding to $0.0000.
 const usd = (x: number | null) => (x === null ? 'unknown' : x === 0 || Math.abs(x) >= 0.001 ? `$${x.toFixed(4)}` : `$${x.toPrecision(2)}`);
+
+/** The evidence checks in one line: what reached the remote, what was kept out, which answer citations no finding supports. */
+export function qualityLine(q: RunQuality): string {
+  return `quality: ${q.verified} verified finding${q.verified === 1 ? '' : 's'}, ${q.unverified} unverified (not sent to the remote), ${q.unsupportedCitations} of ${q.citations} answer citation${q.citations === 1 ? '' : 's'} unsupported`;
+}
 
 export function ledgerLine(l: LedgerSnapshot): string {
   const remoteTokens = l.remote.promptTokens + l.remote.completionTokens;

@@ -113,6 +113,7 @@ describe('minions ask', () => {
     assert.match(r.stdout, /abstained/);
     assert.match(r.stdout, /baseline: remote-only over the same chunks: \d+ prompt/);
     assert.match(r.stdout, /saving: /);
+    assert.match(r.stdout, /quality: \d+ verified findings?, \d+ unverified \(not sent to the remote\), \d+ of 1 answer citation unsupported/);
   });
 
   test('--scope limits every job to the scope (relative to the workspace or the current folder)', async () => {
