@@ -216,8 +216,9 @@ class Progress {
         const job = this.jobs.get(e.jobId);
         const where = e.citation ?? job;
         const at = where ? `${where.path}:${where.startLine}-${where.endLine}` : e.jobId;
-        const detail = e.status === 'answered' ? (e.finding ?? '') : e.status === 'failed' ? (e.error?.message ?? '') : '';
-        out(`  [${this.finished}/${this.queued}] ${e.status.padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
+        const unverified = e.status === 'answered' && e.verified === false;
+        const detail = unverified ? `${e.finding ?? ''} (not sent: ${e.reason ?? 'unverified'})` : e.status === 'answered' ? (e.finding ?? '') : e.status === 'failed' ? (e.error?.message ?? '') : '';
+        out(`  [${this.finished}/${this.queued}] ${(unverified ? 'unverified' : e.status).padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
         break;
       }
       case 'synthesis':
