@@ -18,8 +18,10 @@ export class AnswerView {
   update(view: RunView | undefined): void {
     const markdown = view?.answer?.markdown;
     this.el.hidden = markdown === undefined;
-    if (markdown === this.rendered) return;
-    this.rendered = markdown;
+    // The same words with other citation checks (another run) must be drawn again.
+    const key = markdown === undefined ? undefined : `${markdown}\u0000${JSON.stringify(view?.answer?.checks ?? null)}`;
+    if (key === this.rendered) return;
+    this.rendered = key;
     if (markdown === undefined) replaceChildren(this.body);
     else {
       replaceChildren(this.body, this.renderer.render(markdown));

@@ -49,6 +49,12 @@ test('answer: a supported citation stays a link; an unsupported one is marked te
   assert.deepEqual(links.map((a) => a.getAttribute('data-start')), ['4']);
   const marked = answer.el.querySelector('.citation-unsupported');
   assert.match(marked?.textContent ?? '', /src\/retry\.ts:30 \(unsupported: no verified finding supports it\)/);
+  // The same answer text from a run without checks is drawn again, with both links.
+  const plain = events.map((e) => (e.type === 'answer' ? { ...e, checks: undefined } : e)) as RunEvent[];
+  answer.update(buildRunView('r2', plain));
+  assert.equal(answer.el.querySelectorAll('a[data-path]').length, 2);
+  answer.update(buildRunView('r', events));
+  assert.equal(answer.el.querySelectorAll('a[data-path]').length, 1);
 });
 
 test('ledger: a quality line counts verified and unverified findings and unsupported citations', async () => {
