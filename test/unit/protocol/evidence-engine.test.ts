@@ -85,3 +85,37 @@ test('samples: the top chunks of each task are read N times; the remote sees one
   assert.ok(temps.includes(0) && temps.some((t) => t !== undefined && t > 0), 'extra samples at a modest temperature');
   assert.deepEqual(summarizeRun(events).usage.local, r.ollama.reported, 'every sample counted');
 });
+
+test('rounds: the planning synthesis sees the repository map; its scratchpad replaces the old digest; a target by finding id is read again', async () => {
+  let synth = 0;
+  r = await rig({
+    ollama: { chat: (body) => {
+      const l = excerptLines(body).find((x) => /shouldRetry|backoff/.test(x.text));
+      return { content: JSON.stringify(l ? { quote: l.text.trim(), lines: [l.line], finding: `ROUND-FINDING at line ${l.line}.`, relevant: true } : { quote: '', lines: [], finding: '', relevant: false }) };
+    } },
+    openai: { chat: (body) => {
+      const name = body.response_format?.json_schema?.name;
+      if (name === 'minions_plan') return { content: JSON.stringify({ tasks: [{ instruction: 'Find the retry decision', keywords: ['shouldRetry'], globs: [], targets: [], granularity: 'chunk', k: 0 }], advice: '' }) };
+      synth++;
+      if (synth === 1) {
+        return { content: JSON.stringify({ decision: 'continue', answer: '', missing: 'the backoff', advice: '', scratchpad: 'SCRATCH: retries decided by shouldRetry (F1).',
+          tasks: [{ instruction: 'Read around F1 again', keywords: ['zzzz-nothing-matches'], globs: [], targets: ['F1'], granularity: 'neighbors', k: 2 }] }) };
+      }
+      return { content: JSON.stringify({ decision: 'answer', answer: 'shouldRetry, src/http/retry.ts:16.', missing: '' }) };
+    } },
+  });
+  const events = await collect(runProtocol({ question: 'Where is the retry policy decided?', protocol: 'minions', maxRounds: 2, budgets: { samples: 1 } }, r));
+  assert.equal(events.at(-1)!.type, 'run-finished');
+  const synths = r.openai.chatBodies().filter((b) => b.response_format?.json_schema?.name === 'minions_synthesis');
+  assert.equal(synths.length, 2);
+  assert.match(synths[0]!.messages[0]!.content, /Repository map[\s\S]*src\/http\/retry\.ts/, 'the synthesis that plans sees the map');
+  assert.doesNotMatch(synths[1]!.messages[0]!.content, /Repository map/, 'the last one does not plan');
+  const round2 = synths[1]!.messages.at(-1)!.content;
+  assert.match(round2, /SCRATCH: retries decided by shouldRetry \(F1\)/);
+  assert.doesNotMatch(round2, /Task \(round 1\)/, 'round 1\'s digest is not sent again');
+  const f1 = ofType(events, 'job-finished').find((d) => d.findingId === 'F1')!;
+  const f1Job = ofType(events, 'job-queued').find((q) => q.job.id === f1.jobId)!.job;
+  const round2Jobs = ofType(events, 'job-queued').filter((q) => q.job.round === 2).map((q) => q.job);
+  assert.ok(round2Jobs.some((j) => j.path === f1Job.path && j.startLine === f1Job.startLine), 'F1\'s chunk is read again although round 1 read it');
+  assert.ok(round2Jobs.length <= 2, 'the task\'s k');
+});
