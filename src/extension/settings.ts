@@ -1,79 +1,16 @@
 // The extension's settings as one typed, validated object. Pure (no `vscode` import): the
-// caller passes a getter over the `minions` configuration section, so the defaults and the
-// clamping are unit-tested and every consumer reads the same normalised values.
+// caller passes a getter over the `minions` configuration section, so the clamping is
+// unit-tested and every consumer reads the same normalised values. The type and the defaults
+// are the core's (core/settings.ts), shared with the CLI.
 
-import { DEFAULT_SAMPLES } from '../core/protocol/request';
-import type { ProtocolName } from '../core/protocol/events';
+import { PROTOCOLS } from '../core/protocol/protocols';
+import { DEFAULT_SETTINGS, type MinionsSettings, type PriceOverride } from '../core/settings';
 
-export type LocalProvider = 'ollama' | 'openai-compatible';
-export type NumCtxPolicy = 'auto' | 'fixed';
-export type PrivacyLevel = 'standard' | 'strict';
-
-/** USD per 1M tokens; the user's overrides of the built-in price table. */
-export interface PriceOverride {
-  input: number;
-  output: number;
-  cachedInput?: number;
-}
-
-export interface MinionsSettings {
-  local: {
-    provider: LocalProvider;
-    url: string;
-    model: string;
-    numCtxPolicy: NumCtxPolicy;
-    /** The cap under `auto`, the value under `fixed`. */
-    numCtx: number;
-    parallelJobs: number;
-  };
-  remote: {
-    baseUrl: string;
-    model: string;
-  };
-  protocol: ProtocolName;
-  maxRounds: number;
-  jobs: {
-    /** Chunks taken per planned task (top K). */
-    perTask: number;
-    /** Cap on local jobs in one round. */
-    maxPerRound: number;
-    /** Times each task's top-ranked chunks are read. */
-    samples: number;
-  };
-  index: {
-    include: string[];
-    exclude: string[];
-    maxFileBytes: number;
-    /** Upper bound on one chunk's size in tokens. */
-    chunkTokens: number;
-    onStartup: boolean;
-  };
-  privacy: PrivacyLevel;
-  prices: Record<string, PriceOverride>;
-}
+export { DEFAULT_SETTINGS } from '../core/settings';
+export type { LocalProvider, MinionsSettings, NumCtxPolicy, PriceOverride, PrivacyLevel, RemoteProvider } from '../core/settings';
 
 /** Reads `minions.<key>` (without the prefix); returns undefined when unset. */
 export type SettingGetter = (key: string) => unknown;
-
-export const DEFAULT_SETTINGS: MinionsSettings = {
-  local: {
-    provider: 'ollama',
-    url: 'http://127.0.0.1:11434',
-    model: 'qwen2.5-coder:3b',
-    numCtxPolicy: 'auto',
-    numCtx: 16384,
-    parallelJobs: 4,
-  },
-  remote: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4.1' },
-  protocol: 'minions',
-  maxRounds: 3,
-  jobs: { perTask: 24, maxPerRound: 96, samples: DEFAULT_SAMPLES },
-  index: { include: [], exclude: [], maxFileBytes: 1_000_000, chunkTokens: 512, onStartup: true },
-  privacy: 'standard',
-  prices: {},
-};
-
-const PROTOCOLS: readonly ProtocolName[] = ['minions', 'minion', 'remote', 'local'];
 
 export function readSettings(get: SettingGetter): MinionsSettings {
   const d = DEFAULT_SETTINGS;
@@ -87,6 +24,7 @@ export function readSettings(get: SettingGetter): MinionsSettings {
       parallelJobs: int(get('local.parallelJobs'), d.local.parallelJobs, 1, 64),
     },
     remote: {
+      provider: oneOf(get('remote.provider'), ['openai-compatible', 'vscode-lm'] as const, d.remote.provider),
       baseUrl: url(get('remote.baseUrl'), d.remote.baseUrl),
       model: nonEmpty(get('remote.model'), d.remote.model),
     },

@@ -19,7 +19,6 @@ import { citationsIn } from './citations';
 import { checkCitations } from './answer-check';
 
 export type { RunRequest, RunBudgets } from './request';
-export { summarizeRun, emptyLedger, type RunSummary, type JobSummary, type RunQuality } from './summary';
 export type * from './events';
 
 export interface RunDeps {

@@ -2,8 +2,8 @@
 
 import { h, replaceChildren } from '../dom';
 import { citationOf, type AnswerRenderer } from '../markdown';
-import type { RunView } from '../state';
-import type { CitationCheck } from '../../core/protocol/events';
+import type { RunView } from '../../shared/run/view';
+import type { CitationCheck } from '../../shared/run/events';
 
 export class AnswerView {
   readonly el: HTMLElement;

@@ -4,7 +4,8 @@
 // the run's JSON marks the invented ones.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { runProtocol, summarizeRun } from '../../../src/core/protocol/index';
+import { runProtocol } from '../../../src/core/protocol/index';
+import { runReport as summarizeRun } from '../../../src/shared/run/summary';
 import { collect, ofType, rig, type Rig } from './helpers';
 import { excerptLines, scriptedRemote } from '../../support/scripted-models';
 import type { OllamaChatBody, OllamaChatScript } from '../../support/fake-ollama';

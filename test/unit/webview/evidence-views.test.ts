@@ -3,7 +3,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
-import { buildRunView } from '../../../src/webview/state';
+import { buildRunView } from '../../../src/shared/run/view';
 import { createAnswerRenderer } from '../../../src/webview/markdown';
 import type { RunEvent } from '../../../src/core/protocol/events';
 
