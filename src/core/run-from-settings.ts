@@ -51,7 +51,7 @@ export function requestFromSettings(s: RunSettings, question: string, scope: rea
     maxRounds: s.maxRounds,
     parallel: s.local.parallelJobs,
     privacy: s.privacy,
-    budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
+    budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound, samples: s.jobs.samples },
     budget: {
       ...(s.budget.maxUsdPerRun !== null ? { maxUsd: s.budget.maxUsdPerRun } : {}),
       ...(s.budget.maxRemoteTokensPerRun !== null ? { maxRemoteTokens: s.budget.maxRemoteTokensPerRun } : {}),

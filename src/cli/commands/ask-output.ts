@@ -4,7 +4,7 @@
 import type { LedgerSnapshot } from '../../core/ledger/types';
 import type { RunStatus } from '../../core/protocol/events';
 import { formatUsd, savingFigures, savingPhrase } from '../../shared/run/format';
-import type { RunReport } from '../../shared/run/summary';
+import type { RunQuality, RunReport } from '../../shared/run/summary';
 
 /** 0 answered, 3 partial (findings kept, no full answer), 1 failed, 130 cancelled (as a shell reports SIGINT). */
 export const EXIT_CODES: Record<RunStatus, number> = { answered: 0, partial: 3, failed: 1, cancelled: 130 };
@@ -13,6 +13,11 @@ export const EXIT_CODES: Record<RunStatus, number> = { answered: 0, partial: 3, 
 export function jsonOutput(summary: RunReport, showRemote: boolean): string {
   const { remoteRequests, ...rest } = summary;
   return JSON.stringify(showRemote ? { ...rest, remoteRequests } : rest);
+}
+
+/** The evidence checks in one line: what reached the remote, what was kept out, which answer citations no finding supports. */
+export function qualityLine(q: RunQuality): string {
+  return `quality: ${q.verified} verified finding${q.verified === 1 ? '' : 's'}, ${q.unverified} unverified (not sent to the remote), ${q.unsupportedCitations} of ${q.citations} answer citation${q.citations === 1 ? '' : 's'} unsupported`;
 }
 
 export function ledgerLine(l: LedgerSnapshot): string {
@@ -44,5 +49,5 @@ export function textOutput(summary: RunReport): string {
     ? `answer:\n${summary.answer}`
     : `${summary.status}: ${summary.error?.message ?? summary.reason ?? 'the run stopped'}\n` +
       `kept: ${summary.jobs.filter((j) => j.status === 'answered').length} finding(s) of ${summary.jobs.length} job(s), listed above`;
-  return `\n${head}\n\nledger:\n${ledgerLine(summary.usage)}\n`;
+  return `\n${head}\n\nledger:\n${ledgerLine(summary.usage)}\n${summary.citationChecks ? `${qualityLine(summary.quality)}\n` : ''}`;
 }

@@ -21,7 +21,7 @@ import { applyEvent, createRunView, JobIndex, type RunView } from '../../shared/
 import { EXIT_CODES, jsonOutput, textOutput } from './ask-output';
 import { INDEX_OPTIONS, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
 
-export { ledgerLine } from './ask-output';
+export { ledgerLine, qualityLine } from './ask-output';
 
 const D = DEFAULT_SETTINGS;
 const LOCAL_PROVIDERS: readonly AnyLocalProvider[] = ['ollama', 'openai-compatible', 'embedded'];
@@ -277,8 +277,9 @@ class Progress {
         const job = view.jobs.find((j) => j.id === e.jobId);
         const where = e.citation ?? job;
         const at = where ? `${where.path}:${where.startLine}-${where.endLine}` : e.jobId;
-        const detail = e.status === 'answered' ? (e.finding ?? '') : e.status === 'failed' ? (e.error?.message ?? '') : '';
-        out(`  [${finished}/${view.jobs.length}] ${e.status.padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
+        const unverified = e.status === 'answered' && e.verified === false;
+        const detail = unverified ? `${e.finding ?? ''} (not sent: ${e.reason ?? 'unverified'})` : e.status === 'answered' ? (e.finding ?? '') : e.status === 'failed' ? (e.error?.message ?? '') : '';
+        out(`  [${finished}/${view.jobs.length}] ${(unverified ? 'unverified' : e.status).padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
         break;
       }
       case 'synthesis':

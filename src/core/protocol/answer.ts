@@ -27,6 +27,8 @@ export interface SavedJob {
   citation?: Citation;
   taskId?: string;
   quote?: string;
+  /** false: the finding's quote was not in its chunk; it never reaches the remote, on a retry neither. */
+  verified?: boolean;
 }
 
 /** One last synthesis over `findings` (decision forced to "answer"). */
@@ -40,7 +42,7 @@ export async function answerFromFindings(ctx: RunContext, findings: readonly Fin
   ctx.answerCompletionTokens = synth.result.usage.completionTokens;
   const { answer, missing } = synth.value;
   ctx.emit({ type: 'synthesis', round, decision: 'answer', ...(missing.trim() ? { missing: missing.trim() } : {}) });
-  return { answer: answer.trim() || `The workers' findings were not enough to answer.${missing.trim() ? ` Still missing: ${missing.trim()}` : ''}`, rounds: round };
+  return { answer: answer.trim() || `The workers' findings were not enough to answer.${missing.trim() ? ` Still missing: ${missing.trim()}` : ''}`, rounds: round, findings };
 }
 
 /**
@@ -54,14 +56,18 @@ export async function retryFromSaved(ctx: RunContext, jobs: readonly SavedJob[])
   for (const { job, id } of saved) {
     ctx.emit({ type: 'job-queued', job: { id, round: job.round, taskId: job.taskId ?? job.task, task: job.task, path: job.path, startLine: job.startLine, endLine: job.endLine } });
   }
+  const trusted = (j: SavedJob) => j.status === 'answered' && j.verified !== false && j.answer !== '';
   for (const { job, id } of saved) {
     const chunk = ctx.index.chunksOf(job.path).find((c) => c.startLine === job.startLine && c.endLine === job.endLine);
     if (chunk) ctx.chunksAnswered.set(chunk.id, chunk);
     ctx.emit(job.status === 'answered'
-      ? { type: 'job-finished', jobId: id, status: 'answered', finding: job.answer, citation: job.citation ?? { path: job.path, startLine: job.startLine, endLine: job.endLine }, ms: 0, ...(job.quote ? { quote: job.quote } : {}) }
+      ? {
+        type: 'job-finished', jobId: id, status: 'answered', finding: job.answer, citation: job.citation ?? { path: job.path, startLine: job.startLine, endLine: job.endLine }, ms: 0,
+        verified: job.verified !== false, ...(job.quote ? { quote: job.quote } : {}),
+      }
       : { type: 'job-finished', jobId: id, status: 'abstained', ms: 0 });
   }
-  const findings = toFindings(jobs.filter((j) => j.status === 'answered' && j.answer).map((j) => ({
+  const findings = toFindings(jobs.filter(trusted).map((j) => ({
     round: j.round, taskId: j.taskId ?? j.task, task: j.task, citation: j.citation ?? { path: j.path, startLine: j.startLine, endLine: j.endLine }, text: j.answer, ...(j.quote ? { quote: j.quote } : {}),
   })), ctx.request.privacy === 'strict', ctx.index);
   return answerFromFindings(ctx, findings, rounds);

@@ -22,6 +22,7 @@ import { chooseProtocol, estimateRun } from './auto';
 import { stoppedStatus, toFindings } from './outcome';
 import { answerFromFindings, retryFromSaved, type SavedJob } from './answer';
 import { citationsIn } from './citations';
+import { checkCitations } from './answer-check';
 
 export type { RunRequest, RunBudgets } from './request';
 export type { SpendCap } from './budget';
@@ -124,8 +125,10 @@ async function drive(req: RunRequestAny, deps: RunDeps, signal: AbortSignal | un
       outcome = await answerFromFindings(ctx, toFindings(ctx.jobs.findings, request.privacy === 'strict', deps.index), Math.max(1, rounds));
     }
     setBaselines(ctx, deps);
-    const known = new Set(deps.index.files().map((f) => f.path));
-    sink({ type: 'answer', markdown: outcome.answer, citations: citationsIn(outcome.answer, (p) => known.has(p)) });
+    const known = new Map(deps.index.files().map((f) => [f.path, f.lines]));
+    const citations = citationsIn(outcome.answer, (p) => known.has(p));
+    const checks = outcome.findings ? { checks: checkCitations(citations, (p) => known.get(p), outcome.findings) } : {};
+    sink({ type: 'answer', markdown: outcome.answer, citations, ...checks });
     if (budgetStop) sink({ type: 'error', error: { code: 'budget-exceeded', message: `${budgetStop}; answered from the findings so far` }, fatal: false });
     else if (ctx.guard.shortened) sink({ type: 'error', error: { code: 'budget-exceeded', message: 'The spend cap leaves no room for another round: answered from the findings so far' }, fatal: false });
     ctx.usageNow();

@@ -44,7 +44,8 @@ export class JobTracker {
         return;
       }
       this.worked++;
-      if (e.status === 'answered' && e.citation && j) {
+      // Only verified findings are evidence for the remote (an unverified one was never sent).
+      if (e.status === 'answered' && e.citation && e.verified !== false && j) {
         this.findings.push({ round: j.info.round, taskId: j.info.taskId, task: j.info.task, citation: e.citation, text: e.finding ?? '', ...(e.quote ? { quote: e.quote } : {}) });
       }
     }
@@ -94,7 +95,7 @@ export function toFindings(saved: readonly SavedFinding[], strict: boolean, inde
   return saved.map((f, rank) => {
     const sources = strict && index ? index.chunksOf(f.citation.path).filter((c) => c.endLine >= f.citation.startLine && c.startLine <= f.citation.endLine).map((c) => c.text) : [];
     return {
-      round: f.round, taskId: f.taskId ?? f.task, task: f.task, citation: f.citation, rank,
+      id: `F${rank + 1}`, round: f.round, taskId: f.taskId ?? f.task, task: f.task, citation: f.citation, rank,
       text: strict ? scrubSource(f.text, sources) : f.text,
       ...(!strict && f.quote ? { quote: f.quote } : {}),
     };

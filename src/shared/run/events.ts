@@ -3,7 +3,7 @@
 // names the core's event and ledger types.
 
 export type {
-  Citation, CostEstimate, EventError, JobInfo, JobStatus, PlanTask, ProtocolName, RemoteRequestRecord, RunEvent, RunStatus,
+  Citation, CitationCheck, CostEstimate, EventError, JobInfo, JobStatus, PlanTask, ProtocolName, RemoteRequestRecord, RunEvent, RunStatus,
 } from '../../core/protocol/events';
 export type { SavedJob } from '../../core/protocol/answer';
 export type { LedgerSnapshot } from '../../core/ledger/types';

@@ -3,7 +3,7 @@
 // Built from the events alone, so a recorded stream summarizes the same way as a live one.
 
 import type {
-  Citation, EventError, LedgerSnapshot, ProtocolName, RemoteRequestRecord, RunEvent, RunStatus, SavedJob,
+  Citation, CitationCheck, EventError, LedgerSnapshot, ProtocolName, RemoteRequestRecord, RunEvent, RunStatus, SavedJob,
 } from './events';
 import { emptyLedger } from './ledger';
 import type { RunOutcome } from './outcome';
@@ -44,8 +44,32 @@ export function historySummary(runId: string, events: readonly RunEvent[]): RunS
   return summary;
 }
 
-/** A job as the report keeps it: what Retry answer needs to answer again from its finding. */
-export type JobReport = SavedJob;
+/**
+ * A job as the report keeps it: what Retry answer needs to answer again from its finding, and
+ * how far its finding can be trusted.
+ */
+export interface JobReport extends SavedJob {
+  /**
+   * Whether the job's reply passed the local checks: an answered job whose quote is in its chunk,
+   * or an abstention (it claims nothing). False for unverified findings, failed and unfinished jobs.
+   */
+  verified: boolean;
+  /** Why `verified` is false (or why a "relevant" reply counted as an abstention). */
+  reason?: string;
+  /** The verified finding's id, as the remote saw it (`F3`). */
+  findingId?: string;
+}
+
+/** How far the answer can be trusted: the evidence checks and the answer's citations. */
+export interface RunQuality {
+  /** Findings that verified (the only ones the remote saw). */
+  verified: number;
+  /** Findings whose quote was not in their chunk (kept out of the remote's evidence). */
+  unverified: number;
+  citations: number;
+  /** Answer citations no verified finding supports (or outside their file). */
+  unsupportedCitations: number;
+}
 
 /** What `minions ask --json` prints: fields are only ever added, never renamed. */
 export interface RunReport {
@@ -55,6 +79,9 @@ export interface RunReport {
   citations: Citation[];
   jobs: JobReport[];
   usage: LedgerSnapshot;
+  quality: RunQuality;
+  /** MinionS: each answer citation checked (absent for the other protocols). */
+  citationChecks?: CitationCheck[];
   /** answered, partial (jobs, usage and the error kept; no full answer), failed, or cancelled. */
   status: RunStatus;
   /** Why the run did not simply answer: `budget`, or the error's code. */
@@ -77,13 +104,23 @@ export function runReport(events: readonly RunEvent[]): RunReport {
 
 export function reportOf(view: RunView): RunReport {
   const status = STATUS_OF[view.outcome];
+  const jobs = view.jobs.map(jobReport);
+  const citations = view.answer?.citations ?? [];
+  const checks = view.answer?.checks;
   return {
     answer: view.answer?.markdown ?? '',
     protocol: view.protocol as ProtocolName,
     rounds: view.round,
-    citations: view.answer?.citations ?? [],
-    jobs: view.jobs.map(jobReport),
+    citations,
+    jobs,
     usage: view.ledger ?? emptyLedger(),
+    quality: {
+      verified: jobs.filter((j) => j.status === 'answered' && j.verified).length,
+      unverified: jobs.filter((j) => j.status === 'answered' && !j.verified).length,
+      citations: citations.length,
+      unsupportedCitations: checks?.filter((c) => c.status !== 'supported').length ?? 0,
+    },
+    ...(checks ? { citationChecks: checks } : {}),
     status,
     ...(view.reason ? { reason: view.reason } : {}),
     ...(view.fatalError && status !== 'answered' ? { error: view.fatalError } : {}),
@@ -101,9 +138,14 @@ const STATUS_OF: Record<RunOutcome, RunStatus> = {
 
 function jobReport(j: JobView): JobReport {
   const answered = j.status === 'answered';
+  const verified = j.status === 'abstained' || (answered && j.verified !== false);
+  const reason = j.status === 'failed' ? `the job failed: ${j.error?.message ?? 'unknown error'}`
+    : j.status === 'queued' || j.status === 'running' ? 'not finished' : j.reason;
   return {
     round: j.round, task: j.task, path: j.path, startLine: j.startLine, endLine: j.endLine, status: j.status,
-    answer: answered ? (j.finding ?? '') : '', taskId: j.taskId,
+    answer: answered ? (j.finding ?? '') : '', verified,
+    ...(reason ? { reason } : {}), ...(j.findingId ? { findingId: j.findingId } : {}),
+    taskId: j.taskId,
     ...(answered && j.citation ? { citation: j.citation } : {}),
     ...(answered && j.quote ? { quote: j.quote } : {}),
   };

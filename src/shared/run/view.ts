@@ -8,7 +8,7 @@
 // list for each would make a live run quadratic. Callers that need a snapshot serialise it.
 
 import type {
-  Citation, CostEstimate, EventError, JobInfo, JobStatus, LedgerSnapshot, PlanTask, ProtocolName, RemoteRequestRecord, RunEvent,
+  Citation, CitationCheck, CostEstimate, EventError, JobInfo, JobStatus, LedgerSnapshot, PlanTask, ProtocolName, RemoteRequestRecord, RunEvent,
 } from './events';
 import type { RunOutcome } from './outcome';
 
@@ -22,6 +22,10 @@ export interface JobView extends JobInfo {
   quote?: string;
   error?: EventError;
   ms?: number;
+  /** false: the finding's quote is not in its chunk (kept out of the remote's evidence); `reason` says why. */
+  verified?: boolean;
+  reason?: string;
+  findingId?: string;
 }
 
 export interface RoundView {
@@ -45,7 +49,7 @@ export interface RunView {
   rounds: RoundView[];
   jobs: JobView[];
   counts: Record<JobStatus, number>;
-  answer?: { markdown: string; citations: Citation[] };
+  answer?: { markdown: string; citations: Citation[]; checks?: CitationCheck[] };
   errors: EventError[];
   /** The error that stopped the run, if one did. */
   fatalError?: EventError;
@@ -173,6 +177,9 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       if (event.citation !== undefined) job.citation = { ...event.citation };
       if (event.quote !== undefined) job.quote = event.quote;
       if (event.error !== undefined) job.error = { ...event.error };
+      if (event.verified !== undefined) job.verified = event.verified;
+      if (event.reason !== undefined) job.reason = event.reason;
+      if (event.findingId !== undefined) job.findingId = event.findingId;
       return { jobs: true };
     }
     case 'synthesis': {
@@ -186,7 +193,7 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       view.ledger = event.ledger;
       return { ledger: true };
     case 'answer':
-      view.answer = { markdown: event.markdown, citations: event.citations.map((c) => ({ ...c })) };
+      view.answer = { markdown: event.markdown, citations: event.citations.map((c) => ({ ...c })), ...(event.checks ? { checks: event.checks.map((c) => ({ ...c })) } : {}) };
       return { answer: true };
     case 'error':
       view.errors.push({ ...event.error });

@@ -23,6 +23,8 @@ export class LedgerView {
     this.el.hidden = !ledger && !estimate;
     if (!ledger && !estimate) return;
     const rows: Row[] = [...(estimate ? estimateRows(estimate, ledger) : []), ...(ledger ? ledgerRows(ledger, view.outcome) : [])];
+    const quality = view ? qualityDetail(view) : undefined;
+    if (quality) rows.push({ id: 'quality', label: 'Quality', money: '', detail: quality });
     replaceChildren(this.body, ...rows.flatMap((row) => [
       h('dt', {}, row.label),
       h('dd', { 'data-row': row.id, 'data-loss': row.loss ?? false },
@@ -85,4 +87,15 @@ function ledgerRows(ledger: LedgerSnapshot, outcome: RunOutcome): Row[] {
         ? `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}${b ? ' · against the smaller baseline' : ''}`
         : `spent so far ${formatUsd(remote.costUsd)}` },
   ];
+}
+
+/** Evidence checks and answer citations in one line (MinionS runs, which verify findings). */
+function qualityDetail(view: RunView): string | undefined {
+  const checked = view.jobs.filter((j) => j.status === 'answered' && j.verified !== undefined);
+  const checks = view.answer?.checks;
+  if (checked.length === 0 && !checks) return undefined;
+  const unverified = checked.filter((j) => j.verified === false).length;
+  const parts = [`${checked.length - unverified} verified finding${checked.length - unverified === 1 ? '' : 's'}`, `${unverified} unverified (not sent)`];
+  if (checks) parts.push(`${checks.filter((c) => c.status !== 'supported').length} of ${checks.length} answer citation${checks.length === 1 ? '' : 's'} unsupported`);
+  return parts.join(' · ');
 }
