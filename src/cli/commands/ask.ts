@@ -3,7 +3,7 @@
 // object (the contract of issue 4, built by summarizeRun). The remote key comes only from the
 // environment (MINIONS_REMOTE_API_KEY or OPENAI_API_KEY) and is never printed.
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
 import { createLocalModel, createRemoteModelFor, DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, type LocalModelConfig } from '../../core/llm/factory';
@@ -11,11 +11,16 @@ import { mergePrices } from '../../core/ledger/pricing';
 import { runProtocol, summarizeRun, type RunEvent, type ProtocolName } from '../../core/protocol/index';
 import type { LedgerSnapshot } from '../../core/ledger/types';
 import type { JobInfo } from '../../core/protocol/events';
-import { INDEX_OPTIONS, openFromFlags, parseCommandArgs } from './index';
+import { INDEX_OPTIONS, defaultCacheDir, openFromFlags, parseCommandArgs } from './index';
+import { JobCache } from '../../core/protocol/job-cache';
+import { conversationOf, newThread, turnFromEvents, type Thread } from '../../core/protocol/thread';
+import { ThreadStore, isThreadId } from '../../core/protocol/thread-store';
+import { cacheKey } from '../../core/index/store';
 
 const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol minions|minion|remote|local]
                    [--local-url URL] [--local-model NAME] [--remote-url URL] [--remote-model NAME]
-                   [--max-rounds N] [--parallel N] [--privacy standard|strict] [--json] QUESTION
+                   [--max-rounds N] [--parallel N] [--privacy standard|strict] [--json]
+                   [--continue | --thread ID] [--no-job-cache] QUESTION
 
 Answers QUESTION about the code in DIR (default: the current folder).
 
@@ -32,8 +37,14 @@ Answers QUESTION about the code in DIR (default: the current folder).
       --parallel N           local jobs at once, default 4
       --max-jobs N           local jobs per round at most, default 96
       --privacy MODE         strict: no line of source code is sent to the remote
-      --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage
+      --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage, thread, turn
+      --continue             a follow-up: continue the workspace's latest thread (the remote sees the earlier turns)
+      --thread ID            a follow-up in the thread ID (from an earlier --json's "thread")
+      --no-job-cache         read every chunk again instead of reusing cached job results
   plus the index options of 'minions index --help' (--cache, --no-cache, --include, --exclude)
+
+Job results and threads are kept in the cache folder (--cache DIR, default $XDG_CACHE_HOME/minions);
+--no-cache keeps nothing on disk (no index cache, no job cache, no thread to continue).
 
 The remote key is read from MINIONS_REMOTE_API_KEY or OPENAI_API_KEY. Remote prices can be
 overridden with MINIONS_PRICING_JSON='{"model":{"input":1,"cachedInput":0.5,"output":4}}' (USD per 1M tokens).`;
@@ -84,6 +95,9 @@ export async function run(argv: string[]): Promise<number> {
         'max-jobs': { type: 'string' },
         parallel: { type: 'string' },
         privacy: { type: 'string' },
+        continue: { type: 'boolean', default: false },
+        thread: { type: 'string' },
+        'no-job-cache': { type: 'boolean', default: false },
       },
       allowPositionals: true,
     }),
@@ -123,21 +137,39 @@ export async function run(argv: string[]): Promise<number> {
     ...(parallel ? { parallel } : {}),
   });
 
+  if (values.continue && values.thread) throw new MinionsError('bad-input', '--continue and --thread both name a thread', 'Pass --continue for the latest thread, or --thread ID for a given one');
   const { index, workspace } = await openFromFlags(values);
+  const cacheDir = values['no-cache'] ? undefined : resolve(values.cache ?? defaultCacheDir());
+  const threads = cacheDir ? threadStoreFor(cacheDir, workspace) : undefined;
+  let thread: Thread;
+  try {
+    thread = await threadToContinue(threads, values.continue, values.thread);
+  } catch (err) {
+    await index.dispose();
+    throw err;
+  }
+  const conversation = thread.turns.length ? conversationOf(thread) : undefined;
+  const jobCache = cacheDir && !values['no-job-cache'] ? JobCache.inDir(cacheDir) : undefined;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   const events: RunEvent[] = [];
+  let progress: Progress | undefined;
   try {
     const stream = runProtocol(
-      { question, protocol, scope: scopeOf(values.scope ?? [], workspace), privacy, ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}), ...(maxJobs ? { budgets: { maxJobsPerRound: maxJobs } } : {}) },
-      { index, local, remote, pricing: pricing.table },
+      { question, protocol, scope: scopeOf(values.scope ?? [], workspace), privacy, ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}), ...(maxJobs ? { budgets: { maxJobsPerRound: maxJobs } } : {}), ...(conversation ? { conversation } : {}) },
+      { index, local, remote, pricing: pricing.table, ...(jobCache ? { jobCache } : {}) },
       controller.signal,
     );
-    const progress = values.json ? undefined : new Progress();
+    progress = values.json ? undefined : new Progress();
     for await (const e of stream) {
       events.push(e);
       progress?.show(e);
+    }
+    if (events.at(-1)?.type === 'run-finished') {
+      thread.turns.push(turnFromEvents(thread.turns.length + 1, events, index));
+      thread.updatedAt = Date.now();
+      await threads?.save(thread);
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -150,9 +182,13 @@ export async function run(argv: string[]): Promise<number> {
     const err = fatal?.error;
     throw new MinionsError((err?.code as MinionsError['code']) ?? 'internal', err?.message ?? 'The run failed', err?.hint);
   }
-  const summary = summarizeRun(events);
+  const summary = { ...summarizeRun(events), thread: thread.id, turn: thread.turns.length };
   if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(`\nanswer:\n${summary.answer}\n\nledger:\n${ledgerLine(summary.usage)}\n`);
+  else {
+    // The answer already streamed as it was written, unless the final text differs from it.
+    const streamed = progress?.streamed?.trim() === summary.answer;
+    process.stdout.write(`${streamed ? '\n' : `\nanswer:\n${summary.answer}\n`}\nledger:\n${ledgerLine(summary.usage)}\nthread:   ${thread.id}, turn ${thread.turns.length} (continue it with --continue or --thread ${thread.id})\n`);
+  }
   return 0;
 }
 
@@ -186,6 +222,8 @@ export function ledgerLine(l: LedgerSnapshot): string {
 
 /** Progress for a person, on stdout before the answer (stderr carries only the one-line error, if any). */
 class Progress {
+  /** The answer text streamed so far (printed as it came). */
+  streamed: string | undefined;
   private queued = 0;
   private finished = 0;
   private readonly jobs = new Map<string, JobInfo>();
@@ -212,11 +250,28 @@ class Progress {
         const where = e.citation ?? job;
         const at = where ? `${where.path}:${where.startLine}-${where.endLine}` : e.jobId;
         const detail = e.status === 'answered' ? (e.finding ?? '') : e.status === 'failed' ? (e.error?.message ?? '') : '';
-        out(`  [${this.finished}/${this.queued}] ${e.status.padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
+        out(`  [${this.finished}/${this.queued}] ${(e.cached ? `${e.status}*` : e.status).padEnd(10)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
         break;
       }
       case 'synthesis':
         if (e.decision === 'continue' && e.missing) out(`  still missing: ${e.missing}`);
+        break;
+      case 'answer-delta':
+        if (e.reset && this.streamed !== undefined) {
+          if (this.streamed) process.stdout.write('\n  (the answer starts over)\n');
+          this.streamed = '';
+        }
+        if (!e.text) break;
+        if (this.streamed === undefined) {
+          process.stdout.write('\nanswer:\n');
+          this.streamed = '';
+        }
+        this.streamed += e.text;
+        process.stdout.write(e.text);
+        break;
+      case 'conversation':
+        out(`follow-up: turn ${e.turn} of thread ${e.thread}, with ${e.earlierTurns} earlier turn(s) and ${e.findings} finding(s) still valid`);
+        if (e.stale.length) out(`  dropped ${e.stale.length} stale finding(s) (their code changed): ${e.stale.slice(0, 8).map((c) => `${c.path}:${c.startLine}-${c.endLine}`).join(', ')}${e.stale.length > 8 ? ', ...' : ''}`);
         break;
       case 'error':
         if (!e.fatal) out(`  note: ${e.error.message}`);
@@ -224,4 +279,22 @@ class Progress {
       default:
         break    }
   }
+}
+
+/** A workspace's threads, in the cache folder under a key of the workspace's path. */
+function threadStoreFor(cacheDir: string, workspace: string): ThreadStore {
+  return new ThreadStore(join(cacheDir, 'threads', cacheKey(['threads', workspace])));
+}
+
+/** The thread a run continues (--continue: the latest; --thread ID: that one), or a new one. */
+async function threadToContinue(store: ThreadStore | undefined, latest: boolean, id: string | undefined): Promise<Thread> {
+  if (!latest && id === undefined) return newThread();
+  if (!store) throw new MinionsError('bad-input', 'Threads are kept in the cache folder, which --no-cache turns off', 'Drop --no-cache to continue a thread');
+  if (id !== undefined) {
+    if (!isThreadId(id)) throw new MinionsError('bad-input', `'${id}' is not a thread id`, 'Pass the "thread" value of an earlier --json answer, e.g. --thread thread-m1abcd-x2y3z4');
+    const found = await store.get(id);
+    if (!found) throw new MinionsError('bad-input', `No thread ${id} in this workspace`, 'Run without --thread to start a new one, or --continue for the latest');
+    return found;
+  }
+  return (await store.latest()) ?? newThread();
 }

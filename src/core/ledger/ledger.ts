@@ -4,7 +4,7 @@ import type { CallUsage, LedgerSnapshot, LocalUsage, RemoteUsage } from './types
 import { costOf, priceOf, DEFAULT_PRICES, type ModelPrice, type PriceTable } from './pricing';
 
 export class Ledger {
-  private readonly local: LocalUsage = { requests: 0, promptTokens: 0, completionTokens: 0 };
+  private readonly local: Required<LocalUsage> = { requests: 0, promptTokens: 0, completionTokens: 0, cachedJobs: 0, cachedMs: 0 };
   private readonly remote: Omit<RemoteUsage, 'costUsd'> = { requests: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0 };
   private baselinePrompt = 0;
   private baselineCompletion = 0;
@@ -32,6 +32,12 @@ export class Ledger {
       this.remote.cachedPromptTokens += u.cachedPromptTokens ?? 0;
       this.remote.completionTokens += u.completionTokens;
     }
+  }
+
+  /** A job answered from the job cache: no request and no tokens; `savedMs` is what reading it took the first time. */
+  addCachedJob(savedMs: number): void {
+    this.local.cachedJobs++;
+    this.local.cachedMs += Math.max(0, Math.round(savedMs));
   }
 
   /** The remote-only protocol's cost for the same context: its prompt and the answer's length. */

@@ -45,16 +45,29 @@ export interface EventError {
 export type RunEvent =
   | { type: 'run-started'; runId: string; protocol: ProtocolName; question: string; scope: string[]; startedAt: number;
       localModel: string; remoteModel: string }
+  /**
+   * A follow-up in a thread: how much of the conversation the run carries. `stale`: earlier
+   * findings dropped because their code changed since they were read.
+   */
+  | { type: 'conversation'; thread: string; turn: number; earlierTurns: number; findings: number; stale: Citation[] }
   | { type: 'round-started'; round: number; maxRounds: number }
   | { type: 'plan'; round: number; tasks: PlanTask[]; advice?: string }
   | { type: 'job-queued'; job: JobInfo }
   | { type: 'job-started'; jobId: string }
   | { type: 'job-finished'; jobId: string; status: 'answered' | 'abstained' | 'failed';
-      finding?: string; citation?: Citation; error?: EventError; usage?: CallUsage; ms: number }
+      finding?: string; citation?: Citation; error?: EventError; usage?: CallUsage; ms: number;
+      /** The result came from the job cache: no local request was made. */
+      cached?: boolean }
   | { type: 'synthesis'; round: number; decision: 'answer' | 'continue'; missing?: string }
   /** A model call completed (for the log); never carries prompts or keys. */
   | { type: 'model-call'; role: Role; model: string; purpose: string; usage: CallUsage; ms: number; ok: boolean; error?: EventError }
   | { type: 'usage'; ledger: LedgerSnapshot }
+  /**
+   * The final answer as the remote writes it: `text` is appended to what came before, unless
+   * `reset` (a new attempt, or a synthesis that continued instead of answering) starts it over.
+   * The `answer` event that follows is what counts.
+   */
+  | { type: 'answer-delta'; round: number; text: string; reset?: boolean }
   | { type: 'answer'; markdown: string; citations: Citation[] }
   /** fatal: the run cannot go on (a `run-finished` with ok=false follows). */
   | { type: 'error'; error: EventError; fatal: boolean }

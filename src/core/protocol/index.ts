@@ -16,10 +16,12 @@ import { runMinion } from './minion';
 import { runRemoteOnly, runLocalOnly } from './baselines';
 import { baselinePromptTokens } from './baseline';
 import { citationsIn } from './citations';
+import type { JobCache } from './job-cache';
 
 export type { RunRequest, RunBudgets } from './request';
 export { summarizeRun, emptyLedger, type RunSummary, type JobSummary } from './summary';
 export type * from './events';
+export { JobCache, removeJobCache } from './job-cache';
 
 export interface RunDeps {
   index: CodeIndex;
@@ -27,6 +29,8 @@ export interface RunDeps {
   remote: ChatModel;
   /** Remote prices (default: the built-in table). */
   pricing?: PriceTable;
+  /** Finished local jobs kept across runs (none: every job is read). */
+  jobCache?: JobCache;
 }
 
 const PROTOCOLS: Record<ResolvedRequest['protocol'], (ctx: RunContext) => Promise<ProtocolOutcome>> = {
@@ -73,6 +77,7 @@ async function drive(req: RunRequest, deps: RunDeps, signal: AbortSignal | undef
   try {
     const request = resolveRequest({ ...req, runId }, deps.local.contextTokens);
     ctx = new RunContext(request, deps.index, deps.local, deps.remote, ledger, internal.signal, sink);
+    ctx.jobCache = deps.jobCache;
     const outcome = await PROTOCOLS[request.protocol](ctx);
     if (request.protocol !== 'remote') {
       ledger.setBaseline(baselinePromptTokens(request.question, ctx.chunksRead.values(), deps.remote.model), ctx.answerCompletionTokens);

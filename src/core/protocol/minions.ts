@@ -17,6 +17,9 @@ import { citationFor } from './citations';
 import { buildDigest, type Finding } from './digest';
 import { scrubSource } from './privacy';
 import { jsonCall } from './calls';
+import { cachedResult, rememberResult, saveResults } from './job-reuse';
+import { answerDeltas } from './answer-stream';
+import { resumeConversation, type ResumedConversation } from './thread';
 
 export interface ProtocolOutcome {
   answer: string;
@@ -40,14 +43,23 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
   let history = '';
   /** The plan the previous round's synthesis wrote along with its "continue" (saves a plan call). */
   let planned: { tasks: PlanTask[]; advice: string } | undefined;
+  const convo = resumed(ctx);
+  const conversation = convo?.text || undefined;
+  const scratchpad = req.conversation?.scratchpad;
   for (let round = 1; round <= req.maxRounds; round++) {
     ctx.throwIfCancelled();
     ctx.emit({ type: 'round-started', round, maxRounds: req.maxRounds });
 
     let next = planned;
+    if (!next && round === 1 && convo) {
+      // A follow-up starts from what the thread knows: the remote answers from it, or plans only what is missing.
+      const start = await followUpStart(ctx, synthesizer, convo);
+      if ('answer' in start) return start;
+      next = start.plan;
+    }
     if (!next) {
       const plan = await jsonCall<PlanAnswer>(ctx, ctx.remote, 'plan', {
-        messages: planMessages({ question: req.question, repoMap, scope: req.scope, round, maxRounds: req.maxRounds, maxTasks: req.budgets.maxTasks, history }),
+        messages: planMessages({ question: req.question, repoMap, scope: req.scope, round, maxRounds: req.maxRounds, maxTasks: req.budgets.maxTasks, history, ...(conversation ? { conversation } : {}) }),
         schema: PLAN_SCHEMA, temperature: 0.2, maxTokens: 2000,
       });
       next = normalizePlan(plan.value, req.budgets.maxTasks, round, req.question);
@@ -65,14 +77,16 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
     ctx.usageNow();
 
     const last = round >= req.maxRounds;
-    const digest = buildDigest(findings, req.budgets.digestTokens);
+    const digest = buildDigest([...findings, ...notRepeated(convo, findings)], req.budgets.digestTokens);
+    const live = answerDeltas((e) => ctx.emit(e), round);
     const synth = await jsonCall<SynthesisAnswer>(ctx, synthesizer, 'synthesis', {
-      messages: synthesisMessages({ question: req.question, digest: digest.text, round, maxRounds: req.maxRounds, ...(last ? {} : { nextTasks: req.budgets.maxTasks }) }),
-      schema: last ? SYNTHESIS_SCHEMA : SYNTHESIS_PLAN_SCHEMA, temperature: 0.2, maxTokens: 3000,
+      messages: synthesisMessages({ question: req.question, digest: digest.text, round, maxRounds: req.maxRounds, ...(last ? {} : { nextTasks: req.budgets.maxTasks }), ...(conversation ? { conversation } : {}), ...(scratchpad ? { scratchpad } : {}) }),
+      schema: last ? SYNTHESIS_SCHEMA : SYNTHESIS_PLAN_SCHEMA, temperature: 0.2, maxTokens: 3000, ...live.hooks,
     });
     ctx.answerCompletionTokens = synth.result.usage.completionTokens;
     const { decision, answer, missing } = synth.value;
     const final = decision === 'answer' || last;
+    if (!final) live.retract();
     ctx.emit({ type: 'synthesis', round, decision: final ? 'answer' : 'continue', ...(missing.trim() ? { missing: missing.trim() } : {}) });
     if (final) {
       const text = answer.trim() || `The workers' findings were not enough to answer.${missing.trim() ? ` Still missing: ${missing.trim()}` : ''}`;
@@ -91,6 +105,50 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
   throw new MinionsError('internal', 'The round loop ended without an answer');
 }
 
+/** The thread's earlier turns and still-valid findings, announced (with what went stale), for a follow-up. */
+function resumed(ctx: RunContext): ResumedConversation | undefined {
+  const c = ctx.request.conversation;
+  if (!c || c.earlier.length === 0) return undefined;
+  const convo = resumeConversation(c, ctx.index, ctx.request.budgets.conversationTokens);
+  for (const chunk of convo.chunks) ctx.chunksRead.set(chunk.id, chunk);
+  ctx.emit({ type: 'conversation', thread: c.threadId, turn: c.turn, earlierTurns: c.earlier.length, findings: convo.findings.length, stale: convo.stale });
+  return convo;
+}
+
+/** Earlier findings that this turn did not find again (a finding read again from the cache is shown once). */
+function notRepeated(convo: ResumedConversation | undefined, findings: readonly Finding[]): Finding[] {
+  if (!convo) return [];
+  const now = new Set(findings.map((f) => `${f.citation.path}:${f.citation.startLine}-${f.citation.endLine}\u0000${f.text}`));
+  return convo.findings.filter((f) => !now.has(`${f.citation.path}:${f.citation.startLine}-${f.citation.endLine}\u0000${f.text}`));
+}
+
+/**
+ * A follow-up's first remote call: the synthesis over the conversation and its valid findings,
+ * which either answers at once (nothing read) or plans the tasks for what is missing (no
+ * separate plan call, no repository map).
+ */
+async function followUpStart(ctx: RunContext, synthesizer: typeof ctx.remote, convo: ResumedConversation): Promise<ProtocolOutcome | { plan: { tasks: PlanTask[]; advice: string } | undefined }> {
+  const req = ctx.request;
+  const live = answerDeltas((e) => ctx.emit(e), 1);
+  const digest = buildDigest(convo.findings, Math.max(200, Math.floor(req.budgets.digestTokens / 2)));
+  const synth = await jsonCall<SynthesisAnswer>(ctx, synthesizer, 'synthesis', {
+    messages: synthesisMessages({
+      question: req.question, digest: digest.text, round: 0, maxRounds: req.maxRounds, nextTasks: req.budgets.maxTasks,
+      conversation: convo.text, ...(req.conversation?.scratchpad ? { scratchpad: req.conversation.scratchpad } : {}),
+    }),
+    schema: SYNTHESIS_PLAN_SCHEMA, temperature: 0.2, maxTokens: 3000, ...live.hooks,
+  });
+  const { decision, answer, tasks, advice } = synth.value;
+  if (decision === 'answer' && answer.trim()) {
+    ctx.answerCompletionTokens = synth.result.usage.completionTokens;
+    ctx.emit({ type: 'synthesis', round: 1, decision: 'answer' });
+    return { answer: answer.trim(), rounds: 1 };
+  }
+  live.retract();
+  const plan = tasks?.some((t) => String(t.instruction ?? '').trim()) ? normalizePlan({ tasks, advice: advice ?? '' }, req.budgets.maxTasks, 1, req.question) : undefined;
+  return { plan };
+}
+
 async function executeJobs(ctx: RunContext, jobs: readonly PlannedJob[], advice: string, findings: Finding[], strict: boolean): Promise<void> {
   let fatal: MinionsError | undefined;
   const stopRound = new AbortController();
@@ -98,28 +156,32 @@ async function executeJobs(ctx: RunContext, jobs: readonly PlannedJob[], advice:
   await runPool(jobs, ctx.request.parallel, async (job, rank) => {
     if (fatal || signal.aborted) return;
     const { info, chunk } = job;
-    ctx.emit({ type: 'job-started', jobId: info.id });
     ctx.chunksRead.set(chunk.id, chunk);
     const started = Date.now();
     const usage: CallUsage = { promptTokens: 0, completionTokens: 0 };
+    const hit = cachedResult(ctx, job);
+    const cached = hit ? { cached: true } : {};
+    if (!hit) ctx.emit({ type: 'job-started', jobId: info.id });
     try {
-      const { value } = await jsonCall<JobAnswer>(ctx, ctx.local, 'job', {
+      const value = hit?.answer ?? (await jsonCall<JobAnswer>(ctx, ctx.local, 'job', {
         messages: jobMessages({ question: ctx.request.question, instruction: info.task, advice, chunk }),
         schema: JOB_SCHEMA, temperature: 0, maxTokens: ctx.request.budgets.jobMaxTokens,
-      }, signal, usage);
+      }, signal, usage)).value;
       const finding = value.finding.trim();
       const ms = Date.now() - started;
       if (!value.relevant || !finding) {
-        ctx.emit({ type: 'job-finished', jobId: info.id, status: 'abstained', ms, usage });
+        if (!hit) rememberResult(ctx, job, value, 'abstained', ms, usage);
+        ctx.emit({ type: 'job-finished', jobId: info.id, status: 'abstained', ms, usage, ...cached });
         return;
       }
+      if (!hit) rememberResult(ctx, job, value, 'answered', ms, usage);
       const citation = citationFor(chunk, value.lines ?? []);
       findings.push({
         round: info.round, taskId: info.taskId, task: info.task, citation, rank,
         text: strict ? scrubSource(finding, [chunk.text]) : finding,
         ...(!strict && value.quote?.trim() ? { quote: value.quote.trim() } : {}),
       });
-      ctx.emit({ type: 'job-finished', jobId: info.id, status: 'answered', finding, citation, ms, usage });
+      ctx.emit({ type: 'job-finished', jobId: info.id, status: 'answered', finding, citation, ms, usage, ...cached });
     } catch (err) {
       const e = toMinionsError(err);
       if (e.code === 'cancelled') {
@@ -133,5 +195,6 @@ async function executeJobs(ctx: RunContext, jobs: readonly PlannedJob[], advice:
       }
     }
   }, signal);
+  await saveResults(ctx);
   if (fatal) throw fatal;
 }

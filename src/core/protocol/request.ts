@@ -1,6 +1,7 @@
 // What a run is asked to do, and the defaults and caps that make any request safe to run.
 import { MinionsError } from '../errors';
 import type { ProtocolName } from './events';
+import type { Conversation } from './thread';
 
 export interface RunBudgets {
   /** Tasks kept from one plan (a plan with more is trimmed). Default 8. */
@@ -27,6 +28,8 @@ export interface RunBudgets {
   remoteOnlyTokens?: number;
   /** Completion tokens a local job may write. Default 400. */
   jobMaxTokens?: number;
+  /** Tokens of earlier questions and answers a follow-up sends the remote. Default 1200. */
+  conversationTokens?: number;
 }
 
 export interface RunRequest {
@@ -43,9 +46,11 @@ export interface RunRequest {
   budgets?: RunBudgets;
   /** Id for the run's events (default: random). */
   runId?: string;
+  /** A follow-up: the thread's earlier turns and findings (see thread.ts). */
+  conversation?: Conversation;
 }
 
-export type ResolvedRequest = Required<Omit<RunRequest, 'budgets' | 'runId'>> & { budgets: Required<RunBudgets>; runId: string };
+export type ResolvedRequest = Required<Omit<RunRequest, 'budgets' | 'runId' | 'conversation'>> & { budgets: Required<RunBudgets>; runId: string; conversation?: Conversation };
 
 const clamp = (value: number | undefined, fallback: number, min: number, max: number): number =>
   value === undefined || !Number.isFinite(value) ? fallback : Math.min(max, Math.max(min, Math.floor(value)));
@@ -72,6 +77,7 @@ export function resolveRequest(req: RunRequest, localContext: number | undefined
     parallel: clamp(req.parallel, 4, 1, 64),
     privacy,
     runId: req.runId ?? `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    ...(req.conversation ? { conversation: req.conversation } : {}),
     budgets: {
       maxTasks: clamp(b.maxTasks, 8, 1, 50),
       jobsPerTask: clamp(b.jobsPerTask, 24, 1, 5000),
@@ -81,6 +87,7 @@ export function resolveRequest(req: RunRequest, localContext: number | undefined
       localContextTokens: clamp(b.localContextTokens, Math.min(12_000, Math.max(1024, localCtx - 1536)), 512, 1_000_000),
       remoteOnlyTokens: clamp(b.remoteOnlyTokens, 24_000, 500, 1_000_000),
       jobMaxTokens: clamp(b.jobMaxTokens, 400, 50, 8192),
+      conversationTokens: clamp(b.conversationTokens, 1200, 100, 50_000),
     },
   };
 }

@@ -13,6 +13,8 @@ export interface JobSummary {
   status: JobStatus;
   /** The worker's finding ('' for abstentions and failures). */
   answer: string;
+  /** The result came from the job cache (no local request). */
+  cached: boolean;
 }
 
 export interface RunSummary {
@@ -50,7 +52,7 @@ export function summarizeRun(events: readonly RunEvent[]): RunSummary {
         rounds = Math.max(rounds, e.round);
         break;
       case 'job-queued':
-        jobs.set(e.job.id, { round: e.job.round, task: e.job.task, path: e.job.path, startLine: e.job.startLine, endLine: e.job.endLine, status: 'queued', answer: '' });
+        jobs.set(e.job.id, { round: e.job.round, task: e.job.task, path: e.job.path, startLine: e.job.startLine, endLine: e.job.endLine, status: 'queued', answer: '', cached: false });
         break;
       case 'job-started': {
         const j = jobs.get(e.jobId);
@@ -62,6 +64,7 @@ export function summarizeRun(events: readonly RunEvent[]): RunSummary {
         if (j) {
           j.status = e.status;
           j.answer = e.status === 'answered' ? (e.finding ?? '') : '';
+          j.cached = e.cached === true;
         }
         break;
       }

@@ -65,7 +65,7 @@ describe('minions ask', () => {
     assert.deepEqual(out.citations, [{ path: 'src/http/retry.ts', startLine: 16, endLine: 19 }]);
     assert.ok(out.jobs.length > 0);
     for (const j of out.jobs) {
-      assert.deepEqual(Object.keys(j), ['round', 'task', 'path', 'startLine', 'endLine', 'status', 'answer']);
+      assert.deepEqual(Object.keys(j), ['round', 'task', 'path', 'startLine', 'endLine', 'status', 'answer', 'cached']);
       assert.ok(['answered', 'abstained', 'failed'].includes(j.status));
     }
     assert.deepEqual(Object.keys(out.usage), ['local', 'remote', 'baseline', 'savings']);
