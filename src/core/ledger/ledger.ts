@@ -52,7 +52,10 @@ export class Ledger {
     const saved = remoteCost === null || baselineCost === null ? null : round(baselineCost - remoteCost);
     const ratio = remoteCost === null || baselineCost === null || remoteCost === 0 ? null : round(baselineCost / remoteCost, 4);
     return {
-      local: { ...this.local },
+      // Cached-job figures only when there are some: a run without the cache reads as it always did.
+      local: this.local.cachedJobs
+        ? { ...this.local }
+        : { requests: this.local.requests, promptTokens: this.local.promptTokens, completionTokens: this.local.completionTokens },
       remote: { ...this.remote, costUsd: remoteCost === null ? null : round(remoteCost) },
       baseline: {
         remotePromptTokens: this.baselinePrompt,

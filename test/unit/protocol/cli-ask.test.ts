@@ -59,7 +59,7 @@ describe('minions ask', () => {
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     const out = JSON.parse(lines[0]!);
-    assert.deepEqual(Object.keys(out), ['answer', 'protocol', 'rounds', 'citations', 'jobs', 'usage']);
+    assert.deepEqual(Object.keys(out), ['answer', 'protocol', 'rounds', 'citations', 'jobs', 'usage', 'thread', 'turn']);
     assert.equal(out.protocol, 'minions');
     assert.equal(out.rounds, 1);
     assert.deepEqual(out.citations, [{ path: 'src/http/retry.ts', startLine: 16, endLine: 19 }]);
