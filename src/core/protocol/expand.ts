@@ -75,6 +75,11 @@ export interface ExpandOptions {
    * still fill a task's places when nothing new matches).
    */
   readBefore?: { has(chunkId: string): boolean };
+  /**
+   * Whether the job (task, chunk) already has a result (the job cache): it costs nothing, so
+   * among a task's close matches (its best 2 x jobsPerTask) those chunks come first.
+   */
+  known?: (task: PlanTask, chunk: Chunk) => boolean;
 }
 
 export function expandPlan(index: CodeIndex, tasks: readonly PlanTask[], o: ExpandOptions): { jobs: PlannedJob[]; notes: string[] } {
@@ -94,7 +99,11 @@ export function expandPlan(index: CodeIndex, tasks: readonly PlanTask[], o: Expa
     const chunks: Chunk[] = [];
     const key = (c: Chunk) => `${task.instruction}\u0000${c.id}`;
     const ranked = [...hits.map((h) => h.chunk), ...(hits.length < o.jobsPerTask ? chunksInScope(index, o.scope, o.jobsPerTask * 4) : [])];
-    const candidates = o.readBefore ? [...ranked.filter((c) => !o.readBefore!.has(c.id)), ...ranked.filter((c) => o.readBefore!.has(c.id))] : ranked;
+    const ordered = o.readBefore ? [...ranked.filter((c) => !o.readBefore!.has(c.id)), ...ranked.filter((c) => o.readBefore!.has(c.id))] : ranked;
+    const near = o.jobsPerTask * 2;
+    const candidates = o.known
+      ? [...ordered.slice(0, near).filter((c) => o.known!(task, c)), ...ordered.slice(0, near).filter((c) => !o.known!(task, c)), ...ordered.slice(near)]
+      : ordered;
     for (const chunk of candidates) {
       if (chunks.length >= o.jobsPerTask) break;
       if (o.seen.has(key(chunk)) || chunks.some((c) => c.id === chunk.id)) continue;

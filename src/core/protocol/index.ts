@@ -80,7 +80,8 @@ async function drive(req: RunRequest, deps: RunDeps, signal: AbortSignal | undef
     ctx.jobCache = deps.jobCache;
     const outcome = await PROTOCOLS[request.protocol](ctx);
     if (request.protocol !== 'remote') {
-      ledger.setBaseline(baselinePromptTokens(request.question, ctx.chunksRead.values(), deps.remote.model), ctx.answerCompletionTokens);
+      const context = new Map([...ctx.earlierChunks, ...ctx.chunksRead]);
+      ledger.setBaseline(baselinePromptTokens(request.question, context.values(), deps.remote.model), ctx.answerCompletionTokens);
     }
     const known = new Set(deps.index.files().map((f) => f.path));
     sink({ type: 'answer', markdown: outcome.answer, citations: citationsIn(outcome.answer, (p) => known.has(p)) });

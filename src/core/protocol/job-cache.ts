@@ -80,9 +80,9 @@ export class JobCache {
     return new JobCache(join(cacheDir, JOB_CACHE_FILE), options);
   }
 
-  /** Loads the file once; returns the problem when it could not be read (the cache then starts empty). */
+  /** Loads the file once; returns the problem when it could not be read (the cache then starts empty until the next save). */
   open(): string | undefined {
-    if (this.entries) return undefined;
+    if (this.entries) return this.problem;
     const read = readEntries(() => readFileSync(this.file, 'utf8'));
     this.entries = read.entries;
     this.problem = read.problem;
@@ -96,6 +96,11 @@ export class JobCache {
     e.usedAt = this.now();
     this.dirty.add(key);
     return e.value;
+  }
+
+  has(key: string): boolean {
+    this.open();
+    return this.entries!.has(key);
   }
 
   put(key: string, value: CachedJob): void {
@@ -119,6 +124,7 @@ export class JobCache {
       if (mine && (!theirs || theirs.usedAt <= mine.usedAt)) onDisk.set(key, mine);
     }
     this.dirty.clear();
+    this.problem = undefined;
     const kept = evict(onDisk, this.maxBytes);
     this.entries = kept;
     await mkdir(join(this.file, '..'), { recursive: true });

@@ -5,6 +5,8 @@ import type { CallUsage } from '../ledger/types';
 import { toMinionsError } from '../errors';
 import type { RunContext } from './run-context';
 import type { PlannedJob } from './expand';
+import type { PlanTask } from './events';
+import type { Chunk } from '../index/types';
 import type { JobAnswer } from './schemas';
 import { jobCacheKey, type CachedJob } from './job-cache';
 import { JOB_PROMPT_VERSION } from './prompts';
@@ -12,8 +14,13 @@ import { isCacheableJob } from './trust';
 
 const reported = new WeakSet<RunContext>();
 
-function keyOf(ctx: RunContext, job: PlannedJob): string {
-  return jobCacheKey({ chunk: job.chunk, instruction: job.info.task, keywords: job.task.keywords, model: ctx.local.model, promptVersion: JOB_PROMPT_VERSION });
+function keyOf(ctx: RunContext, job: Pick<PlannedJob, 'task' | 'chunk'>): string {
+  return jobCacheKey({ chunk: job.chunk, instruction: job.task.instruction, keywords: job.task.keywords, model: ctx.local.model, promptVersion: JOB_PROMPT_VERSION });
+}
+
+/** Whether the job has a cached result (without counting it as used). */
+export function hasCachedResult(ctx: RunContext, task: PlanTask, chunk: Chunk): boolean {
+  return ctx.jobCache?.has(keyOf(ctx, { task, chunk })) ?? false;
 }
 
 function note(ctx: RunContext, message: string): void {

@@ -17,7 +17,8 @@ import { citationFor } from './citations';
 import { buildDigest, type Finding } from './digest';
 import { scrubSource } from './privacy';
 import { jsonCall } from './calls';
-import { cachedResult, rememberResult, saveResults } from './job-reuse';
+import { cachedResult, hasCachedResult, rememberResult, saveResults } from './job-reuse';
+import type { Chunk } from '../index/types';
 import { answerDeltas } from './answer-stream';
 import { resumeConversation, type ResumedConversation } from './thread';
 
@@ -70,6 +71,7 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
     const { jobs, notes } = expandPlan(ctx.index, tasks, {
       question: req.question, scope: req.scope, jobsPerTask: req.budgets.jobsPerTask, maxJobsPerRound: req.budgets.maxJobsPerRound, round, seen,
       readBefore: new Set(ctx.chunksRead.keys()),
+      ...(ctx.jobCache ? { known: (task: PlanTask, chunk: Chunk) => hasCachedResult(ctx, task, chunk) } : {}),
     });
     for (const note of notes) ctx.emit({ type: 'error', error: { code: 'plan-globs-unmatched', message: note }, fatal: false });
     for (const job of jobs) ctx.emit({ type: 'job-queued', job: job.info });
@@ -77,7 +79,7 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
     ctx.usageNow();
 
     const last = round >= req.maxRounds;
-    const digest = buildDigest([...findings, ...notRepeated(convo, findings)], req.budgets.digestTokens);
+    const digest = { text: digestWithEarlier(findings, convo, req.budgets.digestTokens) };
     const live = answerDeltas((e) => ctx.emit(e), round);
     const synth = await jsonCall<SynthesisAnswer>(ctx, synthesizer, 'synthesis', {
       messages: synthesisMessages({ question: req.question, digest: digest.text, round, maxRounds: req.maxRounds, ...(last ? {} : { nextTasks: req.budgets.maxTasks }), ...(conversation ? { conversation } : {}), ...(scratchpad ? { scratchpad } : {}) }),
@@ -110,16 +112,29 @@ function resumed(ctx: RunContext): ResumedConversation | undefined {
   const c = ctx.request.conversation;
   if (!c || c.earlier.length === 0) return undefined;
   const convo = resumeConversation(c, ctx.index, ctx.request.budgets.conversationTokens);
-  for (const chunk of convo.chunks) ctx.chunksRead.set(chunk.id, chunk);
+  for (const chunk of convo.chunks) ctx.earlierChunks.set(chunk.id, chunk);
   ctx.emit({ type: 'conversation', thread: c.threadId, turn: c.turn, earlierTurns: c.earlier.length, findings: convo.findings.length, stale: convo.stale });
   return convo;
 }
 
-/** Earlier findings that this turn did not find again (a finding read again from the cache is shown once). */
-function notRepeated(convo: ResumedConversation | undefined, findings: readonly Finding[]): Finding[] {
-  if (!convo) return [];
-  const now = new Set(findings.map((f) => `${f.citation.path}:${f.citation.startLine}-${f.citation.endLine}\u0000${f.text}`));
-  return convo.findings.filter((f) => !now.has(`${f.citation.path}:${f.citation.startLine}-${f.citation.endLine}\u0000${f.text}`));
+/** The share of a follow-up's digest for findings of earlier turns (their gist is in the earlier answers too). */
+const EARLIER_DIGEST_TOKENS = 400;
+
+const findingKey = (f: Finding) => `${f.citation.path}:${f.citation.startLine}-${f.citation.endLine}\u0000${f.text}`;
+
+/**
+ * The findings the synthesizer reads. In a follow-up, what this turn found anew comes first and
+ * in full; what earlier turns found (also when read again from the job cache now) follows in a
+ * small budget of its own, so a follow-up does not pay again for what the thread already knows.
+ */
+function digestWithEarlier(findings: readonly Finding[], convo: ResumedConversation | undefined, budget: number): string {
+  if (!convo || convo.findings.length === 0) return buildDigest(findings, budget).text;
+  const known = new Set(convo.findings.map(findingKey));
+  const fresh = findings.filter((f) => !known.has(findingKey(f)));
+  const earlierBudget = Math.min(EARLIER_DIGEST_TOKENS, Math.floor(budget / 4));
+  const now = buildDigest(fresh, budget - earlierBudget).text;
+  const before = buildDigest(convo.findings, earlierBudget).text;
+  return `${now || '(nothing new this turn)'}\n\nFindings from earlier turns:\n${before}`;
 }
 
 /**
@@ -130,7 +145,7 @@ function notRepeated(convo: ResumedConversation | undefined, findings: readonly 
 async function followUpStart(ctx: RunContext, synthesizer: typeof ctx.remote, convo: ResumedConversation): Promise<ProtocolOutcome | { plan: { tasks: PlanTask[]; advice: string } | undefined }> {
   const req = ctx.request;
   const live = answerDeltas((e) => ctx.emit(e), 1);
-  const digest = buildDigest(convo.findings, Math.max(200, Math.floor(req.budgets.digestTokens / 2)));
+  const digest = buildDigest(convo.findings, Math.min(EARLIER_DIGEST_TOKENS, Math.floor(req.budgets.digestTokens / 4)));
   const synth = await jsonCall<SynthesisAnswer>(ctx, synthesizer, 'synthesis', {
     messages: synthesisMessages({
       question: req.question, digest: digest.text, round: 0, maxRounds: req.maxRounds, nextTasks: req.budgets.maxTasks,

@@ -28,7 +28,7 @@ export interface RunBudgets {
   remoteOnlyTokens?: number;
   /** Completion tokens a local job may write. Default 400. */
   jobMaxTokens?: number;
-  /** Tokens of earlier questions and answers a follow-up sends the remote. Default 1200. */
+  /** Tokens of earlier questions and answers a follow-up sends the remote. Default 1000. */
   conversationTokens?: number;
 }
 
@@ -87,7 +87,7 @@ export function resolveRequest(req: RunRequest, localContext: number | undefined
       localContextTokens: clamp(b.localContextTokens, Math.min(12_000, Math.max(1024, localCtx - 1536)), 512, 1_000_000),
       remoteOnlyTokens: clamp(b.remoteOnlyTokens, 24_000, 500, 1_000_000),
       jobMaxTokens: clamp(b.jobMaxTokens, 400, 50, 8192),
-      conversationTokens: clamp(b.conversationTokens, 1200, 100, 50_000),
+      conversationTokens: clamp(b.conversationTokens, 1000, 100, 50_000),
     },
   };
 }

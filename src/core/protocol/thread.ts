@@ -77,7 +77,7 @@ export function newThread(now = Date.now()): Thread {
 }
 
 /** Answer text of one earlier turn at most this many tokens (the newest turns are worth more than one long answer). */
-const ANSWER_TOKENS = 350;
+const ANSWER_TOKENS = 150;
 
 function clip(text: string, tokens: number): string {
   const t = text.trim();
