@@ -5,6 +5,7 @@
 import OpenAI from 'openai';
 import { openIndex, clearIndexCache } from '../core/index/index';
 import { runProtocol } from '../core/protocol/index';
+import { JobCache, removeJobCache } from '../core/protocol/job-cache';
 import { createLocalModel, createRemoteModelFor, listLocalModels, pullLocalModel, checkRemote } from '../core/llm/factory';
 import { mergePrices } from '../core/ledger/pricing';
 import { toMinionsError } from '../core/errors';
@@ -42,6 +43,7 @@ export function createCore(): CoreApi {
     },
     async clearIndexCache(cacheDir) {
       await clearIndexCache(cacheDir);
+      removeJobCache(cacheDir);
     },
     async listLocalModels(s, signal) {
       if (s.provider === 'openai-compatible') {
@@ -77,8 +79,12 @@ export function createCore(): CoreApi {
           parallel: s.local.parallelJobs,
           privacy: s.privacy,
           budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
+          ...(input.conversation ? { conversation: input.conversation } : {}),
         },
-        { index: input.index, local, remote, pricing: mergePrices(s.prices).table },
+        {
+          index: input.index, local, remote, pricing: mergePrices(s.prices).table,
+          ...(s.cache.jobs && input.cacheDir ? { jobCache: JobCache.inDir(input.cacheDir) } : {}),
+        },
         input.signal,
       );
     },

@@ -14,6 +14,8 @@ import { CostStatusBar } from './statusBar';
 import { IndexService } from './indexService';
 import { SetupChecker } from './setup';
 import { RunController } from './runController';
+import { Conversations } from './conversations';
+import { postThreads } from './panel/thread-messages';
 import { fromIndexPath } from './scope';
 import type { Services } from './commands/services';
 import { registerAskCommands } from './commands/askCommands';
@@ -44,8 +46,11 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
   const setup = new SetupChecker(core, keys, log);
 
   let runs: RunController | undefined;
+  const conversations = new Conversations(context);
   const actions: PanelActions = {
     ask: (question) => void runs?.ask(question),
+    followUp: (question) => void runs?.ask(question, [], { followUp: true }),
+    conversations,
     cancel: () => void runs?.cancel(),
     openCitation: (citation) => void openCitation(index, log, citation),
     // The panel redacts these from its stored history and Markdown exports.
@@ -58,12 +63,17 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
     show: () => void MinionsPanel.show(context, actions),
     // Recorded in the run history even while the panel is closed; reopening it resumes the live view.
     push: (runId, event) => pushRunEvent(context, runId, event),
-  });
+  }, conversations);
 
+  // The page hears of every new turn and reopened or new conversation.
+  context.subscriptions.push(conversations.onDidChange(() => {
+    const panel = MinionsPanel.current;
+    if (panel) void postThreads(panel, actions);
+  }));
   const services: Services = { context, core, log, keys, statusBar, index, setup, runs };
   const chat = registerChatParticipant(services);
   context.subscriptions.push(
-    log, keys, statusBar, index, runs,
+    log, keys, statusBar, index, runs, conversations,
     registerPanelSerializer(context, actions),
     ...registerAskCommands(services),
     ...registerModelCommands(services),

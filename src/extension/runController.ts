@@ -16,6 +16,7 @@ import type { SetupChecker } from './setup';
 import { actionsForErrorCode } from './setupAdvice';
 import { remoteModelFor } from './lm/remoteModel';
 import type { CostStatusBar } from './statusBar';
+import type { Conversations } from './conversations';
 
 /** How long a cancelled run may take to end its stream before the host lets go of it. */
 const CANCEL_GRACE_MS = 3000;
@@ -65,6 +66,8 @@ export class RunController implements vscode.Disposable {
     private readonly statusBar: CostStatusBar,
     private readonly log: MinionsLog,
     private readonly sink: RunSink,
+    /** Threads: a follow-up continues the current one; every run becomes a turn. */
+    private readonly conversations?: Conversations,
   ) {}
 
   get running(): boolean {
@@ -75,7 +78,8 @@ export class RunController implements vscode.Disposable {
     this.sink.show();
   }
 
-  async ask(question: string, scope: readonly string[] = []): Promise<RunOutcome> {
+  /** Asks a question; `followUp` continues the current conversation (the remote sees its earlier turns). */
+  async ask(question: string, scope: readonly string[] = [], options: { followUp?: boolean } = {}): Promise<RunOutcome> {
     const q = question.trim();
     if (q === '') return this.notStarted('The question is empty');
     if (!vscode.workspace.isTrusted) {
@@ -94,7 +98,7 @@ export class RunController implements vscode.Disposable {
     this.active = run;
     void vscode.commands.executeCommand('setContext', 'minions.running', true);
     this.statusBar.setRunning(true);
-    run.done = this.execute(run, q, scope).finally(() => {
+    run.done = this.execute(run, q, scope, options.followUp === true).finally(() => {
       if (this.active === run) this.active = undefined;
       void vscode.commands.executeCommand('setContext', 'minions.running', this.active !== undefined);
       this.statusBar.setRunning(this.active !== undefined);
@@ -126,7 +130,7 @@ export class RunController implements vscode.Disposable {
     return outcome;
   }
 
-  private async execute(run: ActiveRun, question: string, scope: readonly string[]): Promise<RunOutcome> {
+  private async execute(run: ActiveRun, question: string, scope: readonly string[], followUp: boolean): Promise<RunOutcome> {
     const settings = currentSettings();
     try {
       if (!(await this.setup.check())) return { status: 'not-started', events: 0, error: 'setup incomplete' };
@@ -136,8 +140,16 @@ export class RunController implements vscode.Disposable {
       const { key } = await this.keys.get();
       this.sink.show();
       const remoteModel = await remoteModelFor(settings);
-      const stream = this.core.runProtocol({ question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal, ...(remoteModel ? { remoteModel } : {}) });
-      return await this.consume(run, stream);
+      const turn = await this.conversations?.threadFor(followUp);
+      const stream = this.core.runProtocol({
+        question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal, cacheDir: this.index.cacheDir(),
+        ...(remoteModel ? { remoteModel } : {}), ...(turn?.conversation ? { conversation: turn.conversation } : {}),
+      });
+      const outcome = await this.consume(run, stream);
+      if (turn && run.events.some((e) => e.type === 'run-finished')) {
+        await this.conversations!.record(turn.thread, run.events, handle.index).catch((err: unknown) => this.log.error(`the conversation could not be saved: ${toMinionsError(err).message}`));
+      }
+      return outcome;
     } catch (err) {
       if (isCancellation(err) || run.abort.signal.aborted) return { status: 'cancelled', events: run.events.length, ...(run.runId ? { runId: run.runId } : {}) };
       const e = toMinionsError(err);

@@ -40,6 +40,10 @@ export interface MinionsSettings {
     /** Cap on local jobs in one round. */
     maxPerRound: number;
   };
+  cache: {
+    /** Reuse finished local jobs from the on-disk job cache. */
+    jobs: boolean;
+  };
   index: {
     include: string[];
     exclude: string[];
@@ -68,6 +72,7 @@ export const DEFAULT_SETTINGS: MinionsSettings = {
   protocol: 'minions',
   maxRounds: 3,
   jobs: { perTask: 24, maxPerRound: 96 },
+  cache: { jobs: true },
   index: { include: [], exclude: [], maxFileBytes: 1_000_000, chunkTokens: 512, onStartup: true },
   privacy: 'standard',
   prices: {},
@@ -96,6 +101,9 @@ export function readSettings(get: SettingGetter): MinionsSettings {
     jobs: {
       perTask: int(get('jobs.perTask'), d.jobs.perTask, 1, 100),
       maxPerRound: int(get('jobs.maxPerRound'), d.jobs.maxPerRound, 1, 5000),
+    },
+    cache: {
+      jobs: typeof get('cache.jobs') === 'boolean' ? (get('cache.jobs') as boolean) : d.cache.jobs,
     },
     index: {
       include: globs(get('index.include')),

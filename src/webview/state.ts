@@ -18,6 +18,8 @@ export interface JobView extends JobInfo {
   citation?: Citation;
   error?: EventError;
   ms?: number;
+  /** Answered from the job cache (no local request). */
+  cached?: boolean;
 }
 
 export interface RoundView {
@@ -42,6 +44,10 @@ export interface RunView {
   jobs: JobView[];
   counts: Record<JobStatus, number>;
   answer?: { markdown: string; citations: Citation[] };
+  /** The answer as the remote writes it, until the `answer` event replaces it. */
+  streaming?: string;
+  /** A follow-up: its thread, turn, and the earlier findings it dropped as stale. */
+  conversation?: { thread: string; turn: number; earlierTurns: number; findings: number; stale: Citation[] };
   errors: EventError[];
   ledger?: LedgerSnapshot;
   ms?: number;
@@ -150,6 +156,7 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       if (event.finding !== undefined) job.finding = event.finding;
       if (event.citation !== undefined) job.citation = { ...event.citation };
       if (event.error !== undefined) job.error = { ...event.error };
+      if (event.cached) job.cached = true;
       return { jobs: true };
     }
     case 'synthesis': {
@@ -162,9 +169,16 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
     case 'usage':
       view.ledger = event.ledger;
       return { ledger: true };
+    case 'answer-delta':
+      view.streaming = (event.reset ? '' : view.streaming ?? '') + event.text;
+      return { answer: true };
     case 'answer':
       view.answer = { markdown: event.markdown, citations: event.citations.map((c) => ({ ...c })) };
+      delete view.streaming;
       return { answer: true };
+    case 'conversation':
+      view.conversation = { thread: event.thread, turn: event.turn, earlierTurns: event.earlierTurns, findings: event.findings, stale: event.stale.map((c) => ({ ...c })) };
+      return { header: true, answer: true };
     case 'error':
       view.errors.push({ ...event.error });
       if (event.fatal) view.outcome = 'failed';

@@ -20,7 +20,7 @@ import { jsonCall } from './calls';
 import { cachedResult, hasCachedResult, rememberResult, saveResults } from './job-reuse';
 import type { Chunk } from '../index/types';
 import { answerDeltas } from './answer-stream';
-import { resumeConversation, type ResumedConversation } from './thread';
+import { resumeConversation, type ResumedConversation } from './thread-context';
 
 export interface ProtocolOutcome {
   answer: string;

@@ -13,6 +13,8 @@ import { createShownRunStore, createWorkspaceHistoryStorage, type ShownRunStore 
 import { panelHtml } from './html';
 import { redactEvent, redactSecrets } from './redact';
 import { registerPanelTestHooks } from './test-hooks';
+import type { Conversations } from '../conversations';
+import { handleThreadMessage, postThreads, type ThreadMessage } from './thread-messages';
 
 /** What the panel asks of the extension host; the host owns runs and editors. */
 export interface PanelActions {
@@ -25,6 +27,10 @@ export interface PanelActions {
    * a workspace folder (following links); the host may check again.
    */
   openCitation(citation: Citation): void;
+  /** The follow-up box: a question that continues the current conversation. */
+  followUp?(question: string): void;
+  /** The workspace's threads (the conversation list, reopen, export, delete). */
+  conversations?: Conversations;
   /** Secrets that must never be stored or exported (the remote API key). Optional. */
   knownSecrets?(): Promise<readonly string[]> | readonly string[];
 }
@@ -232,6 +238,11 @@ export class MinionsPanel {
     void this.panel.webview.postMessage(message);
   }
 
+  /** Shows a run from the history (or the live one), as the page's "open" does. */
+  openRun(runId: string): Promise<'accepted' | 'refused'> {
+    return this.handle({ type: 'open-run', runId });
+  }
+
   notice(notice: PanelNotice): void {
     this.post({ type: 'notice', notice });
   }
@@ -255,6 +266,12 @@ export class MinionsPanel {
       case 'ask':
         actions?.ask(message.question);
         return 'accepted';
+      case 'follow-up':
+      case 'new-conversation':
+      case 'open-thread':
+      case 'export-thread':
+      case 'delete-thread':
+        return handleThreadMessage(message satisfies ThreadMessage, this, actions);
       case 'cancel':
         actions?.cancel();
         return 'accepted';
@@ -300,6 +317,7 @@ export class MinionsPanel {
   private onReady(viewingRunId: string | undefined): void {
     const { liveRunId } = this.hub;
     this.post({ type: 'init', title: 'Minions', history: this.hub.historyForPage(), ...(liveRunId ? { liveRunId } : {}) });
+    void postThreads(this, this.hub.actions, this.hub.shownRunId ?? viewingRunId);
     if (this.hub.shownRunId) {
       this.showRun(this.hub.shownRunId);
       return;
