@@ -76,7 +76,7 @@ export class ThreadView {
     replaceChildren(this.turns, ...earlier.map((turn) => h('article', { class: 'thread-turn', 'data-turn': turn.turn },
       h('p', { class: 'thread-question' }, h('strong', {}, `Turn ${turn.turn}: `), turn.question),
       h('div', { class: 'markdown' }, this.renderer.render(turn.answer || `(no answer: ${turn.outcome})`)),
-      h('p', { class: 'muted' }, `spent ${formatUsd(turn.remoteCostUsd)} · saved ${formatUsd(turn.savedUsd)}${turn.cachedJobs ? ` · ${turn.cachedJobs} cached jobs` : ''}`))));
+      h('p', { class: 'muted' }, `spent ${formatUsd(turn.remoteCostUsd)} · saved ${formatUsd(turn.savedUsd)}${turn.cachedJobs ? ` · ${turn.cachedJobs} cached job${turn.cachedJobs === 1 ? '' : 's'}` : ''}`))));
     const stale = view?.conversation?.stale ?? [];
     this.stale.hidden = stale.length === 0;
     this.stale.textContent = stale.length ? `Dropped ${stale.length} earlier finding${stale.length === 1 ? '' : 's'} as stale (the code changed): ${stale.slice(0, 6).map((c) => `${c.path}:${c.startLine}`).join(', ')}${stale.length > 6 ? ', …' : ''}` : '';
