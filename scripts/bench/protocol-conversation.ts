@@ -17,7 +17,8 @@ import { openIndex } from '../../src/core/index/index';
 import { OllamaModel } from '../../src/core/llm/ollama';
 import { OpenAICompatibleModel } from '../../src/core/llm/openai';
 import { countMessages, countText } from '../../src/core/llm/tokens';
-import { runProtocol, summarizeRun, type RunEvent, type RunSummary } from '../../src/core/protocol/index';
+import { runProtocol, type RunEvent } from '../../src/core/protocol/index';
+import { runReport, type RunReport } from '../../src/shared/run/summary';
 import { JobCache } from '../../src/core/protocol/job-cache';
 import { conversationOf, newThread, turnFromEvents } from '../../src/core/protocol/thread';
 import { FakeOllama, type OllamaChatBody } from '../../test/support/fake-ollama';
@@ -80,7 +81,7 @@ async function collect(stream: AsyncIterable<RunEvent>): Promise<RunEvent[]> {
   return out;
 }
 
-const remoteTokens = (s: RunSummary) => s.usage.remote.promptTokens + s.usage.remote.completionTokens;
+const remoteTokens = (s: RunReport) => s.usage.remote.promptTokens + s.usage.remote.completionTokens;
 
 export async function conversation(root: string): Promise<void> {
   for (const worker of [true, false]) {
@@ -106,10 +107,10 @@ async function conversationOnce(root: string, label: string): Promise<void> {
       openai.chat = simulatedRemote(turn);
       const req = { question: turn.q, protocol: 'minions' as const, parallel: 4, ...(thread.turns.length ? { conversation: conversationOf(thread) } : {}) };
       const events = await collect(runProtocol(req, { index, local, remote, jobCache }));
-      const s = summarizeRun(events);
+      const s = runReport(events);
       thread.turns.push(turnFromEvents(thread.turns.length + 1, events, index));
       openai.chat = simulatedRemote(turn);
-      const fresh = summarizeRun(await collect(runProtocol({ question: turn.q, protocol: 'minions', parallel: 4 }, { index, local, remote })));
+      const fresh = runReport(await collect(runProtocol({ question: turn.q, protocol: 'minions', parallel: 4 }, { index, local, remote })));
       const cached = s.jobs.filter((j) => j.cached).length;
       const reused = s.jobs.length ? `${Math.round((cached / s.jobs.length) * 100)}%` : '-';
       const ratio = remoteTokens(s) / remoteTokens(fresh);

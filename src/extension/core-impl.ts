@@ -4,23 +4,11 @@
 
 import OpenAI from 'openai';
 import { openIndex, clearIndexCache } from '../core/index/index';
-import { runProtocol } from '../core/protocol/index';
-import { JobCache, removeJobCache } from '../core/protocol/job-cache';
-import { createLocalModel, createRemoteModelFor, listLocalModels, pullLocalModel, checkRemote } from '../core/llm/factory';
-import { mergePrices } from '../core/ledger/pricing';
+import { listLocalModels, pullLocalModel, checkRemote } from '../core/llm/factory';
+import { runFromSettings } from '../core/run-from-settings';
+import { removeJobCache } from '../core/protocol/job-cache';
 import { toMinionsError } from '../core/errors';
 import type { CoreApi, IndexHandle } from './coreApi';
-import type { MinionsSettings } from './settings';
-
-function localConfig(s: MinionsSettings['local']) {
-  return {
-    provider: s.provider,
-    url: s.url,
-    model: s.model,
-    parallel: s.parallelJobs,
-    numCtx: s.numCtxPolicy === 'fixed' ? s.numCtx : ('auto' as const),
-  };
-}
 
 export function createCore(): CoreApi {
   return {
@@ -37,6 +25,7 @@ export function createCore(): CoreApi {
       });
       return {
         index,
+        roots: index.workspaceRoots,
         update: (paths) => index.update([...paths]),
         dispose: () => void index.dispose(),
       };
@@ -66,27 +55,8 @@ export function createCore(): CoreApi {
         return { ok: false, code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
       }
     },
-    async *runProtocol(input) {
-      const s = input.settings;
-      const local = await createLocalModel(localConfig(s.local));
-      const remote = input.remoteModel ?? createRemoteModelFor(s.protocol, { url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
-      yield* runProtocol(
-        {
-          question: input.question,
-          protocol: s.protocol,
-          scope: [...input.scope],
-          maxRounds: s.maxRounds,
-          parallel: s.local.parallelJobs,
-          privacy: s.privacy,
-          budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
-          ...(input.conversation ? { conversation: input.conversation } : {}),
-        },
-        {
-          index: input.index, local, remote, pricing: mergePrices(s.prices).table,
-          ...(s.cache.jobs && input.cacheDir ? { jobCache: JobCache.inDir(input.cacheDir) } : {}),
-        },
-        input.signal,
-      );
+    runProtocol(input) {
+      return runFromSettings(input);
     },
   };
 }

@@ -4,26 +4,24 @@
 // because nothing here pulls in tree-sitter or the model clients until they are used.
 
 import type { Conversation } from '../core/protocol/thread';
+import type { WorkspaceRoot } from '../core/index/paths';
 import type { CodeIndex, IndexProgress } from '../core/index/types';
 import type { RunEvent } from '../core/protocol/events';
 import type { ChatModel } from '../core/llm/types';
 import type { MinionsSettings } from './settings';
 
-export interface IndexRoot {
-  name: string;
-  fsPath: string;
-}
-
 /** A built index that can be kept fresh. */
 export interface IndexHandle {
   readonly index: CodeIndex;
+  /** The folders as the index names them: its paths start with these names in a multi-root workspace. */
+  readonly roots: readonly WorkspaceRoot[];
   /** Re-reads these workspace-relative paths (changed, created or deleted). */
   update(paths: readonly string[]): Promise<void>;
   dispose(): void;
 }
 
 export interface OpenIndexOptions {
-  roots: readonly IndexRoot[];
+  roots: readonly WorkspaceRoot[];
   cacheDir: string;
   settings: MinionsSettings['index'];
   onProgress?: (p: IndexProgress) => void;

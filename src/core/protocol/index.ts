@@ -19,7 +19,6 @@ import { citationsIn } from './citations';
 import type { JobCache } from './job-cache';
 
 export type { RunRequest, RunBudgets } from './request';
-export { summarizeRun, emptyLedger, type RunSummary, type JobSummary } from './summary';
 export type * from './events';
 export { JobCache, removeJobCache } from './job-cache';
 

@@ -9,7 +9,6 @@ import type { LedgerSnapshot } from '../ledger/types';
 import type { Citation, ProtocolName, RunEvent } from './events';
 import { chunkContentHash } from './job-cache';
 import { isKeptFinding } from './trust';
-import { emptyLedger } from './summary';
 
 export interface ThreadFinding {
   /** The chunk the finding was read from (`path:start-end`) and its content hash then. */
@@ -92,7 +91,17 @@ export function turnFromEvents(turn: number, events: readonly RunEvent[], index:
       ledger = e.ledger;
     }
   }
-  return { turn, runId, question, answer, protocol, startedAt, outcome, findings, stale, ledger: ledger ?? emptyLedger() };
+  return { turn, runId, question, answer, protocol, startedAt, outcome, findings, stale, ledger: ledger ?? noSpend() };
+}
+
+/** A turn that never reported usage spent nothing. */
+function noSpend(): LedgerSnapshot {
+  return {
+    local: { requests: 0, promptTokens: 0, completionTokens: 0 },
+    remote: { requests: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, costUsd: 0 },
+    baseline: { remotePromptTokens: 0, remoteCompletionTokens: 0, costUsd: 0 },
+    savings: { costUsd: 0, ratio: null },
+  };
 }
 
 /** What the next turn of `thread` is given: the answered turns so far and every finding they kept. */

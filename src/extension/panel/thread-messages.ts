@@ -3,8 +3,8 @@
 import * as vscode from 'vscode';
 import type { HostToWebview, PanelNotice, WebviewToHost } from '../../shared/messages';
 import { threadPanelView } from '../conversations';
-import type { PanelActions } from './index';
-import { redactSecrets } from './redact';
+import type { PanelActions } from './panel';
+import { redactSecrets } from '../../shared/redact';
 import { threadToMarkdown } from './thread-markdown';
 
 export type ThreadMessage = Extract<WebviewToHost, { type: 'follow-up' | 'new-conversation' | 'open-thread' | 'export-thread' | 'delete-thread' }>;
@@ -13,6 +13,7 @@ export interface ThreadPanel {
   post(message: HostToWebview): void;
   notice(notice: PanelNotice): void;
   openRun(runId: string): Promise<unknown>;
+  secrets(): Promise<readonly string[]>;
 }
 
 const GONE: PanelNotice = { level: 'error', message: 'That conversation is no longer in the history', hint: 'It may have been deleted in another window.' };
@@ -45,7 +46,7 @@ export async function handleThreadMessage(message: ThreadMessage, panel: ThreadP
         panel.notice(GONE);
         return 'refused';
       }
-      const secrets = (await actions?.knownSecrets?.()) ?? [];
+      const secrets = await panel.secrets();
       const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: redactSecrets(threadToMarkdown(thread), [...secrets]) });
       await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Active, preview: false });
       return 'accepted';

@@ -5,7 +5,7 @@
 
 import { h, replaceChildren } from '../dom';
 import type { AnswerRenderer } from '../markdown';
-import type { RunView } from '../state';
+import type { RunView } from '../../shared/run/view';
 
 export class AnswerView {
   readonly el: HTMLElement;

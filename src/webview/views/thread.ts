@@ -3,9 +3,9 @@
 // and the workspace's conversations (reopen, export as Markdown, delete).
 
 import { h, replaceChildren } from '../dom';
-import { formatTokens, formatUsd } from '../format';
+import { formatTokens, formatUsd } from '../../shared/run/format';
 import type { AnswerRenderer } from '../markdown';
-import type { RunView } from '../state';
+import type { RunView } from '../../shared/run/view';
 import type { ThreadPanelView, ThreadSummary } from '../../shared/messages';
 
 export interface ThreadActions {

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openIndex } from '../../../src/core/index/index';
 import { OllamaModel } from '../../../src/core/llm/ollama';
-import { runProtocol, summarizeRun } from '../../../src/core/protocol/index';
+import { runProtocol } from '../../../src/core/protocol/index';
+import { runReport } from '../../../src/shared/run/summary';
 import { JobCache, JOB_CACHE_FILE, jobCacheKey, removeJobCache, type CachedJob } from '../../../src/core/protocol/job-cache';
 import { JOB_PROMPT_VERSION } from '../../../src/core/protocol/prompts';
 import { collect, ofType, rig, FIXTURE_REPO, type Rig } from './helpers';
@@ -102,8 +103,8 @@ describe('job cache in runs', () => {
     r.openai.chat = SCRIPT();
     const second = await collect(runProtocol(ASK, { ...r, jobCache: JobCache.inDir(dir) }));
     assert.equal(r.ollama.chatBodies().length, asked, 'no local request the second time');
-    const s1 = summarizeRun(first);
-    const s2 = summarizeRun(second);
+    const s1 = runReport(first);
+    const s2 = runReport(second);
     assert.equal(s2.jobs.length, s1.jobs.length);
     assert.ok(s2.jobs.every((j) => j.cached), 'every job is marked cached');
     assert.ok(s1.jobs.every((j) => !j.cached));
@@ -124,7 +125,7 @@ describe('job cache in runs', () => {
     const cacheDir = join(dir, 'cache');
     try {
       const deps = () => ({ ...r!, index, jobCache: JobCache.inDir(cacheDir) });
-      const first = summarizeRun(await collect(runProtocol(ASK, deps())));
+      const first = runReport(await collect(runProtocol(ASK, deps())));
       const retryJobs = first.jobs.filter((j) => j.path === 'src/http/retry.ts').length;
       assert.ok(retryJobs > 0, 'the question reads src/http/retry.ts');
 
@@ -134,7 +135,7 @@ describe('job cache in runs', () => {
       await index.refresh();
       r.openai.chat = SCRIPT();
       const before = r.ollama.chatBodies().length;
-      const edited = summarizeRun(await collect(runProtocol(ASK, deps())));
+      const edited = runReport(await collect(runProtocol(ASK, deps())));
       const read = edited.jobs.filter((j) => !j.cached);
       assert.ok(read.length > 0 && read.every((j) => j.path === 'src/http/retry.ts'), 'only the edited file is read again');
       assert.equal(r.ollama.chatBodies().length - before, read.length);
@@ -143,7 +144,7 @@ describe('job cache in runs', () => {
       const other = new OllamaModel({ url: r.ollama.url, model: 'llama3.2:3b', retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 } });
       r.ollama.models.push('llama3.2:3b');
       r.openai.chat = SCRIPT();
-      const otherModel = summarizeRun(await collect(runProtocol(ASK, { ...deps(), local: other })));
+      const otherModel = runReport(await collect(runProtocol(ASK, { ...deps(), local: other })));
       assert.ok(otherModel.jobs.length > 0 && otherModel.jobs.every((j) => !j.cached), 'another model reads everything');
 
       // A damaged file: a note in the run, and the run still answers.
@@ -156,7 +157,7 @@ describe('job cache in runs', () => {
       assert.match(notes[0]!.error.message, /damaged/);
       const last = events.at(-1)!;
       assert.ok(last.type === 'run-finished' && last.ok, 'the run answers');
-      assert.ok(summarizeRun(events).jobs.every((j) => !j.cached));
+      assert.ok(runReport(events).jobs.every((j) => !j.cached));
     } finally {
       await index.dispose();
     }

@@ -2,7 +2,7 @@
 // replaces the streamed text; cached jobs and a follow-up's stale findings are kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildRunView } from '../../../src/webview/state';
+import { buildRunView } from '../../../src/shared/run/view';
 import type { RunEvent } from '../../../src/core/protocol/events';
 
 const started: RunEvent = { type: 'run-started', runId: 'r1', protocol: 'minions', question: 'q', scope: [], startedAt: 1, localModel: 'l', remoteModel: 'r' };
