@@ -22,6 +22,7 @@ export function createCore(): CoreApi {
         chunkTokens: o.settings.chunkTokens,
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.pace ? { pace: o.pace } : {}),
       });
       return {
         index,
