@@ -10,6 +10,8 @@ import type { ProtocolName, RunEvent } from './protocol/events';
 import { retryAnswer, runProtocol, type RunRequestAny, type SavedJob } from './protocol/index';
 import { remoteProtocolOf } from './protocol/protocols';
 import type { RunSettings } from './settings';
+import { JobCache } from './protocol/job-cache';
+import type { Conversation } from './protocol/thread';
 
 export interface RunFromSettings {
   question: string;
@@ -23,6 +25,10 @@ export interface RunFromSettings {
   signal?: AbortSignal;
   /** Retry answer: synthesize again from a saved run's jobs with its protocol (no local job runs). */
   retry?: { protocol: ProtocolName; jobs: readonly SavedJob[] } | undefined;
+  /** Where the job cache lives (beside the index cache); used when `settings.cache.jobs` is on. */
+  cacheDir?: string;
+  /** A follow-up: the thread's earlier turns and findings. */
+  conversation?: Conversation;
 }
 
 /** The local model client's configuration for the settings. */
@@ -65,8 +71,11 @@ export async function* runFromSettings(input: RunFromSettings): AsyncGenerator<R
   const local = await createLocalModel(localModelConfig(s.local));
   const protocol = input.retry?.protocol ?? s.protocol;
   const remote = input.remoteModel ?? createRemoteModelFor(remoteProtocolOf(protocol), remoteModelConfig(s.remote, input.apiKey));
-  const request = requestFromSettings(s, input.question, input.scope);
-  const deps = { index: input.index, local, remote, pricing: mergePrices(s.prices).table };
+  const request = { ...requestFromSettings(s, input.question, input.scope), ...(input.conversation ? { conversation: input.conversation } : {}) };
+  const deps = {
+    index: input.index, local, remote, pricing: mergePrices(s.prices).table,
+    ...(s.cache.jobs && input.cacheDir ? { jobCache: JobCache.inDir(input.cacheDir) } : {}),
+  };
   // Retry answer: the saved run's findings synthesized again, no local job run.
   yield* input.retry
     ? retryAnswer({ ...request, protocol: input.retry.protocol, jobs: input.retry.jobs }, deps, input.signal)

@@ -18,6 +18,7 @@ import { actionsForErrorCode } from './setupAdvice';
 import { remoteModelFor } from './lm/remoteModel';
 import type { RunSink } from './panel/recorder';
 import type { CostStatusBar } from './statusBar';
+import type { Conversations } from './conversations';
 
 /** How long a cancelled run may take to end its stream before the host lets go of it. */
 const CANCEL_GRACE_MS = 3000;
@@ -60,6 +61,8 @@ export class RunController implements vscode.Disposable {
     private readonly sink: RunSink,
     /** Shows the panel, creating it if needed (it then shows the live run so far). */
     private readonly showRunPanel: () => void,
+    /** Threads: a follow-up continues the current one; every run becomes a turn. */
+    private readonly conversations?: Conversations,
   ) {}
 
   get running(): boolean {
@@ -70,8 +73,11 @@ export class RunController implements vscode.Disposable {
     this.showRunPanel();
   }
 
-  /** Runs `question`; with `retry`, only the synthesis runs again, on a saved run's findings. */
-  async ask(question: string, scope: readonly string[] = [], retry?: RunInput['retry']): Promise<AskResult> {
+  /**
+   * Asks a question; `followUp` continues the current conversation (the remote sees its earlier
+   * turns); `retry` runs only the synthesis again, on a saved run's findings.
+   */
+  async ask(question: string, scope: readonly string[] = [], options: { followUp?: boolean; retry?: RunInput['retry'] } = {}): Promise<AskResult> {
     const q = question.trim();
     if (q === '') return this.notStarted('The question is empty');
     if (!vscode.workspace.isTrusted) {
@@ -90,7 +96,7 @@ export class RunController implements vscode.Disposable {
     this.active = run;
     void vscode.commands.executeCommand('setContext', 'minions.running', true);
     this.statusBar.setRunning(true);
-    run.done = this.execute(run, q, scope, retry).finally(() => {
+    run.done = this.execute(run, q, scope, options).finally(() => {
       if (this.active === run) this.active = undefined;
       void vscode.commands.executeCommand('setContext', 'minions.running', this.active !== undefined);
       this.statusBar.setRunning(this.active !== undefined);
@@ -122,7 +128,9 @@ export class RunController implements vscode.Disposable {
     return outcome;
   }
 
-  private async execute(run: ActiveRun, question: string, scope: readonly string[], retry?: RunInput['retry']): Promise<AskResult> {
+  private async execute(run: ActiveRun, question: string, scope: readonly string[], options: { followUp?: boolean; retry?: RunInput['retry'] }): Promise<AskResult> {
+    const { retry } = options;
+    const followUp = options.followUp === true;
     const settings = currentSettings();
     try {
       // Retry answer asks only the remote: the local server is not checked (nor asked anything).
@@ -133,8 +141,17 @@ export class RunController implements vscode.Disposable {
       const { key } = await this.keys.get();
       this.showRunPanel();
       const remoteModel = await remoteModelFor(settings);
-      const stream = this.core.runProtocol({ question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal, ...(remoteModel ? { remoteModel } : {}), ...(retry ? { retry } : {}) });
-      return await this.consume(run, stream);
+      const turn = await this.conversations?.threadFor(followUp);
+      const seen: RunEvent[] = [];
+      const stream = kept(this.core.runProtocol({
+        question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal, cacheDir: this.index.cacheDir(),
+        ...(remoteModel ? { remoteModel } : {}), ...(turn?.conversation ? { conversation: turn.conversation } : {}), ...(retry ? { retry } : {}),
+      }), seen);
+      const outcome = await this.consume(run, stream);
+      if (turn && seen.some((e) => e.type === 'run-finished')) {
+        await this.conversations!.record(turn.thread, seen, handle.index).catch((err: unknown) => this.log.error(`the conversation could not be saved: ${toMinionsError(err).message}`));
+      }
+      return outcome;
     } catch (err) {
       if (isCancellation(err) || run.abort.signal.aborted) return { status: 'cancelled', events: run.events, ...(run.runId ? { runId: run.runId } : {}) };
       const e = toMinionsError(err);
@@ -211,5 +228,13 @@ export class RunController implements vscode.Disposable {
   dispose(): void {
     this.active?.abort.abort();
     this.finished.dispose();
+  }
+}
+
+/** The stream, with every event also kept in `into` (a finished run becomes a thread's turn). */
+async function* kept(stream: AsyncIterable<RunEvent>, into: RunEvent[]): AsyncGenerator<RunEvent> {
+  for await (const e of stream) {
+    into.push(e);
+    yield e;
   }
 }

@@ -10,7 +10,7 @@ import type { RunQuality, RunReport } from '../../shared/run/summary';
 export const EXIT_CODES: Record<RunStatus, number> = { answered: 0, partial: 3, failed: 1, cancelled: 130 };
 
 /** The --json object: the summary, with the exact remote requests only when asked for (--show-remote). */
-export function jsonOutput(summary: RunReport, showRemote: boolean): string {
+export function jsonOutput(summary: RunReport & Record<string, unknown>, showRemote: boolean): string {
   const { remoteRequests, ...rest } = summary;
   return JSON.stringify(showRemote ? { ...rest, remoteRequests } : rest);
 }
@@ -43,11 +43,16 @@ export function ledgerLine(l: LedgerSnapshot): string {
   ].join('\n');
 }
 
-/** The end of a person-readable run: the answer (or what was kept), then the ledger. */
-export function textOutput(summary: RunReport): string {
+/**
+ * The end of a person-readable run: the answer (unless it already streamed) or what was kept,
+ * then the ledger, the evidence checks and the thread to continue.
+ */
+export function textOutput(summary: RunReport, streamed = false, thread?: { id: string; turn: number }): string {
   const head = summary.status === 'answered'
-    ? `answer:\n${summary.answer}`
+    ? (streamed ? '' : `answer:\n${summary.answer}\n`)
     : `${summary.status}: ${summary.error?.message ?? summary.reason ?? 'the run stopped'}\n` +
-      `kept: ${summary.jobs.filter((j) => j.status === 'answered').length} finding(s) of ${summary.jobs.length} job(s), listed above`;
-  return `\n${head}\n\nledger:\n${ledgerLine(summary.usage)}\n${summary.citationChecks ? `${qualityLine(summary.quality)}\n` : ''}`;
+      `kept: ${summary.jobs.filter((j) => j.status === 'answered').length} finding(s) of ${summary.jobs.length} job(s), listed above\n`;
+  const quality = summary.citationChecks ? `${qualityLine(summary.quality)}\n` : '';
+  const next = thread ? `thread:   ${thread.id}, turn ${thread.turn} (continue it with --continue or --thread ${thread.id})\n` : '';
+  return `\n${head}\nledger:\n${ledgerLine(summary.usage)}\n${quality}${next}`;
 }

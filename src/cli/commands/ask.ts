@@ -6,7 +6,7 @@
 // the same factory runs them. The remote key comes only from the environment
 // (MINIONS_REMOTE_API_KEY or OPENAI_API_KEY) and is never printed.
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
 import type { LocalModelConfig, RemoteModelConfig } from '../../core/llm/factory';
@@ -19,7 +19,11 @@ import { DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, DEFAULT_SETTINGS, type AnyLocal
 import { reportOf } from '../../shared/run/summary';
 import { applyEvent, createRunView, JobIndex, type RunView } from '../../shared/run/view';
 import { EXIT_CODES, jsonOutput, textOutput } from './ask-output';
-import { INDEX_OPTIONS, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
+import { INDEX_OPTIONS, defaultCacheDir, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
+import { JobCache } from '../../core/protocol/job-cache';
+import { conversationOf, newThread, turnFromEvents, type Thread } from '../../core/protocol/thread';
+import { ThreadStore, isThreadId } from '../../core/protocol/thread-store';
+import { cacheKey } from '../../core/index/store';
 
 export { ledgerLine, qualityLine } from './ask-output';
 
@@ -29,7 +33,7 @@ const LOCAL_PROVIDERS: readonly AnyLocalProvider[] = ['ollama', 'openai-compatib
 const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol ${PROTOCOL_CHOICES.join('|')}]
                    [--local-url URL] [--local-model NAME] [--remote-url URL] [--remote-model NAME]
                    [--max-rounds N] [--parallel N] [--privacy standard|strict] [--max-usd X] [--max-remote-tokens N]
-                   [--json [--show-remote]] [--retry-answer FILE] QUESTION
+                   [--json [--show-remote]] [--retry-answer FILE] [--continue | --thread ID] [--no-job-cache] QUESTION
 
 Answers QUESTION about the code in DIR (default: the current folder).
 
@@ -49,12 +53,18 @@ Answers QUESTION about the code in DIR (default: the current folder).
       --privacy MODE         strict: no line of source code is sent to the remote
       --max-usd X            hard cap on the run's remote spend in USD: no request that could pass it is sent
       --max-remote-tokens N  hard cap on the run's remote tokens (prompt + completion)
-      --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage, status, ...
+      --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage, status, thread, turn, ...
       --show-remote          with --json: add remoteRequests, every request sent to the remote (no key) and its reply
       --retry-answer FILE    synthesize again from the findings saved in FILE (a --json output); no local job runs
+      --continue             a follow-up: continue the workspace's latest thread (the remote sees the earlier turns)
+      --thread ID            a follow-up in the thread ID (from an earlier --json's "thread")
+      --no-job-cache         read every chunk again instead of reusing cached job results
 
 Exit codes: 0 answered, 3 partial (findings, usage and the error kept), 1 failed, 130 cancelled.
   plus the index options of 'minions index --help' (--cache, --no-cache, --include, --exclude)
+
+Job results and threads are kept in the cache folder (--cache DIR, default $XDG_CACHE_HOME/minions);
+--no-cache keeps nothing on disk (no index cache, no job cache, no thread to continue).
 
 The remote key is read from MINIONS_REMOTE_API_KEY or OPENAI_API_KEY. Remote prices can be
 overridden with MINIONS_PRICING_JSON='{"model":{"input":1,"cachedInput":0.5,"output":4}}' (USD per 1M tokens).`;
@@ -181,9 +191,16 @@ function usdAmount(value: string | undefined, flag: string): number | undefined 
   return n;
 }
 
+/** Options of `minions ask` alone: conversations and the job cache. */
+const THREAD_OPTIONS = {
+  continue: { type: 'boolean', default: false },
+  thread: { type: 'string' },
+  'no-job-cache': { type: 'boolean', default: false },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
-    () => parseArgs({ args: argv, options: ASK_OPTIONS, allowPositionals: true }),
+    () => parseArgs({ args: argv, options: { ...ASK_OPTIONS, ...THREAD_OPTIONS }, allowPositionals: true }),
     'ask',
   );
   if (values.help) {
@@ -199,7 +216,21 @@ export async function run(argv: string[]): Promise<number> {
     ? { protocol: values.protocol === undefined && retry.protocol ? retry.protocol : remoteProtocolOf(setup.protocol), jobs: retry.jobs }
     : undefined;
 
+  if (values.continue && values.thread) throw new MinionsError('bad-input', '--continue and --thread both name a thread', 'Pass --continue for the latest thread, or --thread ID for a given one');
   const { index, workspace } = await openFromFlags(values);
+  const cacheDir = values['no-cache'] ? undefined : resolve(values.cache ?? defaultCacheDir());
+  const threads = cacheDir ? threadStoreFor(cacheDir, workspace) : undefined;
+  let thread: Thread;
+  try {
+    thread = await threadToContinue(threads, values.continue, values.thread);
+  } catch (err) {
+    await index.dispose();
+    throw err;
+  }
+  const conversation = thread.turns.length ? conversationOf(thread) : undefined;
+  const settings = { ...setup.settings, cache: { jobs: !values['no-job-cache'] } };
+  const events: RunEvent[] = [];
+  let progress: Progress | undefined;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -208,27 +239,36 @@ export async function run(argv: string[]): Promise<number> {
   const jobIndex = new JobIndex(view);
   try {
     const stream = runFromSettings({
-      question, scope: scopeOf(values.scope ?? [], workspace), settings: setup.settings, apiKey: setup.remote.apiKey, index, signal: controller.signal, retry: retryWith,
+      question, scope: scopeOf(values.scope ?? [], workspace), settings, apiKey: setup.remote.apiKey, index, signal: controller.signal, retry: retryWith,
+      ...(cacheDir ? { cacheDir } : {}), ...(conversation ? { conversation } : {}),
     });
-    const progress = values.json ? undefined : new Progress();
+    progress = values.json ? undefined : new Progress();
     for await (const e of stream) {
+      events.push(e);
       applyEvent(view, e, jobIndex);
       progress?.show(e, view);
+    }
+    if (events.at(-1)?.type === 'run-finished') {
+      thread.turns.push(turnFromEvents(thread.turns.length + 1, events, index));
+      thread.updatedAt = Date.now();
+      await threads?.save(thread);
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
     await index.dispose();
   }
-  const summary = reportOf(view);
+  const report = reportOf(view);
+  const summary = { ...report, thread: thread.id, turn: thread.turns.length };
   if (values.json) process.stdout.write(jsonOutput(summary, values['show-remote'] === true) + '\n');
-  else process.stdout.write(textOutput(summary));
+  // The answer already streamed as it was written, unless the final text differs from it.
+  else process.stdout.write(textOutput(report, progress?.streamed?.trim() === report.answer, { id: thread.id, turn: thread.turns.length }));
   // A run that did not answer also says why on stderr, in the one-line form every error has.
-  if (summary.status !== 'answered') {
-    const err = summary.status === 'cancelled' ? new MinionsError('cancelled', 'The run was cancelled', 'Nothing more was sent; run the command again to start over')
-      : new MinionsError((summary.error?.code as MinionsError['code']) ?? 'internal', summary.error?.message ?? 'The run failed', summary.error?.hint);
-    process.stderr.write(`minions: ${summary.status === 'partial' ? 'partial: ' : ''}${err.toUserString()}\n`);
+  if (report.status !== 'answered') {
+    const err = report.status === 'cancelled' ? new MinionsError('cancelled', 'The run was cancelled', 'Nothing more was sent; run the command again to start over')
+      : new MinionsError((report.error?.code as MinionsError['code']) ?? 'internal', report.error?.message ?? 'The run failed', report.error?.hint);
+    process.stderr.write(`minions: ${report.status === 'partial' ? 'partial: ' : ''}${err.toUserString()}\n`);
   }
-  return EXIT_CODES[summary.status];
+  return EXIT_CODES[report.status];
 }
 
 /** A saved `--json` output, for --retry-answer: its question, protocol and jobs (findings with their citations). */
@@ -257,6 +297,8 @@ function parsePricing(text: string): unknown {
 
 /** Progress for a person, on stdout before the answer (stderr carries only the one-line error, if any). */
 class Progress {
+  /** The answer text streamed so far (printed as it came). */
+  streamed: string | undefined;
   /** Prints what the event adds; `view` already includes it. */
   show(e: RunEvent, view: RunView): void {
     const out = (s: string) => process.stdout.write(s + '\n');
@@ -279,11 +321,29 @@ class Progress {
         const at = where ? `${where.path}:${where.startLine}-${where.endLine}` : e.jobId;
         const unverified = e.status === 'answered' && e.verified === false;
         const detail = unverified ? `${e.finding ?? ''} (not sent: ${e.reason ?? 'unverified'})` : e.status === 'answered' ? (e.finding ?? '') : e.status === 'failed' ? (e.error?.message ?? '') : '';
-        out(`  [${finished}/${view.jobs.length}] ${(unverified ? 'unverified' : e.status).padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
+        const label = `${unverified ? 'unverified' : e.status}${e.cached ? '*' : ''}`;
+        out(`  [${finished}/${view.jobs.length}] ${label.padEnd(11)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
         break;
       }
       case 'synthesis':
         if (e.decision === 'continue' && e.missing) out(`  still missing: ${e.missing}`);
+        break;
+      case 'answer-delta':
+        if (e.reset && this.streamed !== undefined) {
+          if (this.streamed) process.stdout.write('\n  (the answer starts over)\n');
+          this.streamed = '';
+        }
+        if (!e.text) break;
+        if (this.streamed === undefined) {
+          process.stdout.write('\nanswer:\n');
+          this.streamed = '';
+        }
+        this.streamed += e.text;
+        process.stdout.write(e.text);
+        break;
+      case 'conversation':
+        out(`follow-up: turn ${e.turn} of thread ${e.thread}, with ${e.earlierTurns} earlier turn(s) and ${e.findings} finding(s) still valid`);
+        if (e.stale.length) out(`  dropped ${e.stale.length} stale finding(s) (their code changed): ${e.stale.slice(0, 8).map((c) => `${c.path}:${c.startLine}-${c.endLine}`).join(', ')}${e.stale.length > 8 ? ', ...' : ''}`);
         break;
       case 'error':
         if (!e.fatal) out(`  note: ${e.error.message}`);
@@ -292,4 +352,22 @@ class Progress {
         break;
     }
   }
+}
+
+/** A workspace's threads, in the cache folder under a key of the workspace's path. */
+function threadStoreFor(cacheDir: string, workspace: string): ThreadStore {
+  return new ThreadStore(join(cacheDir, 'threads', cacheKey(['threads', workspace])));
+}
+
+/** The thread a run continues (--continue: the latest; --thread ID: that one), or a new one. */
+async function threadToContinue(store: ThreadStore | undefined, latest: boolean, id: string | undefined): Promise<Thread> {
+  if (!latest && id === undefined) return newThread();
+  if (!store) throw new MinionsError('bad-input', 'Threads are kept in the cache folder, which --no-cache turns off', 'Drop --no-cache to continue a thread');
+  if (id !== undefined) {
+    if (!isThreadId(id)) throw new MinionsError('bad-input', `'${id}' is not a thread id`, 'Pass the "thread" value of an earlier --json answer, e.g. --thread thread-m1abcd-x2y3z4');
+    const found = await store.get(id);
+    if (!found) throw new MinionsError('bad-input', `No thread ${id} in this workspace`, 'Run without --thread to start a new one, or --continue for the latest');
+    return found;
+  }
+  return (await store.latest()) ?? newThread();
 }

@@ -16,7 +16,7 @@ type BaselineInput =
   | { kind: 'billed' };
 
 export class Ledger {
-  private readonly local: LocalUsage = { requests: 0, promptTokens: 0, completionTokens: 0 };
+  private readonly local: Required<LocalUsage> = { requests: 0, promptTokens: 0, completionTokens: 0, cachedJobs: 0, cachedMs: 0 };
   private readonly remote: Omit<RemoteUsage, 'costUsd'> = { requests: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0 };
   private baselines: BaselineInput | undefined;
   private readonly price: ModelPrice | undefined;
@@ -49,6 +49,12 @@ export class Ledger {
       this.remote.completionTokens += u.completionTokens;
       if (u.reasoningTokens) this.remote.reasoningTokens = (this.remote.reasoningTokens ?? 0) + u.reasoningTokens;
     }
+  }
+
+  /** A job answered from the job cache: no request and no tokens; `savedMs` is what reading it took the first time. */
+  addCachedJob(savedMs: number): void {
+    this.local.cachedJobs++;
+    this.local.cachedMs += Math.max(0, Math.round(savedMs));
   }
 
   /**
@@ -87,7 +93,10 @@ export class Ledger {
     const ratio = this.baselines?.kind === 'billed' && remoteCost !== null ? 1
       : remoteCost === null || baselineCost === null || remoteCost === 0 ? null : round(baselineCost / remoteCost, 4);
     return {
-      local: { ...this.local },
+      // Cached-job figures only when there are some: a run without the cache reads as it always did.
+      local: this.local.cachedJobs
+        ? { ...this.local }
+        : { requests: this.local.requests, promptTokens: this.local.promptTokens, completionTokens: this.local.completionTokens },
       remote: {
         ...this.remote,
         ...(this.remote.unreported ? { unreported: { ...this.remote.unreported } } : {}),

@@ -28,6 +28,8 @@ export interface ChatRequest {
   reasoningEffort?: 'low' | 'medium' | 'high';
   /** Called once per HTTP request sent (retries and quirk fallbacks included), for the ledger and the audit of what left the machine. */
   onAttempt?: (attempt: HttpAttempt) => void;
+  /** Called when a streamed attempt starts (a retry or repair starts the text over). */
+  onStreamStart?: () => void;
 }
 
 /** One HTTP request to a model server, as it was sent and as it ended. */

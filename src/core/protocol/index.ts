@@ -23,11 +23,13 @@ import { stoppedStatus, toFindings } from './outcome';
 import { answerFromFindings, retryFromSaved, type SavedJob } from './answer';
 import { citationsIn } from './citations';
 import { checkCitations } from './answer-check';
+import type { JobCache } from './job-cache';
 
 export type { RunRequest, RunBudgets } from './request';
 export type { SpendCap } from './budget';
 export type { SavedJob } from './answer';
 export type * from './events';
+export { JobCache, removeJobCache } from './job-cache';
 
 export interface RunDeps {
   index: CodeIndex;
@@ -35,6 +37,8 @@ export interface RunDeps {
   remote: ChatModel;
   /** Remote prices (default: the built-in table). */
   pricing?: PriceTable;
+  /** Finished local jobs kept across runs (none: every job is read). */
+  jobCache?: JobCache;
 }
 
 /** A run's request: any protocol, or `auto` (the cheaper of MinionS and remote-only for this question and scope). */
@@ -113,6 +117,7 @@ async function drive(req: RunRequestAny, deps: RunDeps, signal: AbortSignal | un
   try {
     const request = resolveRequest({ ...req, protocol: choice.protocol, runId }, deps.local.contextTokens);
     ctx = new RunContext(request, deps.index, deps.local, deps.remote, ledger, internal.signal, sink);
+    ctx.jobCache = deps.jobCache;
     announceEstimate(ctx, priceOf(deps.remote.model, prices));
     let outcome: ProtocolOutcome;
     try {
@@ -165,7 +170,9 @@ function setBaselines(ctx: RunContext, deps: RunDeps): void {
   const req = ctx.request;
   if (req.protocol === 'remote') return ctx.ledger.setBaselines({ kind: 'billed' });
   const completion = ctx.answerCompletionTokens;
-  const same = sameContextPrompt(req.question, ctx.chunksAnswered.values(), deps.remote.model);
+  // A follow-up's remote-only equivalent also needs the code behind the earlier turns' findings.
+  const context = new Map([...ctx.earlierChunks, ...ctx.chunksAnswered]);
+  const same = sameContextPrompt(req.question, context.values(), deps.remote.model);
   const tokenizer = tokenizerFor(deps.remote.model);
   ctx.ledger.setBaselines({
     kind: 'counted',

@@ -58,6 +58,8 @@ export interface JobReport extends SavedJob {
   reason?: string;
   /** The verified finding's id, as the remote saw it (`F3`). */
   findingId?: string;
+  /** The result came from the job cache (no local request). */
+  cached: boolean;
 }
 
 /** How far the answer can be trusted: the evidence checks and the answer's citations. */
@@ -145,6 +147,7 @@ function jobReport(j: JobView): JobReport {
     round: j.round, task: j.task, path: j.path, startLine: j.startLine, endLine: j.endLine, status: j.status,
     answer: answered ? (j.finding ?? '') : '', verified,
     ...(reason ? { reason } : {}), ...(j.findingId ? { findingId: j.findingId } : {}),
+    cached: j.cached === true,
     taskId: j.taskId,
     ...(answered && j.citation ? { citation: j.citation } : {}),
     ...(answered && j.quote ? { quote: j.quote } : {}),

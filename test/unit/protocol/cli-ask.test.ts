@@ -59,8 +59,8 @@ describe('minions ask', () => {
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     const out = JSON.parse(lines[0]!);
-    // The original fields first, in their order; what issues 12 and 11 added after them.
-    assert.deepEqual(Object.keys(out), ['answer', 'protocol', 'rounds', 'citations', 'jobs', 'usage', 'quality', 'citationChecks', 'status', 'estimate', 'question']);
+    // The original fields first, in their order; what issues 12, 11 and 13 added after them.
+    assert.deepEqual(Object.keys(out), ['answer', 'protocol', 'rounds', 'citations', 'jobs', 'usage', 'quality', 'citationChecks', 'status', 'estimate', 'question', 'thread', 'turn']);
     assert.equal(out.status, 'answered');
     assert.equal(out.protocol, 'minions');
     assert.equal(out.rounds, 1);
@@ -70,6 +70,7 @@ describe('minions ask', () => {
       assert.deepEqual(Object.keys(j).slice(0, 8), ['round', 'task', 'path', 'startLine', 'endLine', 'status', 'answer', 'verified']);
       assert.equal(typeof j.verified, 'boolean');
       if (!j.verified) assert.ok(j.reason, 'an unverified job says why');
+      assert.equal(j.cached, false);
       assert.ok(['answered', 'abstained', 'failed'].includes(j.status));
     }
     assert.deepEqual(Object.keys(out.usage), ['local', 'remote', 'baseline', 'baselines', 'savings']);
