@@ -31,6 +31,7 @@ export function createCore(): CoreApi {
         exclude: o.settings.exclude,
         maxFileBytes: o.settings.maxFileBytes,
         chunkTokens: o.settings.chunkTokens,
+        pdfLimits: { maxPages: o.settings.pdfMaxPages, budgetMs: o.settings.pdfTimeBudgetMs },
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
       });

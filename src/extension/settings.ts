@@ -44,6 +44,9 @@ export interface MinionsSettings {
     /** Upper bound on one chunk's size in tokens. */
     chunkTokens: number;
     onStartup: boolean;
+    /** PDFs: pages read per file at most, and the time budget per file in ms. */
+    pdfMaxPages: number;
+    pdfTimeBudgetMs: number;
   };
   privacy: PrivacyLevel;
   prices: Record<string, PriceOverride>;
@@ -65,7 +68,7 @@ export const DEFAULT_SETTINGS: MinionsSettings = {
   protocol: 'minions',
   maxRounds: 3,
   jobs: { perTask: 24, maxPerRound: 96 },
-  index: { include: [], exclude: [], maxFileBytes: 1_000_000, chunkTokens: 512, onStartup: true },
+  index: { include: [], exclude: [], maxFileBytes: 1_000_000, chunkTokens: 512, onStartup: true, pdfMaxPages: 500, pdfTimeBudgetMs: 20_000 },
   privacy: 'standard',
   prices: {},
 };
@@ -99,6 +102,8 @@ export function readSettings(get: SettingGetter): MinionsSettings {
       maxFileBytes: int(get('index.maxFileBytes'), d.index.maxFileBytes, 1024, 64 * 1024 * 1024),
       chunkTokens: int(get('index.chunkTokens'), d.index.chunkTokens, 64, 32_768),
       onStartup: typeof get('index.onStartup') === 'boolean' ? (get('index.onStartup') as boolean) : d.index.onStartup,
+      pdfMaxPages: int(get('index.pdf.maxPages'), d.index.pdfMaxPages, 1, 100_000),
+      pdfTimeBudgetMs: int(get('index.pdf.timeBudgetMs'), d.index.pdfTimeBudgetMs, 100, 600_000),
     },
     privacy: oneOf(get('privacy'), ['standard', 'strict'] as const, d.privacy),
     prices: prices(get('prices')),

@@ -21,6 +21,8 @@ import { IgnoreStack } from './ignore-rules';
 import { checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { isSecretFileName } from './secrets';
 import { hasBinaryExtension } from './binary';
+import { DEFAULT_PDF_LIMITS, documentKindOf, maxBytesFor, type DocumentNote } from './documents';
+import type { PdfLimits } from './extract-pdf';
 
 export type { SkipReason } from './walk';
 
@@ -45,6 +47,8 @@ export interface OpenIndexOptions {
   parseBudgetMs?: number;
   /** Called for each file left out, with the reason (for diagnostics; never called with content). */
   onSkip?: (path: string, reason: SkipReason) => void;
+  /** PDFs: page cap and time budget per file (default 500 pages, 20 s). */
+  pdfLimits?: PdfLimits;
 }
 
 export interface RefreshOptions {
@@ -57,6 +61,8 @@ export interface WorkspaceIndex extends CodeIndex {
   update(paths: string[], signal?: AbortSignal): Promise<void>;
   /** Re-walk everything, re-reading only files whose stat/hash changed. */
   refresh(options?: RefreshOptions): Promise<IndexStats>;
+  /** Documents left out (encrypted, broken, image-only PDFs) or read in part, with reason and hint. */
+  documentNotes(): DocumentNote[];
   /** Stops workers and writes any pending cache update. */
   dispose(): Promise<void>;
 }
@@ -95,7 +101,7 @@ type ReadOutcome =
   | { kind: 'content'; hash: string; bytes: Uint8Array }
   | { kind: 'skip'; reason: SkipReason };
 
-function readCandidate(abs: string, size: number): ReadOutcome {
+function readCandidate(abs: string, size: number, sniff = true): ReadOutcome {
   let fd: number;
   try {
     fd = openSync(abs, 'r');
@@ -106,7 +112,7 @@ function readCandidate(abs: string, size: number): ReadOutcome {
     const bytes = new Uint8Array(size);
     // Sniff a small prefix first: a binary file is closed after SNIFF_BYTES, not read whole.
     const head = readSync(fd, bytes, 0, Math.min(size, SNIFF_BYTES), 0);
-    if (looksBinary(bytes.subarray(0, head))) return { kind: 'skip', reason: 'binary' };
+    if (sniff && looksBinary(bytes.subarray(0, head))) return { kind: 'skip', reason: 'binary' };
     let off = head;
     while (off < size) {
       const n = readSync(fd, bytes, off, size - off, off);
@@ -162,6 +168,7 @@ class Index implements WorkspaceIndex {
       exclude: options.exclude ?? [],
       max: this.maxFileBytes,
       tokens: this.chunkTokens,
+      pdf: options.pdfLimits ?? DEFAULT_PDF_LIMITS,
     });
   }
 
@@ -286,7 +293,9 @@ class Index implements WorkspaceIndex {
       onSkip(file.path, known.reason);
       return;
     }
-    const read = readCandidate(file.abs, file.size);
+    const doc = documentKindOf(file.path);
+    // A PDF is binary by nature: read whole, never sniffed.
+    const read = doc === 'pdf' ? readCandidate(file.abs, file.size, false) : readCandidate(file.abs, file.size);
     if (read.kind === 'skip') {
       if (live) this.removeRecord(file.path);
       this.rememberSkip(file, read.reason);
@@ -302,8 +311,9 @@ class Index implements WorkspaceIndex {
     let content = this.contents.get(read.hash);
     let identifiers: ChunkIdentifiers | undefined;
     if (!content) {
-      const text = decodeText(read.bytes);
-      if (isMinified(text)) {
+      const text = doc === 'pdf' ? '' : decodeText(read.bytes);
+      // A notebook's JSON has long lines (outputs) but is read as cells, not as the JSON.
+      if (!doc && isMinified(text)) {
         if (live) this.removeRecord(file.path);
         this.rememberSkip(file, 'minified');
         onSkip(file.path, 'minified');
@@ -317,8 +327,16 @@ class Index implements WorkspaceIndex {
         chunkTokens: this.chunkTokens,
         parseBudgetMs: this.parseBudgetMs,
         withIdentifiers: this.runner.workers > 0,
+        ...(doc ? { document: doc, pdfLimits: this.options.pdfLimits ?? DEFAULT_PDF_LIMITS } : {}),
+        ...(doc === 'pdf' ? { bytes: read.bytes } : {}),
       });
-      content = { language: lang.id, text, specs: result.chunks };
+      if (result.unreadable) {
+        if (live) this.removeRecord(file.path);
+        this.rememberSkip(file, 'unreadable-document', result.unreadable);
+        onSkip(file.path, 'unreadable-document');
+        return;
+      }
+      content = { language: lang.id, text: result.text ?? text, specs: result.chunks, ...(result.partial ? { note: result.partial } : {}) };
       identifiers = result.identifiers;
       this.contents.set(read.hash, content);
     }
@@ -327,9 +345,9 @@ class Index implements WorkspaceIndex {
     this.addRecord(file, read.hash, content, identifiers);
   }
 
-  private rememberSkip(file: WalkedFile, reason: SkipReason): void {
-    if (reason !== 'binary' && reason !== 'minified') return; // others may pass next time
-    this.skippedByContent.set(file.path, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, reason: reason });
+  private rememberSkip(file: WalkedFile, reason: SkipReason, note?: { reason: string; hint: string }): void {
+    if (reason !== 'binary' && reason !== 'minified' && reason !== 'unreadable-document') return; // others may pass next time
+    this.skippedByContent.set(file.path, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, reason: reason, ...(note ? { note } : {}) });
     this.dirty = true;
   }
 
@@ -445,7 +463,7 @@ class Index implements WorkspaceIndex {
     // Whatever was indexed under this path as a folder is gone or now a file.
     const folderPrefix = path === '' ? '' : path + '/';
     for (const key of [...this.records.keys()]) if (folderPrefix && key.startsWith(folderPrefix)) this.removeRecord(key);
-    if (!st || !st.isFile() || !this.admits(where.root, where.rel, false) || st.size > this.maxFileBytes) {
+    if (!st || !st.isFile() || !this.admits(where.root, where.rel, false) || st.size > maxBytesFor(where.rel, this.maxFileBytes)) {
       this.removeRecord(path);
       return;
     }
@@ -493,6 +511,13 @@ class Index implements WorkspaceIndex {
     if (isSecretFileName(rel) || hasBinaryExtension(rel)) return false;
     const paths = root.prefix ? [rel, root.prefix + rel] : [rel];
     return this.globs.accepts(paths);
+  }
+
+  documentNotes(): DocumentNote[] {
+    const out: DocumentNote[] = [];
+    for (const k of this.skippedByContent.values()) if (k.note) out.push({ path: k.path, ...k.note, partial: false });
+    for (const r of this.records.values()) if (r.content.note) out.push({ path: r.path, ...r.content.note, partial: true });
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   files(): readonly FileSummary[] {
@@ -679,7 +704,13 @@ function topLevelSymbols(content: CachedContent): string[] {
 
 function makeChunk(path: string, language: string, s: ChunkSpec, text: string): Chunk {
   const base = { id: `${path}:${s.startLine}-${s.endLine}`, path, startLine: s.startLine, endLine: s.endLine, language };
-  return s.symbol ? { ...base, symbol: s.symbol, tokens: s.tokens, text } : { ...base, tokens: s.tokens, text };
+  const chunk: Chunk = s.symbol ? { ...base, symbol: s.symbol, tokens: s.tokens, text } : { ...base, tokens: s.tokens, text };
+  return s.lineOffset === undefined ? chunk : { ...chunk, ...documentPlace(s) };
+}
+
+/** Where a PDF or notebook chunk sits: page (and count) or cell, and its page's or cell's first line. */
+function documentPlace(s: ChunkSpec): Pick<Chunk, 'page' | 'pages' | 'cell' | 'lineOffset'> {
+  return { ...(s.page ? { page: s.page, pages: s.pages } : {}), ...(s.cell ? { cell: s.cell } : {}), lineOffset: s.lineOffset };
 }
 
 function compareIds(a: Chunk, b: Chunk): number {

@@ -15,7 +15,7 @@ import { runMinions, type ProtocolOutcome } from './minions';
 import { runMinion } from './minion';
 import { runRemoteOnly, runLocalOnly } from './baselines';
 import { baselinePromptTokens } from './baseline';
-import { citationsIn } from './citations';
+import { citationsIn, withDocumentPlaces } from './citations';
 
 export type { RunRequest, RunBudgets } from './request';
 export { summarizeRun, emptyLedger, type RunSummary, type JobSummary } from './summary';
@@ -78,7 +78,7 @@ async function drive(req: RunRequest, deps: RunDeps, signal: AbortSignal | undef
       ledger.setBaseline(baselinePromptTokens(request.question, ctx.chunksRead.values(), deps.remote.model), ctx.answerCompletionTokens);
     }
     const known = new Set(deps.index.files().map((f) => f.path));
-    sink({ type: 'answer', markdown: outcome.answer, citations: citationsIn(outcome.answer, (p) => known.has(p)) });
+    sink({ type: 'answer', markdown: outcome.answer, citations: withDocumentPlaces(citationsIn(outcome.answer, (p) => known.has(p)), deps.index) });
     ctx.usageNow();
     sink({ type: 'run-finished', ok: true, rounds: outcome.rounds, ms: Date.now() - startedAt, ledger: ledger.snapshot() });
   } catch (err) {
