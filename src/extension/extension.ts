@@ -15,6 +15,7 @@ import { IndexService } from './indexService';
 import { SetupChecker } from './setup';
 import { RunController } from './runController';
 import { fromIndexPath } from './scope';
+import { openDocumentCitation, registerDocumentViews } from './docs/open-document';
 import type { Services } from './commands/services';
 import { registerAskCommands } from './commands/askCommands';
 import { registerModelCommands } from './commands/modelCommands';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
       index.startInBackground('workspace trusted');
     }),
     keys.onDidChange(() => void keys.get().then(({ key }) => log.setSecrets([key]))),
+    ...registerDocumentViews(() => index.current?.index),
   );
   void vscode.commands.executeCommand('setContext', 'minions.running', false);
 
@@ -102,6 +104,8 @@ async function openCitation(index: IndexService, log: MinionsLog, citation: Cita
     return;
   }
   try {
+    // PDFs open their page's text, notebooks their cell.
+    if (await openDocumentCitation(index.current?.index, citation, fsPath)) return;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(fsPath));
     const last = Math.max(0, doc.lineCount - 1);
     const start = Math.min(Math.max(0, citation.startLine - 1), last);

@@ -2,6 +2,7 @@
 // printing $0 for a model we cannot price would understate what a run cost.
 
 import type { LedgerSnapshot } from '../core/ledger/types';
+import type { Citation } from '../core/protocol/events';
 
 export function formatUsd(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'unknown';
@@ -67,4 +68,11 @@ function formatRatio(ratio: number): string {
 
 export function citationLabel(path: string, startLine: number, endLine: number): string {
   return startLine === endLine ? `${path}:${startLine}` : `${path}:${startLine}-${endLine}`;
+}
+
+/** A citation as a person reads it: `report.pdf p. 37`, `nb.ipynb#cell=3:2`, else `path:start-end`. */
+export function citationText(c: Citation): string {
+  if (c.page) return `${c.path} p. ${c.page}`;
+  if (c.cell && c.lineOffset !== undefined) return `${c.path}#cell=${c.cell}:${Math.max(1, c.startLine - c.lineOffset)}`;
+  return citationLabel(c.path, c.startLine, c.endLine);
 }

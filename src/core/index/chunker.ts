@@ -37,7 +37,7 @@ export interface ChunkResult {
   /** Documents: the text the chunks' lines refer to (PDF pages, notebook cells), not the file's. */
   text?: string;
   /** A document with nothing to index, and what the user can do. */
-  unreadable?: { reason: string; hint: string };
+  unreadable?: { reason: string; hint: string; transient?: boolean };
   /** A document read in part (page cap, time budget). */
   partial?: { reason: string; hint: string };
 }
@@ -52,7 +52,7 @@ export async function chunkText(req: ChunkRequest): Promise<ChunkResult> {
 
 async function chunkDocumentRequest(req: ChunkRequest, kind: DocumentKind): Promise<ChunkResult> {
   const out = await chunkDocument(kind, { text: req.text, bytes: req.bytes, chunkTokens: req.chunkTokens, pdfLimits: req.pdfLimits });
-  if (out.kind === 'unreadable') return { chunks: [], method: kind, unreadable: { reason: out.reason, hint: out.hint } };
+  if (out.kind === 'unreadable') return { chunks: [], method: kind, unreadable: { reason: out.reason, hint: out.hint, ...(out.transient ? { transient: true } : {}) } };
   return { chunks: out.specs, method: kind, text: out.text, ...(out.partial ? { partial: out.partial } : {}) };
 }
 

@@ -36,7 +36,7 @@ export interface DocumentNote {
 
 export type DocumentOutcome =
   | { kind: 'indexed'; text: string; specs: ChunkSpec[]; partial?: { reason: string; hint: string } }
-  | { kind: 'unreadable'; reason: string; hint: string };
+  | { kind: 'unreadable'; reason: string; hint: string; transient?: boolean };
 
 export async function chunkDocument(
   kind: DocumentKind,
@@ -50,7 +50,7 @@ export async function chunkDocument(
       ? { kind: 'indexed', ...out, partial: { reason: pdf.partial, hint: 'Raise minions.index.pdf.maxPages or minions.index.pdf.timeBudgetMs to index the rest' } }
       : { kind: 'indexed', ...out };
   } catch (err) {
-    if (err instanceof PdfUnreadable) return { kind: 'unreadable', reason: err.reason, hint: err.hint };
+    if (err instanceof PdfUnreadable) return { kind: 'unreadable', reason: err.reason, hint: err.hint, ...(err.transient ? { transient: true } : {}) };
     if (err instanceof NotebookUnreadable) return { kind: 'unreadable', reason: err.message, hint: 'Open it in Jupyter or VS Code and save it again to repair it' };
     throw err;
   }

@@ -1,12 +1,8 @@
 // PDF text extraction with pdf.js (Mozilla's reader: well kept, pure JavaScript, reads PDFs in
-// Node without a browser or native parts). Runs in a parse worker. pdf.js is loaded on the first
-// PDF: from dist/pdfjs/ in the shipped bundles (esbuild.mjs copies its legacy Node build there),
-// from node_modules when running from sources. Its own worker thread is not used: the module is
-// handed to it directly, so the parse worker is the only thread that reads the PDF.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+// Node without a browser or native parts). Runs in a parse worker, page by page within a page
+// cap and a time budget; a PDF without text says why (encrypted, broken, image-only).
 import { pageText, type TextRun } from './pdf-layout';
+import { loadPdfJs } from './pdfjs-load';
 
 export interface PdfLimits {
   /** Pages read at most; the rest is left out with a note. */
@@ -27,39 +23,22 @@ export interface ExtractedPdf {
 
 /** A PDF that yields no text: the reason and what the user can do. */
 export class PdfUnreadable extends Error {
-  constructor(readonly reason: string, readonly hint: string) {
+  /** `transient`: the file itself may be fine (the reader failed to load); try it again next time. */
+  constructor(readonly reason: string, readonly hint: string, readonly transient = false) {
     super(reason);
   }
-}
-
-type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-let loading: Promise<PdfJs> | undefined;
-
-/** Runtime import that bundlers leave alone (they would turn it into a require of an ES module). */
-const importModule = new Function('url', 'return import(url)') as (url: string) => Promise<unknown>;
-
-function pdfjsFile(name: string): string {
-  const bundled = join(__dirname, 'pdfjs', name);
-  if (existsSync(bundled)) return bundled;
-  // (Built at run time so bundlers do not try to resolve it: the bundles use dist/pdfjs.)
-  return require.resolve(['pdfjs-dist', 'legacy', 'build', name].join('/'));
-}
-
-function loadPdfJs(): Promise<PdfJs> {
-  loading ??= (async () => {
-    const worker = (await importModule(pathToFileURL(pdfjsFile('pdf.worker.min.mjs')).href)) as { WorkerMessageHandler: unknown };
-    // pdf.js runs its "worker" on this thread when it finds the module here.
-    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
-    return (await importModule(pathToFileURL(pdfjsFile('pdf.min.mjs')).href)) as PdfJs;
-  })();
-  return loading;
 }
 
 /** Totals for this thread, read by the index benchmark (extraction speed). */
 export const pdfExtractionTotals = { files: 0, pages: 0, ms: 0 };
 
 export async function extractPdf(bytes: Uint8Array, limits: PdfLimits): Promise<ExtractedPdf> {
-  const pdfjs = await loadPdfJs();
+  let pdfjs: Awaited<ReturnType<typeof loadPdfJs>>;
+  try {
+    pdfjs = await loadPdfJs();
+  } catch (err) {
+    throw new PdfUnreadable(`PDF reader unavailable: ${err instanceof Error ? err.message : String(err)}`, 'Reinstall the extension (its dist/pdfjs folder is missing or damaged)', true);
+  }
   // Loading pdf.js (once per thread) is not the file's time.
   const started = performance.now();
   const deadline = started + limits.budgetMs;

@@ -140,6 +140,8 @@ class Index implements WorkspaceIndex {
   private priorFiles = new Map<string, CachedFile>();
   /** Files left out for their content (binary, minified), with the stat they had then. */
   private readonly skippedByContent = new Map<string, CachedSkip>();
+  /** Documents the reader failed on this session, for the skip list (not cached). */
+  private readonly transientNotes = new Map<string, { reason: string; hint: string }>();
   private readonly globs: GlobFilter;
   private readonly maxFileBytes: number;
   private readonly chunkTokens: number;
@@ -332,7 +334,10 @@ class Index implements WorkspaceIndex {
       });
       if (result.unreadable) {
         if (live) this.removeRecord(file.path);
-        this.rememberSkip(file, 'unreadable-document', result.unreadable);
+        const { reason, hint, transient } = result.unreadable;
+        // Remembered (not read again while unchanged) unless the reader itself failed.
+        if (transient) this.transientNotes.set(file.path, { reason, hint });
+        else this.rememberSkip(file, 'unreadable-document', { reason, hint });
         onSkip(file.path, 'unreadable-document');
         return;
       }
@@ -516,6 +521,7 @@ class Index implements WorkspaceIndex {
   documentNotes(): DocumentNote[] {
     const out: DocumentNote[] = [];
     for (const k of this.skippedByContent.values()) if (k.note) out.push({ path: k.path, ...k.note, partial: false });
+    for (const [path, note] of this.transientNotes) if (!this.records.has(path)) out.push({ path, ...note, partial: false });
     for (const r of this.records.values()) if (r.content.note) out.push({ path: r.path, ...r.content.note, partial: true });
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }

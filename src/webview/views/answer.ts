@@ -1,7 +1,9 @@
 // The final answer: sanitized markdown with clickable citations, announced to screen readers.
 
+import type { Citation } from '../../core/protocol/events';
 import { h, replaceChildren } from '../dom';
-import type { AnswerRenderer } from '../markdown';
+import { citationText } from '../format';
+import { CITATION_CLASS, citationOf, type AnswerRenderer } from '../markdown';
 import type { RunView } from '../state';
 
 export class AnswerView {
@@ -20,6 +22,21 @@ export class AnswerView {
     if (markdown === this.rendered) return;
     this.rendered = markdown;
     if (markdown === undefined) replaceChildren(this.body);
-    else replaceChildren(this.body, this.renderer.render(markdown));
+    else {
+      replaceChildren(this.body, this.renderer.render(markdown));
+      this.labelDocumentCitations(view?.answer?.citations ?? []);
+    }
+  }
+
+  /** PDF and notebook citations read by page or cell (`report.pdf p. 37`), as the host resolved them. */
+  private labelDocumentCitations(citations: readonly Citation[]): void {
+    for (const a of this.body.querySelectorAll(`a.${CITATION_CLASS}`)) {
+      const c = citationOf(a);
+      const known = c && citations.find((k) => k.path === c.path && k.startLine === c.startLine && (k.page || k.cell));
+      if (known) {
+        a.textContent = citationText(known);
+        a.setAttribute('title', `Open ${citationText(known)}`);
+      }
+    }
   }
 }

@@ -5,7 +5,7 @@
 
 import type { Citation, JobStatus } from '../../core/protocol/events';
 import { h, replaceChildren } from '../dom';
-import { citationLabel, formatMs } from '../format';
+import { citationLabel, citationText, formatMs } from '../format';
 import { citationLink } from '../markdown';
 import { JOB_STATUSES, type JobView, type RunView } from '../state';
 import { scrollToReveal, visibleRows } from '../window-range';
@@ -135,7 +135,7 @@ export class JobsView {
     },
     h('span', { class: 'job-status' }, job.status),
     h('span', { class: 'job-task', title: job.task }, job.task),
-    h('span', { class: 'job-cite' }, citationLink(document, citation, citationLabel(citation.path, citation.startLine, citation.endLine))),
+    h('span', { class: 'job-cite' }, citationLink(document, citation, citationText(citation))),
     h('span', { class: 'job-finding', title: job.finding ?? job.error?.message ?? '' }, job.finding ?? job.error?.message ?? ''));
     el.style.top = `${row * JOB_ROW_HEIGHT}px`;
     (el.querySelector('a') as HTMLAnchorElement).tabIndex = -1; // the list itself takes focus; Enter opens
@@ -153,7 +153,7 @@ export class JobsView {
       h('p', {}, h('strong', {}, `${job.status}`), ` · round ${job.round} · `, job.task, job.ms !== undefined ? ` · ${formatMs(job.ms)}` : ''),
       h('p', {}, 'Chunk ', citationLink(document, { path: job.path, startLine: job.startLine, endLine: job.endLine }, chunk), job.symbol ? ` (${job.symbol})` : ''),
       job.finding ? h('p', { class: 'finding' }, job.finding) : null,
-      job.citation ? h('p', {}, 'Cites ', citationLink(document, job.citation, citationLabel(job.citation.path, job.citation.startLine, job.citation.endLine))) : null,
+      job.citation ? h('p', {}, 'Cites ', citationLink(document, job.citation, citationText(job.citation))) : null,
       job.error ? h('p', { class: 'error-text' }, job.error.message, job.error.hint ? ` ${job.error.hint}` : '') : null);
   }
 
