@@ -38,6 +38,7 @@ export function createCore(): CoreApi {
       return {
         index,
         update: (paths) => index.update([...paths]),
+        documentNotes: () => index.documentNotes(),
         dispose: () => void index.dispose(),
       };
     },

@@ -15,6 +15,8 @@ export interface IndexRoot {
 /** A built index that can be kept fresh. */
 export interface IndexHandle {
   readonly index: CodeIndex;
+  /** Documents left out (encrypted, broken, image-only PDFs) or read in part, with reason and hint. */
+  documentNotes?(): { path: string; reason: string; hint: string; partial: boolean }[];
   /** Re-reads these workspace-relative paths (changed, created or deleted). */
   update(paths: readonly string[]): Promise<void>;
   dispose(): void;
