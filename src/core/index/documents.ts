@@ -47,11 +47,13 @@ export async function chunkDocument(
     const pdf = await extractPdf(input.bytes ?? new Uint8Array(), input.pdfLimits ?? DEFAULT_PDF_LIMITS);
     const out = chunkPdfPages(pdf.pages, pdf.pageCount, input.chunkTokens);
     return pdf.partial
-      ? { kind: 'indexed', ...out, partial: { reason: pdf.partial, hint: 'Raise minions.index.pdf.maxPages or minions.index.pdf.timeBudgetMs to index the rest' } }
+      ? { kind: 'indexed', ...out, partial: pdf.partial }
       : { kind: 'indexed', ...out };
   } catch (err) {
     if (err instanceof PdfUnreadable) return { kind: 'unreadable', reason: err.reason, hint: err.hint, ...(err.transient ? { transient: true } : {}) };
     if (err instanceof NotebookUnreadable) return { kind: 'unreadable', reason: err.message, hint: 'Open it in Jupyter or VS Code and save it again to repair it' };
-    throw err;
+    // Whatever else a damaged document makes the reader do, it costs this file, not the index.
+    const message = err instanceof Error ? err.message : String(err);
+    return { kind: 'unreadable', reason: `${kind === 'pdf' ? 'PDF' : 'notebook'} could not be read: ${message}`, hint: 'Re-export or repair the file to have it indexed' };
   }
 }

@@ -16,8 +16,8 @@ export interface ExtractedPdf {
   pages: string[];
   /** The document's page count (pages.length when nothing was left out). */
   pageCount: number;
-  /** Why pages were left out, when some were. */
-  partial?: string;
+  /** Why pages were left out, when some were, and what to do. */
+  partial?: { reason: string; hint: string };
   ms: number;
 }
 
@@ -61,28 +61,33 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits): Promise<
   try {
     const pageCount = doc.numPages;
     const pages: string[] = [];
-    let partial: string | undefined;
+    let partial: { reason: string; hint: string } | undefined;
+    const raise = 'Raise minions.index.pdf.maxPages or minions.index.pdf.timeBudgetMs to index the rest';
+    const brokenPages: number[] = [];
     for (let n = 1; n <= pageCount; n++) {
       if (n > limits.maxPages) {
-        partial = `pages ${n}-${pageCount} left out: page cap of ${limits.maxPages} reached`;
+        partial = { reason: `pages ${n}-${pageCount} left out: page cap of ${limits.maxPages} reached`, hint: raise };
         break;
       }
       if (performance.now() > deadline) {
-        partial = `pages ${n}-${pageCount} left out: time budget of ${limits.budgetMs} ms spent`;
+        partial = { reason: `pages ${n}-${pageCount} left out: time budget of ${limits.budgetMs} ms spent`, hint: raise };
         break;
       }
-      const page = await doc.getPage(n);
-      const content = await page.getTextContent();
-      const runs: TextRun[] = [];
-      for (const item of content.items) {
-        if (!('str' in item) || !item.str) continue;
-        const t = item.transform as number[];
-        runs.push({ str: item.str, x: t[4]!, y: t[5]!, width: item.width, size: Math.hypot(t[2]!, t[3]!) || item.height });
+      try {
+        pages.push(await readPage(doc, n));
+      } catch {
+        // A damaged page is an empty page; the others are still read.
+        pages.push('');
+        brokenPages.push(n);
       }
-      const [x0 = 0, , x1 = 0] = page.view;
-      pages.push(pageText(runs, x1 - x0));
-      page.cleanup();
     }
+    if (brokenPages.length === pageCount && pageCount > 0)
+      throw new PdfUnreadable(`broken PDF: no page could be read`, 'The file is damaged; re-export or repair it (e.g. qpdf) to have it indexed');
+    if (brokenPages.length && !partial)
+      partial = {
+        reason: `page${brokenPages.length > 1 ? 's' : ''} ${brokenPages.slice(0, 5).join(', ')}${brokenPages.length > 5 ? ', ...' : ''} could not be read`,
+        hint: 'The file is partly damaged; re-export or repair it (e.g. qpdf) to have every page indexed',
+      };
     if (pages.every((p) => p.trim() === '') && (pages.length > 0 || pageCount === 0)) {
       throw new PdfUnreadable('image-only PDF: no text layer', 'Run it through OCR (e.g. ocrmypdf) to add a text layer, then it is indexed');
     }
@@ -94,6 +99,22 @@ export async function extractPdf(bytes: Uint8Array, limits: PdfLimits): Promise<
   } finally {
     await doc.destroy().catch(() => undefined);
   }
+}
+
+type PdfDocument = Awaited<ReturnType<Awaited<ReturnType<typeof loadPdfJs>>['getDocument']>['promise']>;
+
+async function readPage(doc: PdfDocument, n: number): Promise<string> {
+  const page = await doc.getPage(n);
+  const content = await page.getTextContent();
+  const runs: TextRun[] = [];
+  for (const item of content.items) {
+    if (!('str' in item) || !item.str) continue;
+    const t = item.transform as number[];
+    runs.push({ str: item.str, x: t[4]!, y: t[5]!, width: item.width, size: Math.hypot(t[2]!, t[3]!) || item.height });
+  }
+  const [x0 = 0, , x1 = 0] = page.view;
+  page.cleanup();
+  return pageText(runs, x1 - x0);
 }
 
 function unreadable(err: unknown): PdfUnreadable {

@@ -59,13 +59,14 @@ describe('PDF text extraction', () => {
   test('the page cap and the time budget leave the rest out and say so', async () => {
     const capped = await extractPdf(await textPdf(REPORT), { maxPages: 2, budgetMs: 30_000 });
     assert.equal(capped.pages.length, 2);
-    assert.equal(capped.partial, 'pages 3-3 left out: page cap of 2 reached');
+    assert.equal(capped.partial?.reason, 'pages 3-3 left out: page cap of 2 reached');
+    assert.match(capped.partial?.hint ?? '', /minions\.index\.pdf\.maxPages/);
     // A large document with a budget far below what all its pages take.
     const huge = await textPdf(Array.from({ length: 1500 }, (_, i) => [`Page ${i + 1} of the huge manual`, 'Lorem ipsum dolor sit amet '.repeat(4)]));
     const timed = await extractPdf(huge, { maxPages: 100_000, budgetMs: 150 });
     assert.equal(timed.pageCount, 1500);
     assert.ok(timed.pages.length < 1500, `read ${timed.pages.length} pages`);
-    assert.match(timed.partial ?? '', new RegExp(`^pages ${timed.pages.length + 1}-1500 left out: time budget of 150 ms spent$`));
+    assert.match(timed.partial?.reason ?? '', new RegExp(`^pages ${timed.pages.length + 1}-1500 left out: time budget of 150 ms spent$`));
     timed.pages.forEach((p, i) => assert.match(p, new RegExp(`^Page ${i + 1} of the huge manual`)));
   });
 });
@@ -181,6 +182,25 @@ describe('PDFs in the parse workers', () => {
       const [hit] = index.search('operating margin', { top: 1 });
       assert.equal(hit!.chunk.page, 2);
       assert.match(hit!.chunk.text, /The operating\nmargin improved/);
+    } finally {
+      await index.dispose();
+    }
+  });
+});
+
+describe('documents read in part or not at all', () => {
+  test('a PDF over the page cap is indexed up to it and listed as read in part; a damaged notebook is left out', async () => {
+    const ws = makeWorkspace({ 'long.pdf': await textPdf(REPORT), 'bad.ipynb': '{"cells": [', 'ok.ts': 'export const x = 1;\n' });
+    made.push(ws);
+    const index = await openIndex({ roots: [ws], workers: 0, pdfLimits: { maxPages: 1, budgetMs: 30_000 } });
+    try {
+      assert.deepEqual([...new Set(index.chunksOf('long.pdf').map((c) => c.page))], [1]);
+      assert.equal(index.chunksOf('long.pdf')[0]!.pages, 3);
+      const notes = index.documentNotes();
+      assert.deepEqual(notes.map((n) => [n.path, n.partial]), [['bad.ipynb', false], ['long.pdf', true]]);
+      assert.match(notes[0]!.reason, /^not valid notebook JSON/);
+      assert.equal(notes[1]!.reason, 'pages 2-3 left out: page cap of 1 reached');
+      assert.equal(index.chunksOf('ok.ts').length, 1, 'the rest of the workspace is indexed');
     } finally {
       await index.dispose();
     }
