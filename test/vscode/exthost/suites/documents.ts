@@ -54,7 +54,7 @@ suite('documents', () => {
         const e = vscode.window.activeNotebookEditor;
         return e && e.notebook.uri.fsPath === join(root, NOTEBOOK) ? e : undefined;
       }, 'the notebook to open', 20_000);
-      await waitFor(() => (nb.selection.start === 3 ? true : undefined), 'cell 4 to be selected');
+      await waitFor(() => (vscode.window.activeNotebookEditor?.selections?.[0]?.start === 3 ? true : undefined), 'cell 4 to be selected');
       assert.match(nb.notebook.cellAt(3).document.getText(), /^## Conclusion/);
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
