@@ -4,6 +4,7 @@ import { MinionsError } from '../core/errors';
 import * as indexCommand from './commands/index';
 import * as searchCommand from './commands/search';
 import * as askCommand from './commands/ask';
+import * as mcpCommand from './commands/mcp';
 
 interface Command {
   summary: string;
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, Command> = {
   index: { summary: 'build or refresh the workspace index', run: indexCommand.run },
   search: { summary: "rank the workspace's code for a query", run: searchCommand.run },
   ask: { summary: 'answer a question about the workspace (MinionS and friends)', run: askCommand.run },
+  mcp: { summary: 'serve the workspace to coding agents (Model Context Protocol on stdio)', run: mcpCommand.run },
 };
 
 function usage(): string {

@@ -69,7 +69,7 @@ export function createCore(): CoreApi {
     async *runProtocol(input) {
       const s = input.settings;
       const local = await createLocalModel(localConfig(s.local));
-      const remote = createRemoteModelFor(s.protocol, { url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
+      const remote = input.remoteModel ?? createRemoteModelFor(s.protocol, { url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
       yield* runProtocol(
         {
           question: input.question,

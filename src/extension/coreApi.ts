@@ -5,6 +5,7 @@
 
 import type { CodeIndex, IndexProgress } from '../core/index/types';
 import type { RunEvent } from '../core/protocol/events';
+import type { ChatModel } from '../core/llm/types';
 import type { MinionsSettings } from './settings';
 
 export interface IndexRoot {
@@ -45,6 +46,8 @@ export interface RunInput {
   apiKey: string | undefined;
   index: CodeIndex;
   signal: AbortSignal;
+  /** A remote model made in the extension host (VS Code's own language models); else one is built from the settings. */
+  remoteModel?: ChatModel;
 }
 
 export interface CoreApi {

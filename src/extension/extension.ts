@@ -21,6 +21,8 @@ import { registerAskCommands } from './commands/askCommands';
 import { registerModelCommands } from './commands/modelCommands';
 import { registerKeyCommands } from './commands/keyCommands';
 import { registerMaintenanceCommands } from './commands/maintenanceCommands';
+import { registerMcpCommands } from './commands/mcpCommands';
+import { registerChatParticipant } from './chat/participant';
 
 /** What activate() returns: the extension-host tests drive and inspect the live parts through it. */
 export interface MinionsApi {
@@ -29,6 +31,8 @@ export interface MinionsApi {
   readonly services: Services;
   /** What the panel calls (Ask box, Cancel button, citation clicks). */
   readonly actions: PanelActions;
+  /** The @minions chat handler (the tests call it with a recording response stream). */
+  readonly chatHandler: vscode.ChatRequestHandler;
 }
 
 export function activate(context: vscode.ExtensionContext): MinionsApi {
@@ -58,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
   });
 
   const services: Services = { context, core, log, keys, statusBar, index, setup, runs };
+  const chat = registerChatParticipant(services);
   context.subscriptions.push(
     log, keys, statusBar, index, runs,
     registerPanelSerializer(context, actions),
@@ -65,6 +70,8 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
     ...registerModelCommands(services),
     ...registerKeyCommands(services),
     ...registerMaintenanceCommands(services),
+    ...registerMcpCommands(services),
+    ...chat.disposables,
     onSettingsChanged((areas) => {
       if (areas.index) void index.restart('index settings changed');
       if (areas.models) setup.forgetRemoteChecks();
@@ -90,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
   // loading it and calling activate() is not ours to count.
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, services, actions };
+  return { activationMs, services, actions, chatHandler: chat.handler };
 }
 
 export function deactivate(): void {}

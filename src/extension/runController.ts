@@ -14,6 +14,7 @@ import type { MinionsLog } from './log';
 import type { ApiKeyStore } from './secrets';
 import type { SetupChecker } from './setup';
 import { actionsForErrorCode } from './setupAdvice';
+import { remoteModelFor } from './lm/remoteModel';
 import type { CostStatusBar } from './statusBar';
 
 /** How long a cancelled run may take to end its stream before the host lets go of it. */
@@ -134,7 +135,8 @@ export class RunController implements vscode.Disposable {
       if (run.abort.signal.aborted) return { status: 'cancelled', events: 0 };
       const { key } = await this.keys.get();
       this.sink.show();
-      const stream = this.core.runProtocol({ question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal });
+      const remoteModel = await remoteModelFor(settings);
+      const stream = this.core.runProtocol({ question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal, ...(remoteModel ? { remoteModel } : {}) });
       return await this.consume(run, stream);
     } catch (err) {
       if (isCancellation(err) || run.abort.signal.aborted) return { status: 'cancelled', events: run.events.length, ...(run.runId ? { runId: run.runId } : {}) };

@@ -5,6 +5,8 @@
 import type { ProtocolName } from '../core/protocol/events';
 
 export type LocalProvider = 'ollama' | 'openai-compatible';
+/** openai-compatible: an API with a key; vscode-lm: one of VS Code's own language models (e.g. Copilot's). */
+export type RemoteProvider = 'openai-compatible' | 'vscode-lm';
 export type NumCtxPolicy = 'auto' | 'fixed';
 export type PrivacyLevel = 'standard' | 'strict';
 
@@ -26,6 +28,7 @@ export interface MinionsSettings {
     parallelJobs: number;
   };
   remote: {
+    provider: RemoteProvider;
     baseUrl: string;
     model: string;
   };
@@ -64,7 +67,7 @@ export const DEFAULT_SETTINGS: MinionsSettings = {
     numCtx: 16384,
     parallelJobs: 4,
   },
-  remote: { baseUrl: 'https://api.openai.com/v1', model: 'gpt-4.1' },
+  remote: { provider: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', model: 'gpt-4.1' },
   protocol: 'minions',
   maxRounds: 3,
   jobs: { perTask: 24, maxPerRound: 96 },
@@ -87,6 +90,7 @@ export function readSettings(get: SettingGetter): MinionsSettings {
       parallelJobs: int(get('local.parallelJobs'), d.local.parallelJobs, 1, 64),
     },
     remote: {
+      provider: oneOf(get('remote.provider'), ['openai-compatible', 'vscode-lm'] as const, d.remote.provider),
       baseUrl: url(get('remote.baseUrl'), d.remote.baseUrl),
       model: nonEmpty(get('remote.model'), d.remote.model),
     },

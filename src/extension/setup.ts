@@ -10,6 +10,7 @@ import { currentSettings } from './config';
 import type { ApiKeyStore } from './secrets';
 import type { MinionsLog } from './log';
 import type { MinionsSettings } from './settings';
+import { availableLmModels } from './lm/lmChatModel';
 import { connectionGist, diagnose, usesLocal, usesRemote, type FixAction, type SetupFacts, type SetupProblem } from './setupAdvice';
 
 const LOCAL_CHECK_TIMEOUT_MS = 4000;
@@ -21,7 +22,8 @@ export class SetupChecker {
 
   constructor(private readonly core: CoreApi, private readonly keys: ApiKeyStore, private readonly log: MinionsLog) {}
 
-  async gather(settings: MinionsSettings = currentSettings()): Promise<SetupFacts> {
+  /** `offeredLmModel`: a VS Code model the caller already holds (the one picked in the chat), so none need be looked up. */
+  async gather(settings: MinionsSettings = currentSettings(), offeredLmModel?: string): Promise<SetupFacts> {
     const facts: SetupFacts = {
       protocol: settings.protocol, localProvider: settings.local.provider, localUrl: settings.local.url, localModel: settings.local.model,
       remoteBaseUrl: settings.remote.baseUrl, remoteModel: settings.remote.model, keySet: false,
@@ -38,10 +40,16 @@ export class SetupChecker {
       })());
     }
     if (usesRemote(settings.protocol)) {
+      facts.remoteProvider = settings.remote.provider;
       tasks.push((async () => {
+        if (settings.remote.provider === 'vscode-lm') {
+          facts.lmModels = offeredLmModel ? [offeredLmModel] : await availableLmModels();
+          return;
+        }
         const { key } = await this.keys.get();
         facts.keySet = key !== undefined;
         if (key !== undefined) facts.remote = await this.checkRemoteOnce(settings, key);
+        else facts.lmModels = await availableLmModels(); // offered instead of a key when there are any
       })());
     }
     await Promise.all(tasks);
@@ -71,8 +79,8 @@ export class SetupChecker {
    * Runs the checks; when something is wrong, shows it (non-modal, with fixing buttons) and
    * returns false. `quietWhenOk` false also says "all good" (the walkthrough's button).
    */
-  async check(options: { quietWhenOk: boolean } = { quietWhenOk: true }): Promise<boolean> {
-    const problems = diagnose(await this.gather());
+  async check(options: { quietWhenOk: boolean; offeredLmModel?: string } = { quietWhenOk: true }): Promise<boolean> {
+    const problems = diagnose(await this.gather(currentSettings(), options.offeredLmModel));
     for (const p of problems) this.log.error(`setup: ${p.message}`);
     if (problems.length === 0) {
       if (!options.quietWhenOk) void vscode.window.showInformationMessage('Minions is ready: the local model and the remote key work.');
@@ -109,6 +117,9 @@ export class SetupChecker {
         return;
       case 'setApiKey':
         await vscode.commands.executeCommand('minions.setApiKey');
+        return;
+      case 'useVsCodeModels':
+        await vscode.workspace.getConfiguration('minions').update('remote.provider', 'vscode-lm', vscode.ConfigurationTarget.Global);
         return;
       case 'openSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', 'minions.');

@@ -5,7 +5,7 @@
 import type { LocalProvider } from './settings';
 import type { ProtocolName } from '../core/protocol/events';
 
-export type FixAction = 'ollamaInstructions' | 'pullModel' | 'selectModel' | 'setApiKey' | 'openSettings' | 'showLog' | 'retry';
+export type FixAction = 'ollamaInstructions' | 'pullModel' | 'selectModel' | 'setApiKey' | 'useVsCodeModels' | 'openSettings' | 'showLog' | 'retry';
 
 export interface SetupFacts {
   protocol: ProtocolName;
@@ -17,12 +17,16 @@ export interface SetupFacts {
   remoteBaseUrl: string;
   remoteModel: string;
   keySet: boolean;
+  /** 'vscode-lm': the remote is one of VS Code's language models, no key needed. */
+  remoteProvider?: 'openai-compatible' | 'vscode-lm';
+  /** The language models VS Code offers (undefined: not checked). */
+  lmModels?: string[];
   /** undefined: not checked. */
   remote?: { ok: true } | { ok: false; code: string; message: string; hint?: string };
 }
 
 export interface SetupProblem {
-  id: 'local-unreachable' | 'local-model-missing' | 'remote-key-missing' | 'remote-rejected';
+  id: 'local-unreachable' | 'local-model-missing' | 'remote-key-missing' | 'remote-rejected' | 'remote-lm-missing';
   severity: 'error' | 'warning';
   message: string;
   actions: { label: string; action: FixAction }[];
@@ -74,13 +78,28 @@ export function diagnose(f: SetupFacts): SetupProblem[] {
       });
     }
   }
-  if (usesRemote(f.protocol)) {
+  if (usesRemote(f.protocol) && f.remoteProvider === 'vscode-lm') {
+    if (f.lmModels && f.lmModels.length === 0) {
+      problems.push({
+        id: 'remote-lm-missing',
+        severity: 'error',
+        message: 'minions.remote.provider is "vscode-lm", but VS Code offers no language model. Install and sign in to an extension that provides one (e.g. GitHub Copilot Chat), or use an API key instead.',
+        actions: [{ label: 'Set API Key', action: 'setApiKey' }, { label: 'Open Settings', action: 'openSettings' }],
+      });
+    }
+  } else if (usesRemote(f.protocol)) {
     if (!f.keySet) {
+      const lm = f.lmModels?.[0];
       problems.push({
         id: 'remote-key-missing',
         severity: 'error',
-        message: `No API key is set for the remote model (${f.remoteModel} at ${f.remoteBaseUrl}). Set one; it is kept in VS Code's secret storage.`,
-        actions: [{ label: 'Set API Key', action: 'setApiKey' }, { label: 'Open Settings', action: 'openSettings' }],
+        message: `No API key is set for the remote model (${f.remoteModel} at ${f.remoteBaseUrl}). Set one; it is kept in VS Code's secret storage.` +
+          (lm ? ` Or use ${lm} through VS Code, with no key (its cost is included in your plan).` : ''),
+        actions: [
+          { label: 'Set API Key', action: 'setApiKey' },
+          ...(lm ? [{ label: 'Use VS Code Language Model', action: 'useVsCodeModels' as const }] : []),
+          { label: 'Open Settings', action: 'openSettings' },
+        ],
       });
     } else if (f.remote && !f.remote.ok) {
       const keyProblem = f.remote.code === 'remote-key-rejected';

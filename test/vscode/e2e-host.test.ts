@@ -116,9 +116,19 @@ describe('end to end: the extension host in code-server', () => {
       servers!.setJobDelay(2500);
       const counterBefore = (await statusBarCounter().innerText()).trim();
       assert.match(counterBefore, /\$0\.00 · saved \$0\.00/);
-      // Give the settings file watcher a moment to deliver the change.
-      await new Promise((r) => setTimeout(r, 1000));
-      await ask('How does the retry policy back off?');
+      // The window picks the new settings up when its file watcher delivers the change: until
+      // then an Ask still goes to the old (stopped) server and says so. Ask until it goes through.
+      const down = s.page.locator('.notifications-toasts .notification-toast', { hasText: 'not reachable' }).first();
+      const planShown = s.webview().locator('#plan', { hasText: /retried/ }).first();
+      await until(async () => {
+        await ask('How does the retry policy back off?');
+        const outcome = await Promise.race([
+          planShown.waitFor({ state: 'visible', timeout: 30_000 }).then(() => 'plan' as const),
+          down.waitFor({ state: 'visible', timeout: 30_000 }).then(() => 'down' as const),
+        ]);
+        if (outcome === 'down') await clearNotifications();
+        return outcome === 'plan';
+      }, 'an Ask that reaches the newly configured servers', 60_000);
       const plan = await s.webviewText('#plan', { timeoutMs: 30_000 });
       assert.match(plan, /retried/);
       await s.webviewText('#jobs', { timeoutMs: 30_000 });

@@ -49,9 +49,7 @@ describe('end to end: the Minions panel renders runs', () => {
     const sandbox = (session as unknown as { sandbox: { userDataDir: string } }).sandbox;
     writeKeybindings(sandbox.userDataDir);
     // Keybindings are read reliably at start-up; a file created afterwards is not always noticed.
-    await session.runCommand('Developer: Reload Window');
-    await session.page.waitForTimeout(1000);
-    await session.page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    await session.reloadWindow();
   });
 
   after(async () => {
@@ -196,7 +194,8 @@ describe('end to end: the Minions panel renders runs', () => {
       await s.page.locator('.tabs-container .tab', { hasText: 'Minions' }).first().click();
       await s.page.keyboard.press(PLAYWRIGHT_KEYS.newFile);
       await s.page.locator('.tabs-container .tab', { hasText: 'Untitled' }).first().waitFor({ state: 'visible', timeout: 10_000 });
-      await s.page.waitForTimeout(500);
+      // Hidden means the panel's frame is gone or invisible, not "some time has passed".
+      await s.page.locator('iframe.webview').first().waitFor({ state: 'hidden', timeout: 10_000 });
       await s.page.locator('.tabs-container .tab', { hasText: 'Minions' }).first().click();
       await s.webview().locator('.run-header').filter({ hasText: /Running · round 1 of 2/ }).waitFor({ state: 'visible', timeout: 15_000 });
       const rebuilt = await s.webview().locator('body').evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument ?? false);
@@ -234,8 +233,7 @@ describe('end to end: the Minions panel renders runs', () => {
       await box.click();
       await box.fill('Where is the greeting built?');
       await box.press('Enter');
-      await s.page.waitForTimeout(300);
-      assert.equal(await box.inputValue(), '', 'the question was not sent');
+      await until(async () => (await box.inputValue()) === '', 'the question box to empty (the question sent)', 10_000);
       // Tab from the box reaches the Ask button next.
       await box.focus();
       await box.press('Tab');
@@ -250,9 +248,7 @@ describe('end to end: the Minions panel renders runs', () => {
       await s.page.locator('.tabs-container .tab', { hasText: 'Minions' }).first().click();
       // Keys pressed inside the webview stay there: give the workbench the focus for F1.
       await s.page.locator('.part.sidebar .composite.title').first().click();
-      await s.runCommand('Developer: Reload Window');
-      await s.page.waitForTimeout(1000);
-      await s.page.locator('.monaco-workbench .part.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+      await s.reloadWindow();
       await s.page.locator('.tabs-container .tab', { hasText: 'Minions' }).first().click();
       const history = await s.webviewText('#history-list', { timeoutMs: 30_000 });
       assert.match(history, /Where is the retry policy\? <b>bold\?<\/b>/);

@@ -18,6 +18,8 @@ describe('extension host (code-server)', async () => {
     it('starts VS Code and runs the extension-host tests', () => { throw setupError; });
     return;
   }
+  // What the host offers (the chat suite logs the chat and language-model APIs it found).
+  for (const line of run.log.filter((l) => l.includes('[host-offers]'))) console.log(line.slice(line.indexOf('[host-offers]')));
   for (const result of run.results) {
     it(result.name, () => {
       if (!result.ok) throw new Error(`${result.error ?? 'failed'}${hint(run)}`);

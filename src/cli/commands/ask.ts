@@ -6,12 +6,12 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
-import { createLocalModel, createRemoteModelFor, DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, type LocalModelConfig } from '../../core/llm/factory';
-import { mergePrices } from '../../core/ledger/pricing';
-import { runProtocol, summarizeRun, type RunEvent, type ProtocolName } from '../../core/protocol/index';
+import { createLocalModel, createRemoteModelFor, DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, type LocalModelConfig, type RemoteModelConfig } from '../../core/llm/factory';
+import { mergePrices, type PriceTable } from '../../core/ledger/pricing';
+import { runProtocol, summarizeRun, type RunEvent, type ProtocolName, type RunRequest } from '../../core/protocol/index';
 import type { LedgerSnapshot } from '../../core/ledger/types';
 import type { JobInfo } from '../../core/protocol/events';
-import { INDEX_OPTIONS, openFromFlags, parseCommandArgs } from './index';
+import { INDEX_OPTIONS, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
 
 const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol minions|minion|remote|local]
                    [--local-url URL] [--local-model NAME] [--remote-url URL] [--remote-model NAME]
@@ -55,46 +55,55 @@ export function ollamaUrlFromEnv(env: NodeJS.ProcessEnv): string {
 }
 
 /** --scope paths as workspace-relative paths: relative to the current folder like any shell path, else to the workspace. */
-function scopeOf(paths: readonly string[], workspace: string): string[] {
+export function scopeOf(paths: readonly string[], workspace: string, what = '--scope'): string[] {
   return paths.map((p) => {
     const candidates = isAbsolute(p) ? [p] : [resolve(p), resolve(workspace, p)];
     const found = candidates.find((c) => existsSync(c));
-    if (!found) throw new MinionsError('bad-input', `--scope ${p} does not exist`, 'Pass a file or folder inside the workspace');
+    if (!found) throw new MinionsError('bad-input', `${what} ${p} does not exist`, 'Pass a file or folder inside the workspace');
     const rel = relative(workspace, found).split('\\').join('/');
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new MinionsError('bad-input', `--scope ${p} is outside the workspace ${workspace}`, 'Pass a file or folder inside the workspace');
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new MinionsError('bad-input', `${what} ${p} is outside the workspace ${workspace}`, 'Pass a file or folder inside the workspace');
     return rel;
   });
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    () => parseArgs({
-      args: argv,
-      options: {
-        ...INDEX_OPTIONS,
-        scope: { type: 'string', short: 's', multiple: true },
-        protocol: { type: 'string', short: 'p' },
-        'local-provider': { type: 'string' },
-        'local-url': { type: 'string' },
-        'local-model': { type: 'string' },
-        'model-path': { type: 'string' },
-        'remote-url': { type: 'string' },
-        'remote-model': { type: 'string' },
-        'max-rounds': { type: 'string' },
-        'max-jobs': { type: 'string' },
-        parallel: { type: 'string' },
-        privacy: { type: 'string' },
-      },
-      allowPositionals: true,
-    }),
-    'ask',
-  );
-  if (values.help) {
-    process.stdout.write(ASK_HELP + '\n');
-    return 0;
-  }
-  const question = positionals.join(' ').trim();
-  if (!question) throw new MinionsError('bad-input', 'No question given', "Pass the question as an argument, e.g. minions ask 'where is the retry policy decided?'");
+/** The options `minions ask` takes; `minions mcp` takes the same (the question comes from each call). */
+export const ASK_OPTIONS = {
+  ...INDEX_OPTIONS,
+  scope: { type: 'string', short: 's', multiple: true },
+  protocol: { type: 'string', short: 'p' },
+  'local-provider': { type: 'string' },
+  'local-url': { type: 'string' },
+  'local-model': { type: 'string' },
+  'model-path': { type: 'string' },
+  'remote-url': { type: 'string' },
+  'remote-model': { type: 'string' },
+  'max-rounds': { type: 'string' },
+  'max-jobs': { type: 'string' },
+  parallel: { type: 'string' },
+  privacy: { type: 'string' },
+  'max-usd': { type: 'string' },
+} as const;
+
+export type AskFlags = Partial<Record<Exclude<keyof typeof ASK_OPTIONS, 'scope' | 'include' | 'exclude' | 'json' | 'no-cache' | 'help'>, string>> & IndexFlags & { scope?: string[] };
+
+/** What the flags and the environment make of a run, before any model or index is opened. */
+export interface AskSetup {
+  protocol: ProtocolName;
+  privacy: 'standard' | 'strict';
+  maxRounds?: number;
+  parallel?: number;
+  maxJobs?: number;
+  /**
+   * The spend cap in USD from --max-usd, carried to whoever builds the run. The engine's cap
+   * (minions.budget.maxUsdPerRun) is where it is enforced; until that lands it is only reported.
+   */
+  spendCapUsd?: number;
+  pricing: PriceTable;
+  remote: RemoteModelConfig;
+  local: LocalModelConfig;
+}
+
+export function askSetupFromFlags(values: AskFlags, env: NodeJS.ProcessEnv = process.env): AskSetup {
   const protocol = (values.protocol ?? 'minions') as ProtocolName;
   if (!PROTOCOLS.includes(protocol)) throw new MinionsError('bad-input', `Unknown protocol '${values.protocol}'`, 'Use --protocol minions, minion, remote or local');
   const privacy = values.privacy ?? 'standard';
@@ -104,24 +113,60 @@ export async function run(argv: string[]): Promise<number> {
   const maxRounds = positiveInt(values['max-rounds'], '--max-rounds');
   const parallel = positiveInt(values.parallel, '--parallel');
   const maxJobs = positiveInt(values['max-jobs'], '--max-jobs');
-
-  const env = process.env;
+  const spendCapUsd = usdAmount(values['max-usd'], '--max-usd');
   const pricing = mergePrices(env.MINIONS_PRICING_JSON ? parsePricing(env.MINIONS_PRICING_JSON) : undefined);
   if (pricing.invalid.length) throw new MinionsError('bad-input', `MINIONS_PRICING_JSON has invalid entries: ${pricing.invalid.join(', ')}`, 'Each entry needs numeric input and output prices (USD per 1M tokens), e.g. {"gpt-4o":{"input":2.5,"output":10}}');
-  const remoteConfig = {
-    url: values['remote-url'] ?? env.MINIONS_REMOTE_URL ?? DEFAULT_REMOTE_URL,
-    model: values['remote-model'] ?? env.MINIONS_REMOTE_MODEL ?? 'gpt-4o-mini',
-    apiKey: env.MINIONS_REMOTE_API_KEY || env.OPENAI_API_KEY || '',
+  return {
+    protocol, privacy, pricing: pricing.table,
+    ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}), ...(maxJobs ? { maxJobs } : {}),
+    ...(spendCapUsd !== undefined ? { spendCapUsd } : {}),
+    remote: {
+      url: values['remote-url'] ?? env.MINIONS_REMOTE_URL ?? DEFAULT_REMOTE_URL,
+      model: values['remote-model'] ?? env.MINIONS_REMOTE_MODEL ?? 'gpt-4o-mini',
+      apiKey: env.MINIONS_REMOTE_API_KEY || env.OPENAI_API_KEY || '',
+    },
+    local: {
+      provider,
+      url: values['local-url'] ?? (provider === 'ollama' ? ollamaUrlFromEnv(env) : env.MINIONS_LOCAL_URL),
+      model: values['local-model'] ?? env.MINIONS_LOCAL_MODEL ?? 'qwen2.5-coder:3b',
+      ...(values['model-path'] ? { modelPath: values['model-path'] } : {}),
+      ...(parallel ? { parallel } : {}),
+    },
   };
-  const remote = createRemoteModelFor(protocol, remoteConfig);
-  const localModel = values['local-model'] ?? env.MINIONS_LOCAL_MODEL ?? 'qwen2.5-coder:3b';
-  const local = await createLocalModel({
-    provider,
-    url: values['local-url'] ?? (provider === 'ollama' ? ollamaUrlFromEnv(env) : env.MINIONS_LOCAL_URL),
-    model: localModel,
-    ...(values['model-path'] ? { modelPath: values['model-path'] } : {}),
-    ...(parallel ? { parallel } : {}),
-  });
+}
+
+/** The engine's request for one question under `setup` (protocol and scope may differ per question). */
+export function runRequestFor(setup: AskSetup, question: string, protocol: ProtocolName, scope: string[]): RunRequest {
+  // setup.spendCapUsd belongs here as the engine's spend cap once RunRequest has one.
+  return {
+    question, protocol, scope, privacy: setup.privacy,
+    ...(setup.maxRounds ? { maxRounds: setup.maxRounds } : {}), ...(setup.parallel ? { parallel: setup.parallel } : {}),
+    ...(setup.maxJobs ? { budgets: { maxJobsPerRound: setup.maxJobs } } : {}),
+  };
+}
+
+function usdAmount(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new MinionsError('bad-input', `${flag} must be a positive amount in USD, not '${value}'`, `Pass e.g. ${flag} 0.05`);
+  return n;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    () => parseArgs({ args: argv, options: ASK_OPTIONS, allowPositionals: true }),
+    'ask',
+  );
+  if (values.help) {
+    process.stdout.write(ASK_HELP + '\n');
+    return 0;
+  }
+  const question = positionals.join(' ').trim();
+  if (!question) throw new MinionsError('bad-input', 'No question given', "Pass the question as an argument, e.g. minions ask 'where is the retry policy decided?'");
+  const setup = askSetupFromFlags(values);
+  const { protocol } = setup;
+  const remote = createRemoteModelFor(protocol, setup.remote);
+  const local = await createLocalModel(setup.local);
 
   const { index, workspace } = await openFromFlags(values);
   const controller = new AbortController();
@@ -130,8 +175,8 @@ export async function run(argv: string[]): Promise<number> {
   const events: RunEvent[] = [];
   try {
     const stream = runProtocol(
-      { question, protocol, scope: scopeOf(values.scope ?? [], workspace), privacy, ...(maxRounds ? { maxRounds } : {}), ...(parallel ? { parallel } : {}), ...(maxJobs ? { budgets: { maxJobsPerRound: maxJobs } } : {}) },
-      { index, local, remote, pricing: pricing.table },
+      runRequestFor(setup, question, protocol, scopeOf(values.scope ?? [], workspace)),
+      { index, local, remote, pricing: setup.pricing },
       controller.signal,
     );
     const progress = values.json ? undefined : new Progress();

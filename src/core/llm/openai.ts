@@ -9,6 +9,7 @@ import { AttemptController } from './abort';
 import { classifyOpenAI, withoutSecret, type CallContext } from './classify';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './retry';
 import { MinionsError } from '../errors';
+import { schemaInstruction } from './schema-instruction';
 
 export interface OpenAIModelOptions {
   role: Role;
@@ -51,9 +52,7 @@ export function resetLearnedQuirks(): void {
 }
 
 /** The instruction that carries the schema when the server cannot enforce it. */
-export function schemaInstruction(schema: { name: string; schema: unknown }): string {
-  return `Reply with only one JSON object (no prose, no code fences) that matches this JSON schema named "${schema.name}":\n${JSON.stringify(schema.schema)}`;
-}
+export { schemaInstruction };
 
 /** Adapts a 400 to what it complains about; returns false when it is not a quirk we can work around. */
 function adaptTo(err: unknown, q: EndpointQuirks, sentSchema: boolean): boolean {

@@ -49,3 +49,22 @@ export function citationsIn(markdown: string, knownPath: (path: string) => boole
   }
   return out;
 }
+
+export interface CitationSpan {
+  /** Where the reference starts in the markdown, and how long it is. */
+  index: number;
+  length: number;
+  citation: Citation;
+}
+
+/** Every `path:line` reference in `markdown` whose path is known, with its position (for linking it in place). */
+export function citationSpans(markdown: string, knownPath: (path: string) => boolean): CitationSpan[] {
+  const out: CitationSpan[] = [];
+  for (const m of markdown.matchAll(REF)) {
+    const path = m[1]!.replace(/^\.\//, '');
+    const start = Number(m[2]);
+    if (!knownPath(path) || start < 1) continue;
+    out.push({ index: m.index, length: m[0].length, citation: { path, startLine: start, endLine: m[3] ? Math.max(start, Number(m[3])) : start } });
+  }
+  return out;
+}

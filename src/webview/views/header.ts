@@ -35,6 +35,8 @@ export class HeaderView {
     const round = view.maxRounds > 0 ? ` · round ${view.round} of ${view.maxRounds}` : '';
     const time = view.ms !== undefined ? ` in ${formatMs(view.ms)}` : '';
     this.status.className = `run-status outcome-${view.outcome}`;
+    // The run's state for anyone who waits on it (tests, assistive tech): "running" until it ends.
+    this.status.dataset.outcome = view.outcome;
     this.status.textContent = `${OUTCOME_LABEL[view.outcome]}${time}${round}`;
     const parts = [
       `${view.protocol}`,

@@ -83,6 +83,17 @@ export class E2ESession {
   }
 
   /**
+   * Developer: Reload Window, and back once the new workbench is up. The old document is marked
+   * first, so "up" means the reloaded one (its status bar), not the one that was about to go.
+   */
+  async reloadWindow(timeoutMs = 60_000): Promise<void> {
+    await this.page.evaluate(() => { (window as unknown as { __minionsBeforeReload?: boolean }).__minionsBeforeReload = true; });
+    await this.runCommand('Developer: Reload Window');
+    await this.page.waitForFunction(() => !(window as unknown as { __minionsBeforeReload?: boolean }).__minionsBeforeReload, undefined, { timeout: timeoutMs });
+    await waitForWorkbench(this.page);
+  }
+
+  /**
    * The document inside a webview (VS Code nests it two iframes deep). `index` picks among
    * the webviews currently shown, in page order.
    */
