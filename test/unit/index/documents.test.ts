@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openIndex, type WorkspaceIndex } from '../../../src/core/index/index';
 import { extractPdf, pdfExtractionTotals } from '../../../src/core/index/extract-pdf';
 import { chunkSections } from '../../../src/core/index/chunk-sections';
+import { chunkNotebook } from '../../../src/core/index/chunk-notebook';
 import { splitLines } from '../../../src/core/index/text';
 import { brokenPdf, encryptedPdf, imageOnlyPdf, notebookJson, tablePdf, textPdf, twoColumnPdf } from '../../support/make-docs';
 import { makeWorkspace, removeWorkspace } from './workspace';
@@ -204,5 +205,19 @@ describe('documents read in part or not at all', () => {
     } finally {
       await index.dispose();
     }
+  });
+});
+
+describe('notebook cells', () => {
+  test('a long cell is split into several chunks of that cell; a short one stays one chunk', () => {
+    const long = Array.from({ length: 200 }, (_, i) => `total_${i} = compute_metric(frame, column_${i})\n`);
+    const nb = JSON.stringify({ cells: [{ cell_type: 'code', source: long, outputs: [] }, { cell_type: 'markdown', source: 'Short note.' }], metadata: { language_info: { name: 'julia' } } });
+    const { text, specs } = chunkNotebook(nb, 64);
+    const first = specs.filter((s) => s.cell === 1);
+    assert.ok(first.length > 3, `${first.length} chunks`);
+    assert.deepEqual(specs.filter((s) => s.cell === 2).length, 1);
+    assert.match(text, /^# \[cell 1\] code \(julia\)\ntotal_0 = /);
+    const lines = splitLines(text);
+    assert.equal(lines[first.at(-1)!.endLine - 1], 'total_199 = compute_metric(frame, column_199)', 'the cell is covered to its last line');
   });
 });
