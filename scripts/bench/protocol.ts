@@ -27,7 +27,8 @@ import { openIndex } from '../../src/core/index/index';
 import { OllamaModel } from '../../src/core/llm/ollama';
 import { OpenAICompatibleModel } from '../../src/core/llm/openai';
 import { countMessages, countText } from '../../src/core/llm/tokens';
-import { runProtocol, summarizeRun, type RunEvent, type RunBudgets } from '../../src/core/protocol/index';
+import { runProtocol, type RunEvent, type RunBudgets } from '../../src/core/protocol/index';
+import { runReport } from '../../src/shared/run/summary';
 import type { CodeIndex } from '../../src/core/index/types';
 import type { ChatModel } from '../../src/core/llm/types';
 import { FakeOllama, type OllamaChatBody } from '../../test/support/fake-ollama';
@@ -159,9 +160,9 @@ async function remoteTokensOnce(label: string, budgets: RunBudgets | undefined):
   try {
     for (const question of QUESTIONS) {
       openai.chat = simulatedRemote(question, breakdown);
-      const s = summarizeRun(await collect(runProtocol({ question: question.q, protocol: 'minions', parallel: 4, ...(budgets ? { budgets } : {}) }, { index, local, remote })));
+      const s = runReport(await collect(runProtocol({ question: question.q, protocol: 'minions', parallel: 4, ...(budgets ? { budgets } : {}) }, { index, local, remote })));
       openai.chat = simulatedRemote(question);
-      const ro = summarizeRun(await collect(runProtocol({ question: question.q, protocol: 'remote' }, { index, local, remote })));
+      const ro = runReport(await collect(runProtocol({ question: question.q, protocol: 'remote' }, { index, local, remote })));
       const mTokens = s.usage.remote.promptTokens + s.usage.remote.completionTokens;
       const bTokens = s.usage.baseline.remotePromptTokens + s.usage.baseline.remoteCompletionTokens;
       const roTokens = ro.usage.remote.promptTokens + ro.usage.remote.completionTokens;

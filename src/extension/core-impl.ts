@@ -4,22 +4,10 @@
 
 import OpenAI from 'openai';
 import { openIndex, clearIndexCache } from '../core/index/index';
-import { runProtocol } from '../core/protocol/index';
-import { createLocalModel, createRemoteModelFor, listLocalModels, pullLocalModel, checkRemote } from '../core/llm/factory';
-import { mergePrices } from '../core/ledger/pricing';
+import { listLocalModels, pullLocalModel, checkRemote } from '../core/llm/factory';
+import { runFromSettings } from '../core/run-from-settings';
 import { toMinionsError } from '../core/errors';
 import type { CoreApi, IndexHandle } from './coreApi';
-import type { MinionsSettings } from './settings';
-
-function localConfig(s: MinionsSettings['local']) {
-  return {
-    provider: s.provider,
-    url: s.url,
-    model: s.model,
-    parallel: s.parallelJobs,
-    numCtx: s.numCtxPolicy === 'fixed' ? s.numCtx : ('auto' as const),
-  };
-}
 
 export function createCore(): CoreApi {
   return {
@@ -37,6 +25,7 @@ export function createCore(): CoreApi {
       });
       return {
         index,
+        roots: index.workspaceRoots,
         update: (paths) => index.update([...paths]),
         documentNotes: () => index.documentNotes(),
         dispose: () => void index.dispose(),
@@ -66,23 +55,8 @@ export function createCore(): CoreApi {
         return { ok: false, code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
       }
     },
-    async *runProtocol(input) {
-      const s = input.settings;
-      const local = await createLocalModel(localConfig(s.local));
-      const remote = input.remoteModel ?? createRemoteModelFor(s.protocol, { url: s.remote.baseUrl, model: s.remote.model, ...(input.apiKey ? { apiKey: input.apiKey } : {}) });
-      yield* runProtocol(
-        {
-          question: input.question,
-          protocol: s.protocol,
-          scope: [...input.scope],
-          maxRounds: s.maxRounds,
-          parallel: s.local.parallelJobs,
-          privacy: s.privacy,
-          budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
-        },
-        { index: input.index, local, remote, pricing: mergePrices(s.prices).table },
-        input.signal,
-      );
+    runProtocol(input) {
+      return runFromSettings(input);
     },
   };
 }

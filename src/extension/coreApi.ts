@@ -3,19 +3,17 @@
 // core's modules directly: core.ts binds it to the real core, and activation stays cheap
 // because nothing here pulls in tree-sitter or the model clients until they are used.
 
+import type { WorkspaceRoot } from '../core/index/paths';
 import type { CodeIndex, IndexProgress } from '../core/index/types';
 import type { RunEvent } from '../core/protocol/events';
 import type { ChatModel } from '../core/llm/types';
 import type { MinionsSettings } from './settings';
 
-export interface IndexRoot {
-  name: string;
-  fsPath: string;
-}
-
 /** A built index that can be kept fresh. */
 export interface IndexHandle {
   readonly index: CodeIndex;
+  /** The folders as the index names them: its paths start with these names in a multi-root workspace. */
+  readonly roots: readonly WorkspaceRoot[];
   /** Documents left out (encrypted, broken, image-only PDFs) or read in part, with reason and hint. */
   documentNotes?(): { path: string; reason: string; hint: string; partial: boolean }[];
   /** Re-reads these workspace-relative paths (changed, created or deleted). */
@@ -24,7 +22,7 @@ export interface IndexHandle {
 }
 
 export interface OpenIndexOptions {
-  roots: readonly IndexRoot[];
+  roots: readonly WorkspaceRoot[];
   cacheDir: string;
   settings: MinionsSettings['index'];
   onProgress?: (p: IndexProgress) => void;

@@ -3,6 +3,8 @@
 // unit-tested; statusBar.ts shows it and persists it in workspaceState.
 
 import type { LedgerSnapshot } from '../core/ledger/types';
+import { formatTokensShort, formatUsd } from '../shared/run/format';
+import { hasBaseline, type RunOutcome } from '../shared/run/outcome';
 
 export interface CostTotals {
   runs: number;
@@ -21,13 +23,17 @@ export function emptyTotals(): CostTotals {
   return { runs: 0, spentUsd: 0, savedUsd: 0, remotePromptTokens: 0, remoteCompletionTokens: 0, localTokens: 0, unpricedRuns: 0 };
 }
 
-/** Adds one finished (or cancelled) run's ledger to the totals. */
-export function addRun(totals: CostTotals, ledger: LedgerSnapshot): CostTotals {
+/**
+ * Adds one finished (or cancelled) run's ledger to the totals. Its saving counts only when its
+ * baseline is known (the run finished): a run cut short spent money but saved nothing measurable.
+ */
+export function addRun(totals: CostTotals, ledger: LedgerSnapshot, outcome: RunOutcome = 'ok'): CostTotals {
   const priced = ledger.remote.costUsd !== null;
+  const saved = priced && hasBaseline(outcome) && ledger.savings.costUsd !== null ? ledger.savings.costUsd : 0;
   return {
     runs: totals.runs + 1,
     spentUsd: totals.spentUsd + (ledger.remote.costUsd ?? 0),
-    savedUsd: totals.savedUsd + (priced && ledger.savings.costUsd !== null ? ledger.savings.costUsd : 0),
+    savedUsd: totals.savedUsd + saved,
     remotePromptTokens: totals.remotePromptTokens + ledger.remote.promptTokens,
     remoteCompletionTokens: totals.remoteCompletionTokens + ledger.remote.completionTokens,
     localTokens: totals.localTokens + ledger.local.promptTokens + ledger.local.completionTokens,
@@ -46,22 +52,6 @@ export function parseTotals(value: unknown): CostTotals {
     if (typeof n === 'number' && Number.isFinite(n) && n >= 0) out[key] = n;
   }
   return out;
-}
-
-/** Dollars the way a person reads them: cents above a cent, more digits below. */
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0.00';
-  const abs = Math.abs(usd);
-  const sign = usd < 0 ? '-' : '';
-  if (abs >= 0.01) return `${sign}$${abs.toFixed(2)}`;
-  if (abs >= 0.0001) return `${sign}$${abs.toFixed(4)}`;
-  return `${sign}<$0.0001`;
-}
-
-export function formatTokens(n: number): string {
-  if (n < 1000) return String(n);
-  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
-  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 2 : 1)}M`;
 }
 
 /** e.g. `$(hubot) $0.03 · saved $0.41`. A negative saving is shown as such, never hidden. */
@@ -83,8 +73,8 @@ export function formatTooltip(totals: CostTotals): string {
     `Runs: ${totals.runs}`,
     `Remote spent: ${formatUsd(totals.spentUsd)}`,
     `Saved vs remote-only: ${formatUsd(totals.savedUsd)}`,
-    `Remote tokens: ${formatTokens(totals.remotePromptTokens)} in, ${formatTokens(totals.remoteCompletionTokens)} out`,
-    `Local tokens: ${formatTokens(totals.localTokens)} (free)`,
+    `Remote tokens: ${formatTokensShort(totals.remotePromptTokens)} in, ${formatTokensShort(totals.remoteCompletionTokens)} out`,
+    `Local tokens: ${formatTokensShort(totals.localTokens)} (free)`,
   ];
   if (totals.unpricedRuns > 0) {
     lines.push('', `${totals.unpricedRuns} run(s) used a remote model with no known price: set \`minions.prices\` to count them.`);

@@ -3,8 +3,9 @@
 // model; the index is built in the background afterwards, and only in a trusted workspace.
 
 import * as vscode from 'vscode';
-import { MinionsPanel, pushRunEvent, registerPanelSerializer, type PanelActions } from './panel';
-import type { Citation } from '../core/protocol/events';
+import { createShownRunStore, createWorkspaceHistoryStorage, MinionsPanel, registerPanelSerializer, RunRecorder, type PanelActions, type PanelHost } from './panel';
+import { registerPanelTestHooks } from './panel/test-hooks';
+import { openCitation } from './citations';
 import { createCore } from './core';
 import type { CoreApi } from './coreApi';
 import { currentSettings, onSettingsChanged } from './config';
@@ -14,8 +15,7 @@ import { CostStatusBar } from './statusBar';
 import { IndexService } from './indexService';
 import { SetupChecker } from './setup';
 import { RunController } from './runController';
-import { fromIndexPath } from './scope';
-import { openDocumentCitation, registerDocumentViews } from './docs/open-document';
+import { registerDocumentViews } from './docs/open-document';
 import type { Services } from './commands/services';
 import { registerAskCommands } from './commands/askCommands';
 import { registerModelCommands } from './commands/modelCommands';
@@ -48,24 +48,32 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
   const actions: PanelActions = {
     ask: (question) => void runs?.ask(question),
     cancel: () => void runs?.cancel(),
-    openCitation: (citation) => void openCitation(index, log, citation),
-    // The panel redacts these from its stored history and Markdown exports.
-    knownSecrets: async () => {
+    openCitation: async (citation) => {
+      const result = await openCitation(index.roots(), citation, index.current?.index);
+      if (result === 'refused') log.error(`refused to open citation outside the workspace: ${citation.path}`);
+      if (result === 'failed') log.error(`could not open ${citation.path} (it may have been moved or deleted)`);
+      return result === 'opened';
+    },
+  };
+  // Keeps every run in the history even while the panel is closed; the key is redacted from
+  // what it stores and exports.
+  const recorder = new RunRecorder(createWorkspaceHistoryStorage(context), createShownRunStore(context), {
+    secrets: async () => {
       const { key } = await keys.get();
       return key ? [key] : [];
     },
-  };
-  runs = new RunController(core, index, setup, keys, statusBar, log, {
-    show: () => void MinionsPanel.show(context, actions),
-    // Recorded in the run history even while the panel is closed; reopening it resumes the live view.
-    push: (runId, event) => pushRunEvent(context, runId, event),
   });
+  const panelHost: PanelHost = { context, recorder, actions };
+  const showPanel = (): void => void MinionsPanel.createOrShow(panelHost);
+  runs = new RunController(core, index, setup, keys, statusBar, log, recorder, showPanel);
 
   const services: Services = { context, core, log, keys, statusBar, index, setup, runs };
   const chat = registerChatParticipant(services);
   context.subscriptions.push(
     log, keys, statusBar, index, runs,
-    registerPanelSerializer(context, actions),
+    registerPanelSerializer(panelHost),
+    // Only under the test runner: commands the real-VS-Code tests use to drive the panel.
+    ...(process.env.MINIONS_TEST === '1' ? [registerPanelTestHooks(panelHost)] : []),
     ...registerAskCommands(services),
     ...registerModelCommands(services),
     ...registerKeyCommands(services),
@@ -102,24 +110,3 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
 
 export function deactivate(): void {}
 
-/** Opens a cited file at its lines, after checking the path stays inside a workspace folder. */
-async function openCitation(index: IndexService, log: MinionsLog, citation: Citation): Promise<void> {
-  const fsPath = fromIndexPath(index.roots(), citation.path);
-  if (!fsPath) {
-    log.error(`refused to open citation outside the workspace: ${citation.path}`);
-    void vscode.window.showWarningMessage(`Minions: "${citation.path}" is not a file in this workspace, so it was not opened.`);
-    return;
-  }
-  try {
-    // PDFs open their page's text, notebooks their cell.
-    if (await openDocumentCitation(index.current?.index, citation, fsPath)) return;
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(fsPath));
-    const last = Math.max(0, doc.lineCount - 1);
-    const start = Math.min(Math.max(0, citation.startLine - 1), last);
-    const end = Math.min(Math.max(start, citation.endLine - 1), last);
-    const range = new vscode.Range(start, 0, end, doc.lineAt(end).text.length);
-    await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.One, preserveFocus: false });
-  } catch {
-    void vscode.window.showWarningMessage(`Minions: cannot open ${citation.path} (it may have been moved or deleted). Rebuild the index if files changed.`);
-  }
-}

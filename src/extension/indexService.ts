@@ -3,13 +3,12 @@
 // change, dropped and rebuilt from scratch by "Rebuild Index". Nothing is read until the
 // workspace is trusted.
 
-import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { MinionsError, isCancellation, toMinionsError } from '../core/errors';
-import type { CoreApi, IndexHandle, IndexRoot } from './coreApi';
+import { nameRoots, toIndexPath, type WorkspaceRoot } from '../core/index/paths';
+import type { CoreApi, IndexHandle } from './coreApi';
 import { currentSettings } from './config';
 import { PathBatcher } from './pathBatcher';
-import { toIndexPath } from './scope';
 import type { CostStatusBar } from './statusBar';
 import type { MinionsLog } from './log';
 
@@ -49,11 +48,12 @@ export class IndexService implements vscode.Disposable {
     return this.handle;
   }
 
-  /** File-system workspace folders, named as the index names them (by folder name, in multi-root). */
-  roots(): IndexRoot[] {
-    return (vscode.workspace.workspaceFolders ?? [])
-      .filter((f) => f.uri.scheme === 'file')
-      .map((f) => ({ name: basename(f.uri.fsPath), fsPath: f.uri.fsPath }));
+  /**
+   * File-system workspace folders, named by the core's rule (core/index/paths.ts), which is what
+   * the index's paths start with in a multi-root workspace: never the folders' display names.
+   */
+  roots(): WorkspaceRoot[] {
+    return nameRoots((vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath));
   }
 
   cacheDir(): string {

@@ -4,7 +4,8 @@
 
 import * as vscode from 'vscode';
 import type { RunEvent } from '../core/protocol/events';
-import { formatRunEvent, redact } from './logFormat';
+import { formatRunEvent } from './logFormat';
+import { redactSecrets } from '../shared/redact';
 
 export class MinionsLog implements vscode.Disposable {
   private readonly channel = vscode.window.createOutputChannel('Minions', 'minions-log');
@@ -40,7 +41,7 @@ export class MinionsLog implements vscode.Disposable {
   }
 
   private write(line: string): void {
-    const safe = redact(line, this.secrets);
+    const safe = redactSecrets(line, this.secrets);
     this.channel.appendLine(safe);
     this.tail.push(safe);
     if (this.tail.length > 500) this.tail.splice(0, this.tail.length - 500);

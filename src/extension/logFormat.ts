@@ -3,6 +3,7 @@
 // Lines never contain prompts, file contents or keys: only roles, models, counts and paths.
 
 import type { RunEvent } from '../core/protocol/events';
+import { formatUsd } from '../shared/run/format';
 
 function time(now: Date): string {
   return now.toISOString().slice(11, 23);
@@ -11,11 +12,6 @@ function time(now: Date): string {
 function usage(u: { promptTokens: number; completionTokens: number; cachedPromptTokens?: number }): string {
   const cached = u.cachedPromptTokens ? ` (${u.cachedPromptTokens} cached)` : '';
   return `${u.promptTokens} in${cached} / ${u.completionTokens} out tok`;
-}
-
-function usd(v: number | null): string {
-  if (v === null) return 'unpriced';
-  return v < 0 ? `-$${(-v).toFixed(4)}` : `$${v.toFixed(4)}`;
 }
 
 /** The log line for an event, or undefined for events too chatty to log (job queued/started). */
@@ -45,22 +41,14 @@ export function formatRunEvent(event: RunEvent, now: Date = new Date()): string 
     case 'error':
       return `${t} [run] ${event.fatal ? 'ERROR' : 'WARNING'} ${event.error.code}: ${event.error.message}` + (event.error.hint ? ` — ${event.error.hint}` : '');
     case 'cancelled':
-      return `${t} [run] cancelled; remote ${usd(event.ledger.remote.costUsd)}`;
+      return `${t} [run] cancelled; remote ${formatUsd(event.ledger.remote.costUsd)}`;
     case 'run-finished': {
       const l = event.ledger;
-      return `${t} [run] finished ok=${event.ok} rounds=${event.rounds} ${Math.round(event.ms)} ms; remote ${l.remote.requests} req ${usage(l.remote)} ${usd(l.remote.costUsd)}; local ${l.local.requests} req ${usage(l.local)}; baseline ${usd(l.baseline.costUsd)}; saved ${usd(l.savings.costUsd)}`;
+      return `${t} [run] finished ok=${event.ok} rounds=${event.rounds} ${Math.round(event.ms)} ms; remote ${l.remote.requests} req ${usage(l.remote)} ${formatUsd(l.remote.costUsd)}; local ${l.local.requests} req ${usage(l.local)}; baseline ${formatUsd(l.baseline.costUsd)}; saved ${formatUsd(l.savings.costUsd)}`;
     }
     case 'job-queued':
     case 'job-started':
     case 'usage':
       return undefined;
   }
-}
-
-/** Removes every occurrence of the given secrets (API keys) from a line, as a last line of defence. */
-export function redact(line: string, secrets: readonly (string | undefined)[]): string {
-  let out = line;
-  for (const s of secrets) if (s && s.length >= 8) out = out.split(s).join('[redacted]');
-  // Common key shapes, in case an upstream message echoes one we do not hold.
-  return out.replace(/\bsk-[A-Za-z0-9_-]{16,}\b/g, 'sk-[redacted]').replace(/\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g, 'Bearer [redacted]');
 }

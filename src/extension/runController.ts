@@ -1,5 +1,5 @@
 // Runs one question at a time through the core's protocol engine and fans its RunEvents out to
-// the panel, the log and the status bar. Before a run it checks trust, the setup and the
+// the panel's recorder, the log and the status bar. Before a run it checks trust, the setup and the
 // index; a run that cannot start says why with buttons that fix it. Cancel aborts the run's
 // signal, which the engine turns into a `cancelled` event within a second.
 
@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { MinionsError, isCancellation, toMinionsError } from '../core/errors';
 import type { LedgerSnapshot } from '../core/ledger/types';
 import type { RunEvent } from '../core/protocol/events';
+import { emptyLedger, ledgerOf } from '../shared/run/ledger';
 import type { CoreApi } from './coreApi';
 import { currentSettings } from './config';
 import type { IndexService } from './indexService';
@@ -15,12 +16,14 @@ import type { ApiKeyStore } from './secrets';
 import type { SetupChecker } from './setup';
 import { actionsForErrorCode } from './setupAdvice';
 import { remoteModelFor } from './lm/remoteModel';
+import type { RunSink } from './panel/recorder';
 import type { CostStatusBar } from './statusBar';
 
 /** How long a cancelled run may take to end its stream before the host lets go of it. */
 const CANCEL_GRACE_MS = 3000;
 
-export interface RunOutcome {
+/** What `ask` resolves to (what the commands and the extension-host tests read). */
+export interface AskResult {
   runId?: string;
   status: 'finished' | 'failed' | 'cancelled' | 'not-started';
   events: number;
@@ -29,33 +32,22 @@ export interface RunOutcome {
   error?: string;
 }
 
-/** Where the controller sends events: the panel, which records them even while it is closed. */
-export interface RunSink {
-  /** Shows the panel, creating it if needed (it then shows the live run so far). */
-  show(): void;
-  push(runId: string, event: RunEvent): void;
-}
-
 interface ActiveRun {
   runId: string | undefined;
   abort: AbortController;
-  events: RunEvent[];
-  done: Promise<RunOutcome>;
+  /** Events delivered so far; the run itself is recorded by the sink, not kept here. */
+  events: number;
+  /** The latest ledger, for a run the host has to end itself. */
+  ledger: LedgerSnapshot;
+  done: Promise<AskResult>;
 }
-
-const ZERO_LEDGER: LedgerSnapshot = {
-  local: { requests: 0, promptTokens: 0, completionTokens: 0 },
-  remote: { requests: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0, costUsd: 0 },
-  baseline: { remotePromptTokens: 0, remoteCompletionTokens: 0, costUsd: 0 },
-  savings: { costUsd: 0, ratio: null },
-};
 
 export class RunController implements vscode.Disposable {
   private active: ActiveRun | undefined;
-  private readonly finished = new vscode.EventEmitter<RunOutcome>();
+  private readonly finished = new vscode.EventEmitter<AskResult>();
   readonly onDidFinish = this.finished.event;
   /** The last outcome (extension-host tests read it). */
-  lastOutcome: RunOutcome | undefined;
+  lastOutcome: AskResult | undefined;
 
   constructor(
     private readonly core: CoreApi,
@@ -64,7 +56,10 @@ export class RunController implements vscode.Disposable {
     private readonly keys: ApiKeyStore,
     private readonly statusBar: CostStatusBar,
     private readonly log: MinionsLog,
+    /** Records every event of a run (the panel's recorder, which keeps recording while the panel is closed). */
     private readonly sink: RunSink,
+    /** Shows the panel, creating it if needed (it then shows the live run so far). */
+    private readonly showRunPanel: () => void,
   ) {}
 
   get running(): boolean {
@@ -72,10 +67,10 @@ export class RunController implements vscode.Disposable {
   }
 
   showPanel(): void {
-    this.sink.show();
+    this.showRunPanel();
   }
 
-  async ask(question: string, scope: readonly string[] = []): Promise<RunOutcome> {
+  async ask(question: string, scope: readonly string[] = []): Promise<AskResult> {
     const q = question.trim();
     if (q === '') return this.notStarted('The question is empty');
     if (!vscode.workspace.isTrusted) {
@@ -90,7 +85,7 @@ export class RunController implements vscode.Disposable {
       await this.cancelAndWait();
     }
     const abort = new AbortController();
-    const run: ActiveRun = { runId: undefined, abort, events: [], done: Promise.resolve({ status: 'not-started', events: 0 }) };
+    const run: ActiveRun = { runId: undefined, abort, events: 0, ledger: emptyLedger(), done: Promise.resolve({ status: 'not-started', events: 0 }) };
     this.active = run;
     void vscode.commands.executeCommand('setContext', 'minions.running', true);
     this.statusBar.setRunning(true);
@@ -120,13 +115,13 @@ export class RunController implements vscode.Disposable {
     await run.done.catch(() => undefined);
   }
 
-  private notStarted(error: string): RunOutcome {
-    const outcome: RunOutcome = { status: 'not-started', events: 0, error };
+  private notStarted(error: string): AskResult {
+    const outcome: AskResult = { status: 'not-started', events: 0, error };
     this.lastOutcome = outcome;
     return outcome;
   }
 
-  private async execute(run: ActiveRun, question: string, scope: readonly string[]): Promise<RunOutcome> {
+  private async execute(run: ActiveRun, question: string, scope: readonly string[]): Promise<AskResult> {
     const settings = currentSettings();
     try {
       if (!(await this.setup.check())) return { status: 'not-started', events: 0, error: 'setup incomplete' };
@@ -134,25 +129,25 @@ export class RunController implements vscode.Disposable {
       const handle = await this.index.ensure();
       if (run.abort.signal.aborted) return { status: 'cancelled', events: 0 };
       const { key } = await this.keys.get();
-      this.sink.show();
+      this.showRunPanel();
       const remoteModel = await remoteModelFor(settings);
       const stream = this.core.runProtocol({ question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal, ...(remoteModel ? { remoteModel } : {}) });
       return await this.consume(run, stream);
     } catch (err) {
-      if (isCancellation(err) || run.abort.signal.aborted) return { status: 'cancelled', events: run.events.length, ...(run.runId ? { runId: run.runId } : {}) };
+      if (isCancellation(err) || run.abort.signal.aborted) return { status: 'cancelled', events: run.events, ...(run.runId ? { runId: run.runId } : {}) };
       const e = toMinionsError(err);
       this.log.error(e.toUserString());
       if (run.runId) {
         // The engine threw instead of ending its stream: end the run in the panel too.
         this.deliver(run, { type: 'error', error: e.toJSON(), fatal: true });
-        this.deliver(run, { type: 'run-finished', ok: false, rounds: 0, ms: 0, ledger: lastLedger(run.events) });
+        this.deliver(run, { type: 'run-finished', ok: false, rounds: 0, ms: 0, ledger: run.ledger });
       }
       void this.setup.show({ severity: 'error', message: e.toUserString(), actions: actionsForErrorCode(e.code) });
-      return { status: 'failed', events: run.events.length, error: e.toUserString(), ...(run.runId ? { runId: run.runId } : {}) };
+      return { status: 'failed', events: run.events, error: e.toUserString(), ...(run.runId ? { runId: run.runId } : {}) };
     }
   }
 
-  private async consume(run: ActiveRun, stream: AsyncIterable<RunEvent>): Promise<RunOutcome> {
+  private async consume(run: ActiveRun, stream: AsyncIterable<RunEvent>): Promise<AskResult> {
     const it = stream[Symbol.asyncIterator]();
     let answer: string | undefined;
     let fatal: MinionsError | undefined;
@@ -167,10 +162,10 @@ export class RunController implements vscode.Disposable {
         if (next === 'grace-over') {
           this.log.error(`the run did not stop within ${CANCEL_GRACE_MS} ms of cancel; it was detached`);
           void it.return?.();
-          const ledger = lastLedger(run.events);
+          const ledger = run.ledger;
           this.deliver(run, { type: 'cancelled', ledger });
-          await this.statusBar.recordRun(ledger);
-          return { status: 'cancelled', events: run.events.length, ledger, ...(run.runId ? { runId: run.runId } : {}) };
+          await this.statusBar.recordRun(ledger, 'cancelled');
+          return { status: 'cancelled', events: run.events, ledger, ...(run.runId ? { runId: run.runId } : {}) };
         }
         if (next.done) break;
         const event = next.value;
@@ -184,15 +179,15 @@ export class RunController implements vscode.Disposable {
             if (event.fatal) fatal = new MinionsError(event.error.code as MinionsError['code'], event.error.message, event.error.hint);
             break;
           case 'cancelled':
-            await this.statusBar.recordRun(event.ledger);
-            return { status: 'cancelled', events: run.events.length, ledger: event.ledger, ...(run.runId ? { runId: run.runId } : {}) };
+            await this.statusBar.recordRun(event.ledger, 'cancelled');
+            return { status: 'cancelled', events: run.events, ledger: event.ledger, ...(run.runId ? { runId: run.runId } : {}) };
           case 'run-finished': {
-            await this.statusBar.recordRun(event.ledger);
+            await this.statusBar.recordRun(event.ledger, event.ok ? 'ok' : 'failed');
             if (!event.ok && fatal) {
               void this.setup.show({ severity: 'error', message: fatal.toUserString(), actions: actionsForErrorCode(fatal.code) });
             }
             return {
-              status: event.ok ? 'finished' : 'failed', events: run.events.length, ledger: event.ledger,
+              status: event.ok ? 'finished' : 'failed', events: run.events, ledger: event.ledger,
               ...(run.runId ? { runId: run.runId } : {}), ...(answer !== undefined ? { answer } : {}), ...(fatal ? { error: fatal.toUserString() } : {}),
             };
           }
@@ -205,21 +200,14 @@ export class RunController implements vscode.Disposable {
   }
 
   private deliver(run: ActiveRun, event: RunEvent): void {
-    run.events.push(event);
+    run.events++;
+    run.ledger = ledgerOf(event) ?? run.ledger;
     this.log.event(event);
-    if (run.runId) this.sink.push(run.runId, event);
+    if (run.runId) this.sink.record(run.runId, event);
   }
 
   dispose(): void {
     this.active?.abort.abort();
     this.finished.dispose();
   }
-}
-
-function lastLedger(events: readonly RunEvent[]): LedgerSnapshot {
-  for (let i = events.length - 1; i >= 0; i--) {
-    const e = events[i]!;
-    if (e.type === 'usage' || e.type === 'run-finished' || e.type === 'cancelled') return e.ledger;
-  }
-  return ZERO_LEDGER;
 }

@@ -1,82 +1,16 @@
 // The extension's settings as one typed, validated object. Pure (no `vscode` import): the
-// caller passes a getter over the `minions` configuration section, so the defaults and the
-// clamping are unit-tested and every consumer reads the same normalised values.
+// caller passes a getter over the `minions` configuration section, so the clamping is
+// unit-tested and every consumer reads the same normalised values. The type and the defaults
+// are the core's (core/settings.ts), shared with the CLI.
 
-import type { ProtocolName } from '../core/protocol/events';
+import { PROTOCOLS } from '../core/protocol/protocols';
+import { DEFAULT_SETTINGS, type MinionsSettings, type PriceOverride } from '../core/settings';
 
-export type LocalProvider = 'ollama' | 'openai-compatible';
-/** openai-compatible: an API with a key; vscode-lm: one of VS Code's own language models (e.g. Copilot's). */
-export type RemoteProvider = 'openai-compatible' | 'vscode-lm';
-export type NumCtxPolicy = 'auto' | 'fixed';
-export type PrivacyLevel = 'standard' | 'strict';
-
-/** USD per 1M tokens; the user's overrides of the built-in price table. */
-export interface PriceOverride {
-  input: number;
-  output: number;
-  cachedInput?: number;
-}
-
-export interface MinionsSettings {
-  local: {
-    provider: LocalProvider;
-    url: string;
-    model: string;
-    numCtxPolicy: NumCtxPolicy;
-    /** The cap under `auto`, the value under `fixed`. */
-    numCtx: number;
-    parallelJobs: number;
-  };
-  remote: {
-    provider: RemoteProvider;
-    baseUrl: string;
-    model: string;
-  };
-  protocol: ProtocolName;
-  maxRounds: number;
-  jobs: {
-    /** Chunks taken per planned task (top K). */
-    perTask: number;
-    /** Cap on local jobs in one round. */
-    maxPerRound: number;
-  };
-  index: {
-    include: string[];
-    exclude: string[];
-    maxFileBytes: number;
-    /** Upper bound on one chunk's size in tokens. */
-    chunkTokens: number;
-    onStartup: boolean;
-    /** PDFs: pages read per file at most, and the time budget per file in ms. */
-    pdfMaxPages: number;
-    pdfTimeBudgetMs: number;
-  };
-  privacy: PrivacyLevel;
-  prices: Record<string, PriceOverride>;
-}
+export { DEFAULT_SETTINGS } from '../core/settings';
+export type { LocalProvider, MinionsSettings, NumCtxPolicy, PriceOverride, PrivacyLevel, RemoteProvider } from '../core/settings';
 
 /** Reads `minions.<key>` (without the prefix); returns undefined when unset. */
 export type SettingGetter = (key: string) => unknown;
-
-export const DEFAULT_SETTINGS: MinionsSettings = {
-  local: {
-    provider: 'ollama',
-    url: 'http://127.0.0.1:11434',
-    model: 'qwen2.5-coder:3b',
-    numCtxPolicy: 'auto',
-    numCtx: 16384,
-    parallelJobs: 4,
-  },
-  remote: { provider: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', model: 'gpt-4.1' },
-  protocol: 'minions',
-  maxRounds: 3,
-  jobs: { perTask: 24, maxPerRound: 96 },
-  index: { include: [], exclude: [], maxFileBytes: 1_000_000, chunkTokens: 512, onStartup: true, pdfMaxPages: 500, pdfTimeBudgetMs: 20_000 },
-  privacy: 'standard',
-  prices: {},
-};
-
-const PROTOCOLS: readonly ProtocolName[] = ['minions', 'minion', 'remote', 'local'];
 
 export function readSettings(get: SettingGetter): MinionsSettings {
   const d = DEFAULT_SETTINGS;

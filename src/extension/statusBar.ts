@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { LedgerSnapshot } from '../core/ledger/types';
+import type { RunOutcome } from '../shared/run/outcome';
 import { addRun, emptyTotals, formatIndexingText, formatStatusText, formatTooltip, parseTotals, type CostTotals } from './costCounter';
 
 const STATE_KEY = 'minions.costTotals';
@@ -31,8 +32,8 @@ export class CostStatusBar implements vscode.Disposable {
     return this.item.text;
   }
 
-  async recordRun(ledger: LedgerSnapshot): Promise<void> {
-    this.totals = addRun(this.totals, ledger);
+  async recordRun(ledger: LedgerSnapshot, outcome: RunOutcome = 'ok'): Promise<void> {
+    this.totals = addRun(this.totals, ledger, outcome);
     await this.state.update(STATE_KEY, this.totals);
     this.render();
   }

@@ -3,25 +3,13 @@
 // validates every incoming WebviewToHost message with `parseWebviewMessage` before acting:
 // a webview runs model output, so anything it sends is treated as untrusted input.
 
-import type { RunEvent } from '../core/protocol/events';
+import type { RunEvent } from './run/events';
+import { MAX_QUESTION_CHARS } from './run/events';
+import type { RunSummary } from './run/summary';
 
-/** How a stored run ended. `interrupted`: the window closed or reloaded while it ran. */
-export type RunOutcome = 'running' | 'ok' | 'failed' | 'cancelled' | 'interrupted';
-
-/** One line of the run history (the full events are loaded on demand). */
-export interface RunSummary {
-  runId: string;
-  question: string;
-  protocol: string;
-  startedAt: number;
-  outcome: RunOutcome;
-  ms?: number;
-  jobs: number;
-  /** Remote dollars spent; null when the model's price is unknown. */
-  remoteCostUsd: number | null;
-  /** Dollars saved against the remote-only baseline; null when unknown. */
-  savedUsd: number | null;
-}
+export type { RunOutcome } from './run/outcome';
+export type { RunSummary } from './run/summary';
+export { MAX_QUESTION_CHARS };
 
 /** A notice the panel shows inline (what happened, what to do). */
 export interface PanelNotice {
@@ -52,7 +40,6 @@ export type WebviewToHost =
   | { type: 'export-run'; runId: string }
   | { type: 'delete-run'; runId: string };
 
-export const MAX_QUESTION_CHARS = 20_000;
 const MAX_PATH_CHARS = 4096;
 const MAX_LINE = 10_000_000;
 const RUN_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,14 +1,14 @@
-// The panel's browser side. It keeps a view of the shown run (state.ts), applies events as
+// The panel's browser side. It keeps a view of the shown run (shared/run/view.ts), applies events as
 // they arrive and redraws the parts that changed once per animation frame, however many
 // events came in between. It saves its state with setState so hiding and showing the panel
 // (which destroys the page) and reloading the window bring the same view back at once.
 
 import './panel.css';
-import type { Citation, RunEvent } from '../core/protocol/events';
-import { isRunId, type HostToWebview, type RunSummary, type WebviewToHost } from '../shared/messages';
+import type { Citation, RunEvent } from '../shared/run/events';
+import { isRunId, MAX_QUESTION_CHARS, type HostToWebview, type RunSummary, type WebviewToHost } from '../shared/messages';
 import { h } from './dom';
 import { CITATION_CLASS, citationOf, createAnswerRenderer } from './markdown';
-import { applyEvent, buildRunView, createRunView, JobIndex, markInterrupted, mergeChanges, type RunView, type ViewChange } from './state';
+import { applyEvent, buildRunView, createRunView, JobIndex, markInterrupted, mergeChanges, type RunView, type ViewChange } from '../shared/run/view';
 import { AnswerView } from './views/answer';
 import { HeaderView } from './views/header';
 import { HistoryView } from './views/history';
@@ -48,7 +48,7 @@ const openCitation = (c: Citation): void => send({ type: 'open-citation', path: 
 
 const question = h('textarea', {
   id: 'question', rows: 2, placeholder: 'Ask about this workspace… (Enter to ask, Shift+Enter for a new line)', 'aria-label': 'Question',
-  maxlength: 20000,
+  maxlength: MAX_QUESTION_CHARS,
 });
 const askButton = h('button', { type: 'submit', id: 'ask' }, 'Ask');
 const askForm = h('form', { class: 'ask', id: 'ask-form', 'aria-label': 'Ask Minions' }, question, askButton);

@@ -7,7 +7,7 @@
 
 import MarkdownIt from 'markdown-it';
 import createDOMPurify from 'dompurify';
-import type { Citation } from '../core/protocol/events';
+import type { Citation } from '../shared/run/events';
 
 const ALLOWED_TAGS = [
   'p', 'br', 'hr', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote',

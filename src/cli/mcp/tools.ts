@@ -6,7 +6,8 @@ import { MinionsError } from '../../core/errors';
 import { createLocalModel, createRemoteModelFor } from '../../core/llm/factory';
 import type { ChatModel } from '../../core/llm/types';
 import type { WorkspaceIndex } from '../../core/index/index';
-import { runProtocol, summarizeRun, type RunEvent, type ProtocolName } from '../../core/protocol/index';
+import { runProtocol, type RunEvent, type ProtocolName } from '../../core/protocol/index';
+import { runReport } from '../../shared/run/summary';
 import { ledgerLine, runRequestFor, scopeOf, type AskSetup } from '../commands/ask';
 import { AskProgress, type ProgressReport } from './progress';
 
@@ -77,7 +78,7 @@ export async function askTool(ctx: ToolContext, args: AskArgs, signal: AbortSign
     const fatal = events.find((e): e is Extract<RunEvent, { type: 'error' }> => e.type === 'error' && e.fatal)?.error;
     throw new MinionsError((fatal?.code as MinionsError['code']) ?? 'internal', fatal?.message ?? 'The run failed', fatal?.hint);
   }
-  const summary = summarizeRun(events);
+  const summary = runReport(events);
   const findings = findingsOf(events);
   const l = summary.usage;
   const structured = {

@@ -18,6 +18,7 @@ import { LexicalIndex, type ScoreResult } from './lexical';
 import { parseQuery } from './query';
 import { CACHE_FORMAT, cacheKey, readSnapshot, removeSnapshots, writeSnapshot, type CachedContent, type CachedFile, type CachedRecord, type CachedSkip } from './store';
 import { IgnoreStack } from './ignore-rules';
+import { nameRoots, type WorkspaceRoot } from './paths';
 import { checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { isSecretFileName } from './secrets';
 import { hasBinaryExtension } from './binary';
@@ -57,6 +58,8 @@ export interface RefreshOptions {
 }
 
 export interface WorkspaceIndex extends CodeIndex {
+  /** The folders as the index names them (see paths.ts). */
+  readonly workspaceRoots: readonly WorkspaceRoot[];
   /** Re-stat/re-read only these paths (absolute or workspace-relative): changed, added, deleted, renamed. */
   update(paths: string[], signal?: AbortSignal): Promise<void>;
   /** Re-walk everything, re-reading only files whose stat/hash changed. */
@@ -131,6 +134,7 @@ function readCandidate(abs: string, size: number, sniff = true): ReadOutcome {
 
 class Index implements WorkspaceIndex {
   private readonly roots: WalkRoot[];
+  readonly workspaceRoots: readonly WorkspaceRoot[];
   private readonly records = new Map<string, FileRecord>();
   private readonly bySlot: (FileRecord | undefined)[] = [];
   private lexical = new LexicalIndex();
@@ -159,6 +163,7 @@ class Index implements WorkspaceIndex {
 
   constructor(private readonly options: OpenIndexOptions) {
     this.roots = rootsFor(options.roots);
+    this.workspaceRoots = nameRoots(options.roots);
     this.globs = new GlobFilter(options.include, options.exclude);
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.chunkTokens = options.chunkTokens ?? DEFAULT_CHUNK_TOKENS;

@@ -9,6 +9,7 @@ import { MinionsError } from '../errors';
 import { IgnoreStack } from './ignore-rules';
 import { isSecretFileName } from './secrets';
 import { hasBinaryExtension } from './binary';
+import { nameRoots, rootPrefix } from './paths';
 import { maxBytesFor } from './documents';
 
 export interface WalkRoot {
@@ -72,14 +73,8 @@ export function checkAborted(signal: AbortSignal | undefined): void {
 export const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 export function rootsFor(roots: readonly string[]): WalkRoot[] {
-  const names = new Map<string, number>();
-  return roots.map((abs) => {
-    if (roots.length === 1) return { abs, prefix: '' };
-    const base = abs.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || 'root';
-    const n = (names.get(base) ?? 0) + 1;
-    names.set(base, n);
-    return { abs, prefix: `${n === 1 ? base : `${base}-${n}`}/` };
-  });
+  const named = nameRoots(roots);
+  return named.map((r, i) => ({ abs: r.fsPath, prefix: rootPrefix(named, i) }));
 }
 
 export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions): Promise<WalkedFile[]> {

@@ -9,9 +9,9 @@ import { classifyOllama, classifyOpenAI, withoutSecret, type CallContext } from 
 import { AttemptController, anySignal } from './abort';
 import { MinionsError } from '../errors';
 import type { ProtocolName } from '../protocol/events';
+import { DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL } from '../settings';
 
-export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
-export const DEFAULT_REMOTE_URL = 'https://api.openai.com/v1';
+export { DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL };
 
 export interface LocalModelConfig {
   provider: 'ollama' | 'openai-compatible' | 'embedded';

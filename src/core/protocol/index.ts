@@ -18,7 +18,6 @@ import { baselinePromptTokens } from './baseline';
 import { citationsIn, withDocumentPlaces } from './citations';
 
 export type { RunRequest, RunBudgets } from './request';
-export { summarizeRun, emptyLedger, type RunSummary, type JobSummary } from './summary';
 export type * from './events';
 
 export interface RunDeps {

@@ -1,6 +1,7 @@
 // What a run is asked to do, and the defaults and caps that make any request safe to run.
 import { MinionsError } from '../errors';
 import type { ProtocolName } from './events';
+import { isProtocolName, MAX_QUESTION_CHARS } from './protocols';
 
 export interface RunBudgets {
   /** Tasks kept from one plan (a plan with more is trimmed). Default 8. */
@@ -53,8 +54,8 @@ const clamp = (value: number | undefined, fallback: number, min: number, max: nu
 export function resolveRequest(req: RunRequest, localContext: number | undefined): ResolvedRequest {
   const question = (req.question ?? '').trim();
   if (!question) throw new MinionsError('bad-input', 'The question is empty', 'Type a question about the workspace');
-  if (question.length > 20_000) throw new MinionsError('bad-input', 'The question is longer than 20,000 characters', 'Shorten it; put the details in the files it is about and scope the run to them');
-  if (!['minions', 'minion', 'remote', 'local'].includes(req.protocol)) {
+  if (question.length > MAX_QUESTION_CHARS) throw new MinionsError('bad-input', `The question is longer than ${MAX_QUESTION_CHARS.toLocaleString('en-US')} characters`, 'Shorten it; put the details in the files it is about and scope the run to them');
+  if (!isProtocolName(req.protocol)) {
     throw new MinionsError('bad-input', `Unknown protocol "${String(req.protocol)}"`, 'Use minions, minion, remote or local');
   }
   const privacy = req.privacy ?? 'standard';

@@ -5,6 +5,7 @@ import type { LedgerSnapshot } from '../../core/ledger/types';
 import { citationSpans } from '../../core/protocol/citations';
 import type { Citation } from '../../core/protocol/events';
 import { buildQuestion, describeTarget, TEMPLATES, type TemplateId } from '../templates';
+import { formatUsd } from '../../shared/run/format';
 
 /** The slash commands: Analyze's templates except the free-form one. */
 export const CHAT_COMMANDS = TEMPLATES.filter((t) => t.id !== 'custom').map((t) => ({ name: t.id, label: t.label, detail: t.detail }));
@@ -57,8 +58,6 @@ export function answerParts(markdown: string, knownPath: (path: string) => boole
   return parts;
 }
 
-const usd = (x: number | null) => (x === null ? 'unpriced' : x === 0 || Math.abs(x) >= 0.001 ? `$${x.toFixed(4)}` : `$${x.toPrecision(2)}`);
-
 /**
  * One line under the answer. `inPlan`: the remote is one of VS Code's models, whose use the
  * user's plan covers, and whose tokens were counted here (the API reports none).
@@ -68,10 +67,10 @@ export function ledgerFooter(l: LedgerSnapshot, inPlan: boolean): string {
   const baselineTokens = l.baseline.remotePromptTokens + l.baseline.remoteCompletionTokens;
   const remote = inPlan
     ? `remote ${l.remote.requests} requests, ${remoteTokens} tokens (counted here), included in your plan`
-    : `remote ${l.remote.requests} requests, ${remoteTokens} tokens, ${usd(l.remote.costUsd)}`;
+    : `remote ${l.remote.requests} requests, ${remoteTokens} tokens, ${formatUsd(l.remote.costUsd)}`;
   const local = `local ${l.local.requests} requests, ${l.local.promptTokens + l.local.completionTokens} tokens, free`;
   const baseline = inPlan
     ? `remote-only would have sent ${baselineTokens} tokens`
-    : `remote-only ${usd(l.baseline.costUsd)}${l.savings.ratio !== null ? ` (${l.savings.ratio.toFixed(1)}x more)` : ''}`;
+    : `remote-only ${formatUsd(l.baseline.costUsd)}${l.savings.ratio !== null ? ` (${l.savings.ratio.toFixed(1)}x more)` : ''}`;
   return `${remote} · ${local} · ${baseline}`;
 }

@@ -8,7 +8,7 @@ import { MinionsError, toMinionsError } from '../../core/errors';
 import type { LedgerSnapshot } from '../../core/ledger/types';
 import type { Citation, RunEvent } from '../../core/protocol/events';
 import { currentSettings } from '../config';
-import { fromIndexPath, toIndexPath } from '../scope';
+import { fromIndexPath, toIndexPath } from '../../core/index/paths';
 import type { Services } from '../commands/services';
 import { VsCodeLmChatModel, VSCODE_LM_PROVIDER } from '../lm/lmChatModel';
 import { remoteModelFor } from '../lm/remoteModel';

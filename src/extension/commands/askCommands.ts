@@ -1,6 +1,6 @@
 // Ask, Analyze with Minions (Explorer items and editor selections), Show Panel, Cancel Run.
 import * as vscode from 'vscode';
-import type { RunOutcome } from '../runController';
+import type { AskResult } from '../runController';
 import { scopeFromPaths } from '../scope';
 import { TEMPLATES, buildQuestion, describeTarget, type TemplateId } from '../templates';
 import type { Services } from './services';
@@ -13,7 +13,7 @@ export interface AnalyzeOptions {
 
 export function registerAskCommands(s: Services): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('minions.ask', async (question?: unknown): Promise<RunOutcome | undefined> => {
+    vscode.commands.registerCommand('minions.ask', async (question?: unknown): Promise<AskResult | undefined> => {
       const q = typeof question === 'string' ? question : await vscode.window.showInputBox({
         title: 'Minions: Ask About This Workspace',
         prompt: 'A question about the open workspace. The local model reads the code; the remote model plans and answers.',

@@ -1,14 +1,11 @@
 // A past run as a Markdown document: question, answer, ledger, plan, the findings with their
-// citations, errors. Built from the same view the panel shows (webview/state.ts), so the
+// citations, errors. Built from the same view the panel shows (shared/run/view.ts), so the
 // export and the panel cannot disagree. The caller redacts secrets before it leaves.
 
-import { buildRunView, type RunView } from '../../webview/state';
-import { citationText, formatMs, formatTokens, formatUsd, savingFigures } from '../../webview/format';
-import type { RunEvent } from '../../core/protocol/events';
-
-const OUTCOME: Record<RunView['outcome'], string> = {
-  running: 'still running', ok: 'finished', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted',
-};
+import { buildRunView, type RunView } from '../../shared/run/view';
+import { citationText, formatMs, formatTokens, formatUsd, savingFigures } from '../../shared/run/format';
+import { OUTCOME_WORD } from '../../shared/run/outcome';
+import type { RunEvent } from '../../shared/run/events';
 
 export function runToMarkdown(runId: string, events: readonly RunEvent[]): string {
   return viewToMarkdown(buildRunView(runId, events));
@@ -19,7 +16,7 @@ export function viewToMarkdown(view: RunView): string {
   out.push(`# Minions run: ${oneLine(view.question) || '(question not recorded)'}`, '');
   if (view.startedAt) out.push(`- Started: ${new Date(view.startedAt).toISOString()}`);
   out.push(`- Protocol: ${view.protocol}${view.localModel ? ` · local \`${view.localModel}\`` : ''}${view.remoteModel ? ` · remote \`${view.remoteModel}\`` : ''}`);
-  out.push(`- Outcome: ${OUTCOME[view.outcome]}${view.ms !== undefined ? ` in ${formatMs(view.ms)}` : ''}${view.round ? ` · ${view.round} round${view.round === 1 ? '' : 's'}` : ''}`);
+  out.push(`- Outcome: ${view.outcome === 'running' ? 'still running' : OUTCOME_WORD[view.outcome]}${view.ms !== undefined ? ` in ${formatMs(view.ms)}` : ''}${view.round ? ` · ${view.round} round${view.round === 1 ? '' : 's'}` : ''}`);
   if (view.scope.length) out.push(`- Scope: ${view.scope.map((s) => `\`${s}\``).join(', ')}`);
   out.push(`- Run id: \`${view.runId}\``, '');
 
@@ -27,7 +24,7 @@ export function viewToMarkdown(view: RunView): string {
 
   if (view.ledger) {
     const { local, remote, baseline } = view.ledger;
-    const saving = savingFigures(view.ledger);
+    const saving = savingFigures(view.ledger, view.outcome);
     out.push('## Ledger', '',
       '| | Prompt tokens | Completion tokens | Calls | Cost |',
       '|---|---:|---:|---:|---:|',
@@ -35,7 +32,7 @@ export function viewToMarkdown(view: RunView): string {
       `| Local | ${formatTokens(local.promptTokens)} | ${formatTokens(local.completionTokens)} | ${local.requests} | on this machine |`,
       `| Remote-only baseline | ${formatTokens(baseline.remotePromptTokens)} | ${formatTokens(baseline.remoteCompletionTokens)} | | ${formatUsd(baseline.costUsd)} |`,
       '',
-      `Saving: ${saving.saved} · ${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}`, '');
+      saving.known ? `Saving: ${saving.saved} · ${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}` : `Saving: ${saving.saved}`, '');
   }
 
   if (view.rounds.length) {

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { RunEvent } from '../../core/protocol/events';
 import type { RunSummary } from '../../shared/messages';
-import type { HistoryStorage } from './history';
+import type { HistoryStorage, ShownRunStore } from './history';
 
 const INDEX_KEY = 'minions.runHistory.v1';
 
@@ -38,16 +38,7 @@ export function createWorkspaceHistoryStorage(context: vscode.ExtensionContext):
   };
 }
 
-/**
- * Which run the panel shows, kept in a file beside the runs. A window reload restarts the
- * extension host; the page's own saved state is flushed by the browser workbench only now and
- * then (a reload can lose the last change), while this file is written when the choice changes.
- */
-export interface ShownRunStore {
-  read(): Promise<string | undefined>;
-  write(runId: string): Promise<void>;
-}
-
+/** Which run the panel shows, kept in a file beside the runs (see ShownRunStore). */
 export function createShownRunStore(context: vscode.ExtensionContext): ShownRunStore {
   const base = context.storageUri ?? context.globalStorageUri;
   const folder = vscode.Uri.joinPath(base, 'runs');

@@ -4,8 +4,10 @@
 // interface (files + a memento in VS Code, memory in tests); this module has no `vscode`.
 
 import type { RunEvent } from '../../core/protocol/events';
-import { isRunId, type RunOutcome, type RunSummary } from '../../shared/messages';
-import { redactDeep } from './redact';
+import { isRunId } from '../../shared/messages';
+import { redactDeep } from '../../shared/redact';
+import { compactEvents } from '../../shared/run/compact';
+import { historySummary, type RunSummary } from '../../shared/run/summary';
 
 export interface HistoryStorage {
   /** The saved list of summaries, newest first (undefined when none was saved yet). */
@@ -14,6 +16,16 @@ export interface HistoryStorage {
   readRun(runId: string): Promise<RunEvent[] | undefined>;
   writeRun(runId: string, events: RunEvent[]): Promise<void>;
   deleteRun(runId: string): Promise<void>;
+}
+
+/**
+ * Which run the panel shows, kept beside the runs. A window reload restarts the extension
+ * host; the page's own saved state is flushed by the browser workbench only now and then (a
+ * reload can lose the last change), while this is written when the choice changes.
+ */
+export interface ShownRunStore {
+  read(): Promise<string | undefined>;
+  write(runId: string): Promise<void>;
 }
 
 export interface RunHistoryOptions {
@@ -48,7 +60,7 @@ export class RunHistory {
       if (!isRunId(runId)) throw new Error(`invalid run id ${JSON.stringify(runId)}`);
       const secrets = (await this.options.secrets?.()) ?? [];
       const stored = redactDeep(compactEvents(events), secrets);
-      const summary = summarizeRun(runId, stored);
+      const summary = historySummary(runId, stored);
       await this.storage.writeRun(runId, stored);
       const dropped = [summary, ...this.runs.filter((r) => r.runId !== runId)];
       this.runs = dropped.slice(0, this.maxRuns);
@@ -79,55 +91,4 @@ export class RunHistory {
     this.queue = next.catch(() => undefined);
     return next;
   }
-}
-
-/**
- * Drops what a stored run does not need to be shown again: `job-started` (every job ends with
- * `job-finished`), `model-call` (that is the log's business) and all but the last `usage`.
- * A run that never ended keeps its last ledger so the view still has one.
- */
-export function compactEvents(events: readonly RunEvent[]): RunEvent[] {
-  let lastUsage = -1;
-  events.forEach((e, i) => { if (e.type === 'usage') lastUsage = i; });
-  const finished = new Set<string>();
-  for (const e of events) if (e.type === 'job-finished') finished.add(e.jobId);
-  return events.filter((e, i) => {
-    if (e.type === 'model-call') return false;
-    if (e.type === 'usage') return i === lastUsage;
-    if (e.type === 'job-started') return !finished.has(e.jobId);
-    return true;
-  });
-}
-
-export function summarizeRun(runId: string, events: readonly RunEvent[]): RunSummary {
-  let question = '';
-  let protocol = 'minions';
-  let startedAt = 0;
-  let outcome: RunOutcome = 'interrupted';
-  let ms: number | undefined;
-  let jobs = 0;
-  let ledger: Extract<RunEvent, { type: 'usage' }>['ledger'] | undefined;
-  for (const e of events) {
-    if (e.type === 'run-started') {
-      question = e.question;
-      protocol = e.protocol;
-      startedAt = e.startedAt;
-    } else if (e.type === 'job-queued') jobs++;
-    else if (e.type === 'usage') ledger = e.ledger;
-    else if (e.type === 'cancelled') {
-      outcome = 'cancelled';
-      ledger = e.ledger;
-    } else if (e.type === 'run-finished') {
-      outcome = e.ok ? 'ok' : 'failed';
-      ms = e.ms;
-      ledger = e.ledger;
-    }
-  }
-  const summary: RunSummary = {
-    runId, question, protocol, startedAt: startedAt || Date.now(), outcome, jobs,
-    remoteCostUsd: ledger ? ledger.remote.costUsd : null,
-    savedUsd: ledger ? ledger.savings.costUsd : null,
-  };
-  if (ms !== undefined) summary.ms = ms;
-  return summary;
 }

@@ -2,9 +2,9 @@
 
 import type { Citation } from '../../core/protocol/events';
 import { h, replaceChildren } from '../dom';
-import { citationText } from '../format';
+import { citationText } from '../../shared/run/format';
 import { CITATION_CLASS, citationOf, type AnswerRenderer } from '../markdown';
-import type { RunView } from '../state';
+import type { RunView } from '../../shared/run/view';
 
 export class AnswerView {
   readonly el: HTMLElement;

@@ -1,16 +1,9 @@
 // The run's header: the question, models, round, outcome, and the Cancel button.
 
 import { h, replaceChildren } from '../dom';
-import { formatMs } from '../format';
-import type { RunView } from '../state';
-
-const OUTCOME_LABEL: Record<RunView['outcome'], string> = {
-  running: 'Running',
-  ok: 'Finished',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
-  interrupted: 'Interrupted (the window closed while it ran)',
-};
+import { formatMs } from '../../shared/run/format';
+import { OUTCOME_LABEL } from '../../shared/run/outcome';
+import type { RunView } from '../../shared/run/view';
 
 export class HeaderView {
   readonly el: HTMLElement;
@@ -35,7 +28,8 @@ export class HeaderView {
     const round = view.maxRounds > 0 ? ` · round ${view.round} of ${view.maxRounds}` : '';
     const time = view.ms !== undefined ? ` in ${formatMs(view.ms)}` : '';
     this.status.className = `run-status outcome-${view.outcome}`;
-    // The run's state for anyone who waits on it (tests, assistive tech): "running" until it ends.
+    // The run's state for anyone who waits on it (tests, assistive tech): "running" until it
+    // ends, then ok, failed, cancelled or interrupted: `#run-status[data-outcome="ok"]`.
     this.status.dataset.outcome = view.outcome;
     this.status.textContent = `${OUTCOME_LABEL[view.outcome]}${time}${round}`;
     const parts = [

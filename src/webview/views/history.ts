@@ -1,7 +1,8 @@
 // Past runs in this workspace: reopen, export as Markdown, delete.
 
 import { h, replaceChildren } from '../dom';
-import { formatMs, formatUsd } from '../format';
+import { formatMs, formatUsd, savingPhrase } from '../../shared/run/format';
+import { OUTCOME_WORD } from '../../shared/run/outcome';
 import type { RunSummary } from '../../shared/messages';
 
 export interface HistoryActions {
@@ -9,10 +10,6 @@ export interface HistoryActions {
   exportRun(runId: string): void;
   remove(runId: string): void;
 }
-
-const OUTCOME: Record<RunSummary['outcome'], string> = {
-  running: 'running', ok: 'finished', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted',
-};
 
 export class HistoryView {
   readonly el: HTMLElement;
@@ -35,11 +32,11 @@ export class HistoryView {
       remove.addEventListener('click', () => this.actions.remove(run.runId));
       const meta = [
         new Date(run.startedAt).toLocaleString(),
-        OUTCOME[run.outcome],
+        OUTCOME_WORD[run.outcome],
         run.ms !== undefined ? formatMs(run.ms) : '',
         `${run.jobs} job${run.jobs === 1 ? '' : 's'}`,
         `spent ${formatUsd(run.remoteCostUsd)}`,
-        `saved ${formatUsd(run.savedUsd)}`,
+        savingPhrase(run.savedUsd, run.outcome),
       ].filter(Boolean).join(' · ');
       return h('li', { class: 'history-item', 'data-run-id': run.runId, 'aria-current': run.runId === shownRunId ? 'true' : undefined },
         open, h('span', { class: 'history-meta' }, meta), h('span', { class: 'history-actions' }, exportButton, remove));

@@ -3,11 +3,11 @@
 // keyboard navigation (arrows, Home/End, PageUp/PageDown, Enter opens the citation), and a
 // detail pane with the selected job's full finding.
 
-import type { Citation, JobStatus } from '../../core/protocol/events';
+import type { Citation, JobStatus } from '../../shared/run/events';
 import { h, replaceChildren } from '../dom';
-import { citationLabel, citationText, formatMs } from '../format';
+import { citationLabel, citationText, formatMs } from '../../shared/run/format';
 import { citationLink } from '../markdown';
-import { JOB_STATUSES, type JobView, type RunView } from '../state';
+import { JOB_STATUSES, type JobView, type RunView } from '../../shared/run/view';
 import { scrollToReveal, visibleRows } from '../window-range';
 
 /** Must match `.job-row { height }` in panel.css. */

@@ -2,8 +2,8 @@
 // baseline for the same context, and the saving. Unknown prices read "unknown", never $0.
 
 import { h, replaceChildren } from '../dom';
-import { formatTokens, formatUsd, savingFigures } from '../format';
-import type { RunView } from '../state';
+import { formatTokens, formatUsd, savingFigures } from '../../shared/run/format';
+import type { RunView } from '../../shared/run/view';
 
 export class LedgerView {
   readonly el: HTMLElement;
@@ -19,7 +19,9 @@ export class LedgerView {
     this.el.hidden = !ledger;
     if (!ledger) return;
     const { local, remote, baseline } = ledger;
-    const saving = savingFigures(ledger);
+    // Until the run has finished its baseline is not known: the rows show spend so far, and the
+    // saving says when it will be known, never a loss against a baseline of zero.
+    const saving = savingFigures(ledger, view.outcome);
     const cached = remote.cachedPromptTokens ? ` (${formatTokens(remote.cachedPromptTokens)} cached)` : '';
     // Rows carry their own id: the saving row keeps `data-row="saving"` whether it reads as a
     // saving or, when the run cost more than remote-only, as an extra cost (a positive amount).
@@ -28,10 +30,10 @@ export class LedgerView {
         detail: `${formatTokens(remote.promptTokens)} in${cached} · ${formatTokens(remote.completionTokens)} out · ${remote.requests} call${remote.requests === 1 ? '' : 's'}` },
       { id: 'local', label: 'Local', money: 'on this machine',
         detail: `${formatTokens(local.promptTokens)} in · ${formatTokens(local.completionTokens)} out · ${local.requests} call${local.requests === 1 ? '' : 's'}` },
-      { id: 'remote-only-baseline', label: 'Remote-only baseline', money: formatUsd(baseline.costUsd),
-        detail: `${formatTokens(baseline.remotePromptTokens)} in · ${formatTokens(baseline.remoteCompletionTokens)} out` },
+      { id: 'remote-only-baseline', label: 'Remote-only baseline', money: saving.known ? formatUsd(baseline.costUsd) : saving.saved,
+        detail: saving.known ? `${formatTokens(baseline.remotePromptTokens)} in · ${formatTokens(baseline.remoteCompletionTokens)} out` : '' },
       { id: 'saving', label: saving.loss ? 'Extra cost' : 'Saving', money: saving.loss ? saving.extra : saving.saved, loss: saving.loss,
-        detail: `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}` },
+        detail: saving.known ? `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}` : `spent so far ${formatUsd(remote.costUsd)}` },
     ];
     replaceChildren(this.body, ...rows.flatMap((row) => [
       h('dt', {}, row.label),

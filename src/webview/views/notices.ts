@@ -3,7 +3,7 @@
 
 import { h, replaceChildren } from '../dom';
 import type { PanelNotice } from '../../shared/messages';
-import type { RunView } from '../state';
+import type { RunView } from '../../shared/run/view';
 
 export class NoticesView {
   readonly el: HTMLElement;

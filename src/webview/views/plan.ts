@@ -2,7 +2,7 @@
 // what the synthesis decided at the end of the round.
 
 import { h, replaceChildren } from '../dom';
-import type { RunView } from '../state';
+import type { RunView } from '../../shared/run/view';
 
 export class PlanView {
   readonly el: HTMLElement;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerParts, CHAT_COMMANDS, chatQuestion, ledgerFooter, withPriorTurns } from '../../../src/extension/chat/chatText';
 import { buildQuestion } from '../../../src/extension/templates';
-import { emptyLedger } from '../../../src/core/protocol/summary';
+import { emptyLedger } from '../../../src/shared/run/ledger';
 
 test('the slash commands are Analyze\'s templates, and ask the same questions', () => {
   assert.deepEqual(CHAT_COMMANDS.map((c) => c.name), ['explain', 'bugs', 'security', 'summarize']);
@@ -37,7 +37,7 @@ test('the footer: dollars for an API, "included in your plan" and counted tokens
   l.remote = { requests: 2, promptTokens: 900, cachedPromptTokens: 0, completionTokens: 100, costUsd: 0.0021 };
   l.baseline = { remotePromptTokens: 9000, remoteCompletionTokens: 100, costUsd: 0.02 };
   l.savings = { costUsd: 0.0179, ratio: 9.5 };
-  assert.match(ledgerFooter(l, false), /remote 2 requests, 1000 tokens, \$0\.0021 · local 0 requests, 0 tokens, free · remote-only \$0\.0200 \(9\.5x more\)/);
+  assert.match(ledgerFooter(l, false), /remote 2 requests, 1000 tokens, \$0\.0021 · local 0 requests, 0 tokens, free · remote-only \$0\.02 \(9\.5x more\)/);
   const plan = ledgerFooter(l, true);
   assert.match(plan, /1000 tokens \(counted here\), included in your plan/);
   assert.ok(!plan.includes('$'));

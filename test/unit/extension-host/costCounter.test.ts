@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addRun, emptyTotals, formatStatusText, formatTooltip, formatUsd, formatTokens, parseTotals, formatIndexingText } from '../../../src/extension/costCounter';
+import { addRun, emptyTotals, formatStatusText, formatTooltip, parseTotals, formatIndexingText } from '../../../src/extension/costCounter';
+import { formatUsd, formatTokensShort as formatTokens } from '../../../src/shared/run/format';
 import type { LedgerSnapshot } from '../../../src/core/ledger/types';
 
 function ledger(cost: number | null, saved: number | null, remoteIn = 1000, remoteOut = 200, localIn = 5000, localOut = 300): LedgerSnapshot {
@@ -44,11 +45,19 @@ test('a negative saving is shown, not hidden', () => {
   assert.equal(formatStatusText(t), '$(hubot) $0.05 · cost $0.02 more');
 });
 
+test('a run cut short adds its spend but no saving: its baseline was never known', () => {
+  // A cancelled run's ledger has a zero baseline, so its "saving" is minus what it spent.
+  const t = addRun(emptyTotals(), ledger(0.0011, -0.0011), 'cancelled');
+  assert.equal(t.spentUsd, 0.0011);
+  assert.equal(t.savedUsd, 0);
+  assert.equal(formatStatusText(t), '$(hubot) $0.0011 · saved $0.00');
+});
+
 test('formatUsd and formatTokens', () => {
   assert.equal(formatUsd(0), '$0.00');
   assert.equal(formatUsd(0.034), '$0.03');
   assert.equal(formatUsd(0.00123), '$0.0012');
-  assert.equal(formatUsd(0.00001), '<$0.0001');
+  assert.equal(formatUsd(0.00001), '$0.000010');
   assert.equal(formatUsd(12.5), '$12.50');
   assert.equal(formatTokens(999), '999');
   assert.equal(formatTokens(1234), '1.2k');

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scopeFromPaths, toIndexPath, fromIndexPath } from '../../../src/extension/scope';
+import { scopeFromPaths } from '../../../src/extension/scope';
+import { toIndexPath, fromIndexPath } from '../../../src/core/index/paths';
 
 const single = [{ name: 'app', fsPath: '/ws/app' }];
 const multi = [{ name: 'api', fsPath: '/ws/api' }, { name: 'web', fsPath: '/ws/web' }];

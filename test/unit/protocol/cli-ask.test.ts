@@ -127,7 +127,7 @@ describe('minions ask', () => {
       [[...flags, 'q'], {}, /^minions: No API key is set for the remote model\. .*MINIONS_REMOTE_API_KEY/],
       [[...flags, 'q'], { MINIONS_REMOTE_API_KEY: 'sk-wrong' }, /^minions: The remote API at .* rejected the API key \(401/],
       [[...flags, '--local-model', 'nope:1b', 'q'], env, /^minions: Model "nope:1b" is not installed in Ollama .*ollama pull nope:1b/],
-      [['--local-url', 'http://127.0.0.1:9', '--remote-url', openai.url, 'q'], env, /^minions: Cannot reach Ollama at http:\/\/127\.0\.0\.1:9 .*ollama serve/],
+      [['--local-url', 'http://127.0.0.1:9', '--remote-url', openai.url, '--remote-model', 'gpt-4o-mini', 'q'], env, /^minions: Cannot reach Ollama at http:\/\/127\.0\.0\.1:9 .*ollama serve/],
       [[...flags, '--remote-model', 'gpt-nope', 'q'], env, /^minions: The remote API at .* has no model "gpt-nope"/],
       [[...flags, '--protocol', 'fast', 'q'], env, /^minions: Unknown protocol 'fast'/],
       [[...flags], env, /^minions: No question given/],

@@ -2,7 +2,8 @@
 // with one clear fatal error; a cancel ends the stream at once and leaves no request open.
 import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { runProtocol, summarizeRun } from '../../../src/core/protocol/index';
+import { runProtocol } from '../../../src/core/protocol/index';
+import { runReport } from '../../../src/shared/run/summary';
 import type { RunEvent } from '../../../src/core/protocol/events';
 import { collect, ofType, rig, type Rig } from './helpers';
 import { wordFinder, scriptedRemote, excerptLines } from '../../support/scripted-models';
@@ -52,7 +53,7 @@ describe('engine faults', () => {
     assert.ok(ofType(events, 'run-finished')[0]!.ok);
     const repairs = r.ollama.chatBodies().filter((b) => b.messages.some((m) => m.content.startsWith('That reply cannot be used')));
     assert.ok(repairs.length >= 2, 'the model is shown its error');
-    const s = summarizeRun(events);
+    const s = runReport(events);
     const byPath = (p: string) => s.jobs.find((j) => j.path === p)!;
     assert.equal(byPath('src/http/retry.ts').status, 'answered');
     assert.equal(byPath('src/store/cache.ts').status, 'failed');
@@ -177,7 +178,7 @@ describe('engine faults', () => {
       const prior: { l: { promptTokens: number; completionTokens: number }; o: { promptTokens: number } } = { l: { ...r.ollama.reported }, o: { ...r.openai.reported } };
       const events = await collect(runProtocol({ question: Q, protocol }, r));
       assert.ok(ofType(events, 'run-finished')[0]!.ok, protocol);
-      const s = summarizeRun(events);
+      const s = runReport(events);
       assert.equal(s.usage.local.promptTokens, r.ollama.reported.promptTokens - prior.l.promptTokens, protocol);
       assert.equal(s.usage.local.completionTokens, r.ollama.reported.completionTokens - prior.l.completionTokens, protocol);
       assert.equal(s.usage.remote.promptTokens, r.openai.reported.promptTokens - prior.o.promptTokens, protocol);

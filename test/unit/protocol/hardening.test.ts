@@ -3,7 +3,8 @@
 // usage events and still accounts exactly what the server reported.
 import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { runProtocol, summarizeRun } from '../../../src/core/protocol/index';
+import { runProtocol } from '../../../src/core/protocol/index';
+import { runReport } from '../../../src/shared/run/summary';
 import type { RunEvent } from '../../../src/core/protocol/events';
 import type { CodeIndex } from '../../../src/core/index/types';
 import { OllamaModel } from '../../../src/core/llm/ollama';
@@ -87,7 +88,7 @@ describe('hardening: faults, caps and load', () => {
     const events = await run(e);
     ok(events);
     assert.ok(ofType(events, 'job-finished').every((j) => j.status === 'answered'));
-    assert.deepEqual(summarizeRun(events).usage.local, e.ollama.reported);
+    assert.deepEqual(runReport(events).usage.local, e.ollama.reported);
   });
 
   test('the local server dies mid-run: one fatal local-unreachable, nothing left open', async () => {

@@ -2,7 +2,8 @@ import { describe, test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runProtocol, summarizeRun } from '../../../src/core/protocol/index';
+import { runProtocol } from '../../../src/core/protocol/index';
+import { runReport } from '../../../src/shared/run/summary';
 import { collect, ofType, rig, FIXTURE_REPO, type Rig } from './helpers';
 import { wordFinder, scriptedRemote } from '../../support/scripted-models';
 import { schemaNameOf } from '../../support/fake-openai';
@@ -68,7 +69,7 @@ describe('MinionS over the fixture repo', () => {
     assert.match(answer.markdown, /shouldRetry/);
     assert.deepEqual(answer.citations, [{ path: 'src/http/retry.ts', startLine: 16, endLine: 19 }, { path: 'src/http/retry.ts', startLine: 10, endLine: 12 }]);
 
-    const summary = summarizeRun(events);
+    const summary = runReport(events);
     const ledger = summary.usage;
     assert.deepEqual(ledger.local, r.ollama.reported);
     assert.deepEqual({ ...ledger.remote, costUsd: undefined }, { ...r.openai.reported, costUsd: undefined });
@@ -124,8 +125,8 @@ describe('MinionS over the fixture repo', () => {
     assert.ok(round2.length > 0 && round2.every((q) => q.job.task === 'Find the backoff delays between attempts' && q.job.id.startsWith('r2t1')));
     // The workers got the synthesizer's advice.
     assert.ok(r.ollama.chatBodies().some((b) => b.messages[1]!.content.includes('Advice: Cite the lines.')));
-    assert.deepEqual(summarizeRun(events).usage.local, r.ollama.reported);
-    assert.equal(summarizeRun(events).usage.remote.requests, 3);
+    assert.deepEqual(runReport(events).usage.local, r.ollama.reported);
+    assert.equal(runReport(events).usage.remote.requests, 3);
     assert.equal(r.openai.reported.requests, 3);
   });
 

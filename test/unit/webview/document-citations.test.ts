@@ -2,7 +2,7 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
-import { citationText } from '../../../src/webview/format';
+import { citationText } from '../../../src/shared/run/format';
 
 let dom: JSDOM;
 before(() => {

@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveCitationPath, resolveCitationFile } from '../../../src/extension/panel/citation-target';
-import { redactSecrets, redactDeep } from '../../../src/extension/panel/redact';
-import { RunHistory, compactEvents, summarizeRun, type HistoryStorage } from '../../../src/extension/panel/history';
+import { resolveCitationFile } from '../../../src/extension/panel/citation-target';
+import { fromIndexPath } from '../../../src/core/index/paths';
+import { RunHistory, type HistoryStorage } from '../../../src/extension/panel/history';
+import { compactEvents } from '../../../src/shared/run/compact';
+import { historySummary } from '../../../src/shared/run/summary';
 import { runToMarkdown } from '../../../src/extension/panel/export-markdown';
 import type { RunEvent } from '../../../src/core/protocol/events';
 import type { RunSummary } from '../../../src/shared/messages';
@@ -18,20 +20,20 @@ describe('citation targets', () => {
   const multi = [{ name: 'app', fsPath: '/work/app' }, { name: 'lib', fsPath: '/srv/lib' }];
 
   test('workspace-relative paths resolve inside the folder', () => {
-    assert.equal(resolveCitationPath(roots, 'src/a.ts'), '/work/app/src/a.ts');
-    assert.equal(resolveCitationPath(roots, './src//a.ts'), '/work/app/src/a.ts');
-    assert.equal(resolveCitationPath(multi, 'lib/x/y.py'), '/srv/lib/x/y.py');
+    assert.equal(fromIndexPath(roots, 'src/a.ts'), '/work/app/src/a.ts');
+    assert.equal(fromIndexPath(roots, './src//a.ts'), '/work/app/src/a.ts');
+    assert.equal(fromIndexPath(multi, 'lib/x/y.py'), '/srv/lib/x/y.py');
   });
 
   test('anything that leaves the workspace is refused', () => {
     for (const p of ['/etc/passwd', '../secret.txt', 'src/../../x', 'C:\\Windows\\win.ini', 'file:///etc/passwd',
       'vscode-remote://x/y', '\\\\server\\share', 'a\0b', '', '.', 'src/..']) {
-      assert.equal(resolveCitationPath(roots, p), undefined, p);
+      assert.equal(fromIndexPath(roots, p), undefined, p);
     }
     // Multi-root: the first segment must name a folder, and something must follow it.
-    assert.equal(resolveCitationPath(multi, 'other/a.ts'), undefined);
-    assert.equal(resolveCitationPath(multi, 'app'), undefined);
-    assert.equal(resolveCitationPath([], 'a.ts'), undefined);
+    assert.equal(fromIndexPath(multi, 'other/a.ts'), undefined);
+    assert.equal(fromIndexPath(multi, 'app'), undefined);
+    assert.equal(fromIndexPath([], 'a.ts'), undefined);
   });
 
   let dir: string;
@@ -49,22 +51,6 @@ describe('citation targets', () => {
     assert.equal(await resolveCitationFile(ws, 'src/a.ts'), join(dir, 'ws/src/a.ts'));
     assert.equal(await resolveCitationFile(ws, 'src/link.txt'), undefined);
     assert.equal(await resolveCitationFile(ws, 'src/missing.ts'), undefined);
-  });
-});
-
-describe('redaction', () => {
-  test('known secrets and key-shaped strings are replaced', () => {
-    const key = 'sk-test-0123456789abcdefXYZ';
-    const text = `401: Incorrect API key provided: ${key}. Authorization: Bearer abcdefghijklmnop; custom=my-own-secret-value`;
-    const out = redactSecrets(text, ['my-own-secret-value']);
-    assert.ok(!out.includes(key) && !out.includes('abcdefghijklmnop') && !out.includes('my-own-secret-value'), out);
-    assert.match(out, /Bearer \[redacted\]/);
-  });
-
-  test('redactDeep reaches every string of an event list', () => {
-    const events: RunEvent[] = [{ type: 'error', fatal: true, error: { code: 'remote-key-rejected', message: 'key sk-abcdefghijklmnopqrstu refused', hint: 'Set key topsecret42' } }];
-    const out = JSON.stringify(redactDeep(events, ['topsecret42']));
-    assert.ok(!out.includes('sk-abcdefghijklmnopqrstu') && !out.includes('topsecret42'), out);
   });
 });
 
@@ -97,14 +83,14 @@ describe('run history', () => {
   });
 
   test('summaries say how a run ended and what it cost', () => {
-    assert.deepEqual(summarizeRun('run-1', sampleRun(4)), {
+    assert.deepEqual(historySummary('run-1', sampleRun(4)), {
       runId: 'run-1', question: 'Where is the retry policy?', protocol: 'minions', startedAt: 1_700_000_000_000,
       outcome: 'ok', ms: 4200, jobs: 4, remoteCostUsd: 0.01, savedUsd: 0.2 - 0.01,
     });
-    const cut = summarizeRun('run-2', sampleRun(4).slice(0, 6));
+    const cut = historySummary('run-2', sampleRun(4).slice(0, 6));
     assert.equal(cut.outcome, 'interrupted');
     assert.equal(cut.remoteCostUsd, null);
-    const cancelled = summarizeRun('run-3', [...sampleRun(2).slice(0, 5), { type: 'cancelled', ledger: ledger(null, null) }]);
+    const cancelled = historySummary('run-3', [...sampleRun(2).slice(0, 5), { type: 'cancelled', ledger: ledger(null, null) }]);
     assert.equal(cancelled.outcome, 'cancelled');
   });
 

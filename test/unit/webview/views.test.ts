@@ -4,7 +4,7 @@
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { JSDOM } from 'jsdom';
-import { buildRunView } from '../../../src/webview/state';
+import { buildRunView } from '../../../src/shared/run/view';
 import { sampleRun } from './fixtures';
 
 let dom: JSDOM;
@@ -73,12 +73,57 @@ describe('header and ledger', () => {
   test('the ledger shows unknown prices as unknown', async () => {
     const { LedgerView } = await import('../../../src/webview/views/ledger');
     const { ledger } = await import('./fixtures');
-    const view = buildRunView('r', [{ type: 'usage', ledger: ledger(null, null) }]);
+    const view = buildRunView('r', [{ type: 'run-finished', ok: true, rounds: 1, ms: 10, ledger: ledger(null, null) }]);
     const l = new LedgerView();
     l.update(view);
     const text = l.el.textContent ?? '';
     assert.match(text, /Remoteunknown/);
     assert.match(text, /Savingunknown/);
     assert.doesNotMatch(text, /\$0\.00/);
+  });
+
+  test('mid-run the ledger shows spend so far and no loss; the finished run shows its saving', async () => {
+    const { LedgerView } = await import('../../../src/webview/views/ledger');
+    const { HeaderView } = await import('../../../src/webview/views/header');
+    const { ledger } = await import('./fixtures');
+    // What the engine reports mid-run: remote spend, and a baseline of zero that is only computed at the end.
+    const midRun = {
+      local: { requests: 3, promptTokens: 900, completionTokens: 60 },
+      remote: { requests: 1, promptTokens: 700, cachedPromptTokens: 0, completionTokens: 90, costUsd: 0.0011 },
+      baseline: { remotePromptTokens: 0, remoteCompletionTokens: 0, costUsd: 0 },
+      savings: { costUsd: -0.0011, ratio: 0 },
+    };
+    const events = [...sampleRun(2).slice(0, 4), { type: 'usage' as const, ledger: midRun }];
+    const l = new LedgerView();
+    const header = new HeaderView(() => {});
+    const running = buildRunView('r', events);
+    l.update(running);
+    header.update(running, true);
+    const saving = l.el.querySelector('dd[data-row="saving"]')!;
+    assert.equal(saving.hasAttribute('data-loss'), false);
+    assert.doesNotMatch(l.el.textContent ?? '', /Extra cost|-\$/);
+    assert.match(saving.textContent ?? '', /when the run ends/);
+    assert.match(saving.textContent ?? '', /spent so far \$0\.0011/);
+    assert.match(l.el.querySelector('dd[data-row="remote"]')?.textContent ?? '', /\$0\.0011/);
+    assert.equal(header.el.querySelector('#run-status')?.getAttribute('data-outcome'), 'running');
+
+    const finished = buildRunView('r', [...events, { type: 'run-finished', ok: true, rounds: 1, ms: 10, ledger: ledger(0.01, 0.2) }]);
+    l.update(finished);
+    header.update(finished, true);
+    assert.match(l.el.querySelector('dd[data-row="saving"]')?.textContent ?? '', /\$0\.19/);
+    assert.equal(header.el.querySelector('#run-status')?.getAttribute('data-outcome'), 'ok');
+  });
+
+  test('a history row of a running run says when its saving is known, never "saved -$…"', async () => {
+    const { HistoryView } = await import('../../../src/webview/views/history');
+    const history = new HistoryView({ open() {}, exportRun() {}, remove() {} });
+    const row = { runId: 'r', question: 'q', protocol: 'minions', startedAt: 1_700_000_000_000, jobs: 2, remoteCostUsd: 0.0011, savedUsd: -0.0011 };
+    history.update([{ ...row, outcome: 'running' }], undefined);
+    const text = history.el.textContent ?? '';
+    assert.match(text, /spent \$0\.0011/);
+    assert.match(text, /saving when the run ends/);
+    assert.doesNotMatch(text, /saved -|-\$/);
+    history.update([{ ...row, outcome: 'ok', savedUsd: 0.19 }], undefined);
+    assert.match(history.el.textContent ?? '', /saved \$0\.19/);
   });
 });

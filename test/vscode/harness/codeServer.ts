@@ -94,7 +94,9 @@ export class CodeServer {
 
   /** The workbench address for `folder`, optionally with a `payload` (extension development / tests). */
   workbenchUrl(folder: string, payload?: Array<[string, string]>): string {
-    let url = `${this.origin}/?folder=${encodeURIComponent(folder)}`;
+    // A .code-workspace file opens as a (multi-root) workspace, anything else as one folder.
+    const kind = folder.endsWith('.code-workspace') ? 'workspace' : 'folder';
+    let url = `${this.origin}/?${kind}=${encodeURIComponent(folder)}`;
     if (payload) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
     return url;
   }

@@ -10,6 +10,7 @@ export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts');
 export const FIXTURE_WORKSPACE = join(REPO_ROOT, 'test/fixtures/workspace');
 export const VSIX_PATH = join(REPO_ROOT, 'dist/minions.vsix');
 export const EXTHOST_BUNDLE = join(REPO_ROOT, 'out/test/exthost.js');
+export const EXTHOST_MULTIROOT_BUNDLE = join(REPO_ROOT, 'out/test/exthost-multiroot.js');
 
 /** Throws a message that says how to install what is missing. */
 export function requireTools(): void {

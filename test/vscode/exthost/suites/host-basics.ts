@@ -7,19 +7,14 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { suite, test } from '../registry';
-import type { MinionsApi } from '../../../../src/extension/extension';
 import { DEFAULT_SETTINGS } from '../../../../src/extension/settings';
 import type { LedgerSnapshot } from '../../../../src/core/ledger/types';
 import { waitFor } from '../wait';
+import { EXTENSION_ID, minionsApi } from '../host-support';
 
-const EXTENSION_ID = 'minions-dev.minions-vscode';
 const REPO_ROOT = join(__dirname, '../..');
 
-export async function minionsApi(): Promise<MinionsApi> {
-  const ext = vscode.extensions.getExtension<MinionsApi>(EXTENSION_ID);
-  assert.ok(ext, `${EXTENSION_ID} is not loaded`);
-  return await ext.activate();
-}
+export { minionsApi };
 
 /** A port that refuses connections: bound, then closed. */
 export async function closedPort(): Promise<number> {

@@ -7,33 +7,10 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { suite, test } from '../registry';
-import { minionsApi } from './host-basics';
+import { minionsApi, withServers } from '../host-support';
 import { waitFor } from '../wait';
-import { startScriptedServers, excerptOf, ANSWER, FAKE_KEY, LOCAL_MODEL, REMOTE_MODEL, type ScriptedServers } from './host-fakes';
-import type { RunOutcome } from '../../../../src/extension/runController';
-
-const SETTINGS: [string, (s: ScriptedServers) => unknown][] = [
-  ['local.url', (s) => s.ollama.url],
-  ['local.model', () => LOCAL_MODEL],
-  ['remote.baseUrl', (s) => s.openai.url],
-  ['remote.model', () => REMOTE_MODEL],
-  ['protocol', () => 'minions'],
-];
-
-/** Points the extension at fresh scripted servers for `body`, then restores settings, key and servers. */
-async function withServers(body: (s: ScriptedServers) => Promise<void>): Promise<void> {
-  const servers = await startScriptedServers();
-  const config = vscode.workspace.getConfiguration('minions');
-  try {
-    for (const [key, value] of SETTINGS) await config.update(key, value(servers), vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('minions.setApiKey', FAKE_KEY);
-    await body(servers);
-  } finally {
-    for (const [key] of SETTINGS) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('minions.clearApiKey');
-    await servers.close();
-  }
-}
+import { excerptOf, ANSWER, FAKE_KEY } from './host-fakes';
+import type { AskResult } from '../../../../src/extension/runController';
 
 function panelTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
@@ -57,7 +34,7 @@ suite('host run', () => {
     await services.statusBar.reset();
     const before = services.statusBar.text;
     await withServers(async (s) => {
-      const outcome = await vscode.commands.executeCommand<RunOutcome>('minions.ask', 'How does the retry policy back off?');
+      const outcome = await vscode.commands.executeCommand<AskResult>('minions.ask', 'How does the retry policy back off?');
       assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
       assert.equal(outcome.answer, ANSWER);
       assert.ok(panelTabs().length === 1, 'the panel is open');
@@ -77,7 +54,7 @@ suite('host run', () => {
   test('Analyze with Minions on a folder limits every local job to it', async () => {
     await withServers(async (s) => {
       const src = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src');
-      const outcome = await vscode.commands.executeCommand<RunOutcome>('minions.analyze', src, [src], { template: 'explain' });
+      const outcome = await vscode.commands.executeCommand<AskResult>('minions.analyze', src, [src], { template: 'explain' });
       assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
       const read = s.ollama.chatBodies().map((b) => excerptOf(b)?.path);
       assert.ok(read.length > 0, 'no local jobs ran');
@@ -91,7 +68,7 @@ suite('host run', () => {
     const { services } = await minionsApi();
     await withServers(async (s) => {
       s.setJobDelay(60_000);
-      const running = vscode.commands.executeCommand<RunOutcome>('minions.ask', 'How does the retry policy back off?');
+      const running = vscode.commands.executeCommand<AskResult>('minions.ask', 'How does the retry policy back off?');
       await waitFor(() => (s.ollama.requests.some((r) => r.path === '/api/chat' && !r.closed) ? true : undefined), 'a local job to start', 20_000);
       await vscode.commands.executeCommand('minions.cancelRun');
       // The jobs are scripted to take a minute: an outcome before that means the cancel stopped them.
@@ -106,7 +83,7 @@ suite('host run', () => {
   test('the log has a line per model call (role, model, tokens, ms) and never the key', async () => {
     const { services } = await minionsApi();
     await withServers(async () => {
-      const outcome = await vscode.commands.executeCommand<RunOutcome>('minions.ask', 'How does the retry policy back off?');
+      const outcome = await vscode.commands.executeCommand<AskResult>('minions.ask', 'How does the retry policy back off?');
       assert.equal(outcome.status, 'finished');
     });
     const lines = services.log.recent();
@@ -159,7 +136,7 @@ suite('host run', () => {
       const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0]!.uri, 'src', 'retry.ts');
       const editor = await vscode.window.showTextDocument(uri);
       editor.selection = new vscode.Selection(1, 0, 4, 10);
-      const outcome = await vscode.commands.executeCommand<RunOutcome>('minions.analyzeSelection', uri, { template: 'bugs' });
+      const outcome = await vscode.commands.executeCommand<AskResult>('minions.analyzeSelection', uri, { template: 'bugs' });
       assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
       const plan = s.openai.chatBodies()[0]!.messages.map((m) => m.content).join('\n');
       assert.match(plan, /Find likely bugs in lines 2-5 of src\/retry\.ts/);

@@ -1,20 +1,34 @@
-// How figures read in the panel and in exported runs. An unknown price is shown as unknown:
-// printing $0 for a model we cannot price would understate what a run cost.
+// How a run's figures read everywhere: the panel, the exported Markdown, the log, the status
+// bar and the CLI. One formatter, so the same amount never reads two ways. An unknown price is
+// shown as unknown: printing $0 for a model we cannot price would understate what a run cost.
 
-import type { LedgerSnapshot } from '../core/ledger/types';
-import type { Citation } from '../core/protocol/events';
+import type { Citation, LedgerSnapshot } from './events';
+import { hasBaseline, pendingSaving, type RunOutcome } from './outcome';
 
+/**
+ * Dollars: cents from a cent up, four decimals below, and two significant digits under a
+ * hundredth of a cent, so a tiny amount never reads as $0.0000.
+ */
 export function formatUsd(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return 'unknown';
   const sign = value < 0 ? '-' : '';
   const abs = Math.abs(value);
   if (abs === 0) return '$0.00';
-  if (abs < 0.01) return `${sign}$${abs.toFixed(4)}`;
-  return `${sign}$${abs.toFixed(2)}`;
+  if (abs >= 0.01) return `${sign}$${abs.toFixed(2)}`;
+  if (abs >= 0.0001) return `${sign}$${abs.toFixed(4)}`;
+  return `${sign}$${abs.toPrecision(2)}`;
 }
 
+/** Tokens in full, with thousands separators (the panel, the export). */
 export function formatTokens(value: number): string {
   return Math.round(value).toLocaleString('en-US');
+}
+
+/** Tokens where space is short (the status bar's tooltip): 950, 1.2k, 34k, 1.25M. */
+export function formatTokensShort(n: number): string {
+  if (n < 1000) return String(Math.round(n));
+  if (n < 1_000_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)}k`;
+  return `${(n / 1_000_000).toFixed(n < 10_000_000 ? 2 : 1)}M`;
 }
 
 export function formatMs(ms: number | undefined): string {
@@ -27,21 +41,28 @@ export function formatMs(ms: number | undefined): string {
 
 /** The ledger's saving as the panel shows it; every figure may be unknown. */
 export interface SavingFigures {
+  /** False until the baseline is known (the run has finished): then there is spend so far, no saving. */
+  known: boolean;
   /** "12.3x cheaper", or unknown. */
   costRatio: string;
   /** "91.9%", or unknown. */
   costPercent: string;
-  /** Dollars saved, or unknown. */
+  /** Dollars saved, or unknown; "when the run ends" while the run goes. */
   saved: string;
   /** Remote tokens the baseline would have sent, divided by what was sent: known even without prices. */
   tokenRatio: string;
-  /** True when the run cost more than the remote-only baseline (small scopes can). */
+  /** True when the run cost more than the remote-only baseline (small scopes can); never before it finished. */
   loss: boolean;
   /** What the run cost beyond the baseline, as a positive amount (meaningful when `loss`). */
   extra: string;
 }
 
-export function savingFigures(ledger: LedgerSnapshot): SavingFigures {
+/** The saving of a ledger; `outcome` says whether its baseline is known yet (default: a finished run). */
+export function savingFigures(ledger: LedgerSnapshot, outcome: RunOutcome = 'ok'): SavingFigures {
+  if (!hasBaseline(outcome)) {
+    const pending = pendingSaving(outcome);
+    return { known: false, costRatio: pending, costPercent: pending, saved: pending, tokenRatio: pending, loss: false, extra: formatUsd(0) };
+  }
   const { remote, baseline, savings } = ledger;
   const remoteTokens = remote.promptTokens + remote.completionTokens;
   const baselineTokens = baseline.remotePromptTokens + baseline.remoteCompletionTokens;
@@ -54,7 +75,17 @@ export function savingFigures(ledger: LedgerSnapshot): SavingFigures {
   }
   const tokenRatio = remoteTokens > 0 && baselineTokens > 0 ? compare(baselineTokens / remoteTokens, 'fewer remote tokens', 'more remote tokens') : 'unknown';
   const loss = savings.costUsd !== null && savings.costUsd < 0;
-  return { costRatio, costPercent, saved: formatUsd(savings.costUsd), tokenRatio, loss, extra: loss ? formatUsd(-(savings.costUsd ?? 0)) : formatUsd(0) };
+  return { known: true, costRatio, costPercent, saved: formatUsd(savings.costUsd), tokenRatio, loss, extra: loss ? formatUsd(-(savings.costUsd ?? 0)) : formatUsd(0) };
+}
+
+/**
+ * One run's saving in a few words (a history row): "saved $0.19", "cost $0.08 more than
+ * remote-only", "saving unknown", or "saving when the run ends" while it runs.
+ */
+export function savingPhrase(savedUsd: number | null, outcome: RunOutcome): string {
+  if (!hasBaseline(outcome)) return `saving ${pendingSaving(outcome)}`;
+  if (savedUsd === null || !Number.isFinite(savedUsd)) return 'saving unknown';
+  return savedUsd >= 0 ? `saved ${formatUsd(savedUsd)}` : `cost ${formatUsd(-savedUsd)} more than remote-only`;
 }
 
 /** "12.0x cheaper" for a ratio of 12, "1.7x more expensive" for 0.6: a ratio under 1 reads as its inverse. */
@@ -62,7 +93,7 @@ function compare(ratio: number, better: string, worse: string): string {
   return ratio >= 1 ? `${formatRatio(ratio)} ${better}` : `${formatRatio(1 / ratio)} ${worse}`;
 }
 
-function formatRatio(ratio: number): string {
+export function formatRatio(ratio: number): string {
   return ratio >= 100 ? `${Math.round(ratio)}x` : `${ratio.toFixed(1)}x`;
 }
 

@@ -1,14 +1,14 @@
-// The panel's view of one run, built from its RunEvent stream. No DOM here: the same code
-// renders the live webview, rebuilds a reopened run from history and feeds the Markdown export,
-// and it is unit-tested in plain Node.
+// The view of one run, built from its RunEvent stream: the one fold of a run. No DOM and no
+// `vscode` here: the same code renders the live webview, rebuilds a reopened run from history,
+// feeds the Markdown export and the history and CLI summaries (summary.ts), and it is
+// unit-tested in plain Node.
 //
 // `applyEvent` updates the view in place and reports what changed, instead of returning a new
 // object per event: a round of a thousand jobs is three thousand events, and copying the job
 // list for each would make a live run quadratic. Callers that need a snapshot serialise it.
 
-import type { Citation, EventError, JobInfo, JobStatus, PlanTask, ProtocolName, RunEvent } from '../core/protocol/events';
-import type { LedgerSnapshot } from '../core/ledger/types';
-import type { RunOutcome } from '../shared/messages';
+import type { Citation, EventError, JobInfo, JobStatus, LedgerSnapshot, PlanTask, ProtocolName, RunEvent } from './events';
+import type { RunOutcome } from './outcome';
 
 /** A job as queued (`JobInfo`) plus what has happened to it since. */
 export interface JobView extends JobInfo {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatUsd, formatTokens, formatMs, savingFigures, citationLabel } from '../../../src/webview/format';
-import { ledger } from './fixtures';
+import { formatUsd, formatTokens, formatMs, savingFigures, savingPhrase, citationLabel } from '../../../src/shared/run/format';
+import { ledger } from '../webview/fixtures';
 
 test('dollars: unknown stays unknown, small amounts keep their digits', () => {
   assert.equal(formatUsd(null), 'unknown');
@@ -49,4 +49,25 @@ test('a run that cost more than remote-only reads as a loss, not as "0.6x cheape
 test('citation labels', () => {
   assert.equal(citationLabel('a.ts', 3, 3), 'a.ts:3');
   assert.equal(citationLabel('a.ts', 3, 9), 'a.ts:3-9');
+});
+
+test('one dollar format: a hundredth of a cent keeps two digits, never $0.0000 or <$0.0001', () => {
+  assert.equal(formatUsd(0.00004), '$0.000040');
+  assert.equal(formatUsd(-0.00004), '-$0.000040');
+  assert.equal(formatUsd(0.0004), '$0.0004');
+});
+
+test('until the baseline is known, the saving is pending, never a loss', () => {
+  const midRun = { ...ledger(0.0011, 0), savings: { costUsd: -0.0011, ratio: 0 } };
+  const running = savingFigures(midRun, 'running');
+  assert.equal(running.known, false);
+  assert.equal(running.loss, false);
+  assert.equal(running.saved, 'when the run ends');
+  assert.equal(savingFigures(midRun, 'cancelled').loss, false);
+  assert.equal(savingFigures(midRun, 'ok').loss, true);
+  assert.equal(savingPhrase(-0.0011, 'running'), 'saving when the run ends');
+  assert.equal(savingPhrase(-0.0011, 'interrupted'), 'saving none (the run did not finish)');
+  assert.equal(savingPhrase(0.19, 'ok'), 'saved $0.19');
+  assert.equal(savingPhrase(-0.08, 'ok'), 'cost $0.08 more than remote-only');
+  assert.equal(savingPhrase(null, 'ok'), 'saving unknown');
 });

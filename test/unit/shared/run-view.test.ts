@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEvent, buildRunView, createRunView, JobIndex, markInterrupted } from '../../../src/webview/state';
-import { ledger, sampleRun } from './fixtures';
+import { applyEvent, buildRunView, createRunView, JobIndex, markInterrupted } from '../../../src/shared/run/view';
+import { ledger, sampleRun } from '../webview/fixtures';
 
 describe('run view reducer', () => {
   test('builds header, plan, jobs, answer and ledger from a run', () => {
