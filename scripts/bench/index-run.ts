@@ -1,14 +1,16 @@
 // Child process of bench:index: one measured scenario, result as one JSON line on stdout.
 //   cold DIR CACHE      open with an empty cache (full index), token-estimate error
-//   warm DIR CACHE      reopen with the cache left by `cold`, then a one-file update
+//   warm DIR CACHE      reopen with the cache left by `cold`, then one-file updates
+//   profile DIR CACHE   open with an empty cache and close, nothing else (run under --cpu-prof)
 import { openIndex } from '../../src/core/index/index';
 import { estimateTokens } from '../../src/core/index/tokens';
-import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [mode, dir, cacheDir, workersArg] = process.argv.slice(2) as [string, string, string, string | undefined];
 const workers = workersArg === undefined ? undefined : Number(workersArg);
+
+const UPDATES = 20;
 
 function rssMB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
@@ -23,7 +25,10 @@ async function main(): Promise<void> {
     const c1 = process.cpuUsage(c0);
     const cpuMs = (c1.user + c1.system) / 1000;
     const peak = rssMB();
-    // Token estimate against exact o200k counts on a deterministic sample of chunks.
+    // Token estimate against exact o200k counts on a deterministic sample of chunks. (Loaded
+    // only here: its tables would otherwise weigh on every scenario's start and profile.)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { countTokens } = require('gpt-tokenizer/encoding/o200k_base') as typeof import('gpt-tokenizer/encoding/o200k_base');
     let est = 0;
     let exact = 0;
     let absErr = 0;
@@ -45,6 +50,12 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ ms, saveMs, cpuMs, files: s.files, chunks: s.chunks, bytes: s.bytes, skipped: s.skipped, peakRssMB: peak, tokenSample: n, tokenRatio: est / exact, tokenMeanAbsErr: absErr / n, estimateCheck: estimateTokens(3600) }));
     return;
   }
+  if (mode === 'profile') {
+    const index = await openIndex({ roots: [dir], cacheDir, workers });
+    await index.dispose();
+    console.log(JSON.stringify({ peakRssMB: rssMB() }));
+    return;
+  }
   if (mode === 'warm') {
     const t = performance.now();
     const index = await openIndex({ roots: [dir], cacheDir, workers });
@@ -56,7 +67,7 @@ async function main(): Promise<void> {
     const abs = join(dir, target.path);
     const original = readFileSync(abs, 'utf8');
     const times: number[] = [];
-    for (let i = 0; i < 7; i++) {
+    for (let i = 0; i < UPDATES; i++) {
       writeFileSync(abs + '.bench-tmp', `${original}\n// bench edit ${i} uniqueBenchMarker${i}\n`);
       renameSync(abs + '.bench-tmp', abs);
       const u = performance.now();
@@ -70,7 +81,8 @@ async function main(): Promise<void> {
     const s = index.stats;
     await index.dispose();
     times.sort((a, b) => a - b);
-    console.log(JSON.stringify({ ms, files: s.files, chunks: s.chunks, updateFile: target.path, updateBytes: target.bytes, updateMedianMs: times[3], updateMaxMs: times[6], peakRssMB: rssMB() }));
+    const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]!;
+    console.log(JSON.stringify({ ms, files: s.files, chunks: s.chunks, updateFile: target.path, updateBytes: target.bytes, updates: UPDATES, updateMedianMs: at(0.5), updateP95Ms: at(0.95), updateMaxMs: times[times.length - 1], peakRssMB: rssMB() }));
     return;
   }
   throw new Error(`unknown mode ${mode}`);

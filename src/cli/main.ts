@@ -1,21 +1,19 @@
 // `minions` — the headless CLI over the same core the extension uses.
 // Each command lives in its own module under ./commands and exports `run(argv): Promise<number>`.
 import { MinionsError } from '../core/errors';
-import * as indexCommand from './commands/index';
-import * as searchCommand from './commands/search';
-import * as askCommand from './commands/ask';
-import * as mcpCommand from './commands/mcp';
 
 interface Command {
   summary: string;
   run(argv: string[]): Promise<number>;
 }
 
+// Each command's module is loaded when it runs: `minions index` then starts without the model
+// clients and tokenizer tables that only `ask` needs (process start is most of a warm reopen).
 const COMMANDS: Record<string, Command> = {
-  index: { summary: 'build or refresh the workspace index', run: indexCommand.run },
-  search: { summary: "rank the workspace's code for a query", run: searchCommand.run },
-  ask: { summary: 'answer a question about the workspace (MinionS and friends)', run: askCommand.run },
-  mcp: { summary: 'serve the workspace to coding agents (Model Context Protocol on stdio)', run: mcpCommand.run },
+  index: { summary: 'build or refresh the workspace index', run: async (argv) => (await import('./commands/index')).run(argv) },
+  search: { summary: "rank the workspace's code for a query", run: async (argv) => (await import('./commands/search')).run(argv) },
+  ask: { summary: 'answer a question about the workspace (MinionS and friends)', run: async (argv) => (await import('./commands/ask')).run(argv) },
+  mcp: { summary: 'serve the workspace to coding agents (Model Context Protocol on stdio)', run: async (argv) => (await import('./commands/mcp')).run(argv) },
 };
 
 function usage(): string {

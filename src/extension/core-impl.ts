@@ -22,6 +22,7 @@ export function createCore(): CoreApi {
         pdfLimits: { maxPages: o.settings.pdfMaxPages, budgetMs: o.settings.pdfTimeBudgetMs },
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.pace ? { pace: o.pace } : {}),
       });
       return {
         index,

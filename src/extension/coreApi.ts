@@ -27,6 +27,8 @@ export interface OpenIndexOptions {
   settings: MinionsSettings['index'];
   onProgress?: (p: IndexProgress) => void;
   signal?: AbortSignal;
+  /** Awaited between slices of a build (see IndexPacer): a background build yields to the editor. */
+  pace?: () => Promise<void>;
 }
 
 export interface PullProgress {

@@ -9,6 +9,7 @@ import { nameRoots, toIndexPath, type WorkspaceRoot } from '../core/index/paths'
 import type { CoreApi, IndexHandle } from './coreApi';
 import { currentSettings } from './config';
 import { PathBatcher } from './pathBatcher';
+import { IndexPacer } from './indexPacer';
 import type { CostStatusBar } from './statusBar';
 import type { MinionsLog } from './log';
 
@@ -16,7 +17,7 @@ const WATCH_DEBOUNCE_MS = 500;
 
 export class IndexService implements vscode.Disposable {
   private handle: IndexHandle | undefined;
-  private building: { promise: Promise<IndexHandle>; abort: AbortController } | undefined;
+  private building: { promise: Promise<IndexHandle>; abort: AbortController; pacer?: IndexPacer } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly batcher: PathBatcher;
   private updating: Promise<void> = Promise.resolve();
@@ -68,13 +69,14 @@ export class IndexService implements vscode.Disposable {
     this.batcher.fire();
     await this.updating;
     if (this.handle) return this.handle;
+    this.building?.pacer?.hurry(); // a background build: someone waits for it now
     return this.build('first use');
   }
 
   /** Starts a background build unless one exists (activation, trust granted). */
   startInBackground(reason: string): void {
     if (!vscode.workspace.isTrusted || this.roots().length === 0 || this.handle || this.building) return;
-    this.build(reason).catch((err) => this.reportFailure(err));
+    this.build(reason, true).catch((err) => this.reportFailure(err));
   }
 
   /** Drops the on-disk cache and builds from scratch. */
@@ -112,9 +114,11 @@ export class IndexService implements vscode.Disposable {
     this.building = undefined;
   }
 
-  private build(reason: string): Promise<IndexHandle> {
+  /** `background`: nobody waits for it yet, so it yields to the editor (see IndexPacer). */
+  private build(reason: string, background = false): Promise<IndexHandle> {
     if (this.building) return this.building.promise;
     const abort = new AbortController();
+    const pacer = background ? new IndexPacer(abort.signal) : undefined;
     const roots = this.roots();
     const settings = currentSettings().index;
     const started = Date.now();
@@ -128,6 +132,7 @@ export class IndexService implements vscode.Disposable {
         try {
           return await this.core.openIndex({
             roots, cacheDir: this.cacheDir(), settings, signal: abort.signal,
+            ...(pacer ? { pace: pacer.pace } : {}),
             onProgress: (p) => {
               this.statusBar.setIndexing({ done: p.done, total: p.total });
               const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
@@ -139,6 +144,11 @@ export class IndexService implements vscode.Disposable {
           });
         } finally {
           this.statusBar.setIndexing(undefined);
+          if (pacer) {
+            const d = pacer.loopDelay();
+            this.log.info(`event-loop delay while indexing in the background: p50 ${d.p50Ms} ms, p99 ${d.p99Ms} ms, max ${d.maxMs} ms`);
+            pacer.dispose();
+          }
         }
       },
     )).then(
@@ -161,7 +171,7 @@ export class IndexService implements vscode.Disposable {
         throw err;
       },
     );
-    this.building = { promise, abort };
+    this.building = { promise, abort, ...(pacer ? { pacer } : {}) };
     return promise;
   }
 

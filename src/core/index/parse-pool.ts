@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chunkText, type ChunkRequest, type ChunkResult } from './chunker';
+import { decodeResults, encodeRequests, type ResultBatch } from './parse-wire';
 
 export interface ChunkRunner {
   readonly workers: number;
@@ -12,10 +13,25 @@ export interface ChunkRunner {
 }
 
 interface Pending {
+  req: ChunkRequest;
   resolve: (r: ChunkResult) => void;
   reject: (e: Error) => void;
+}
+
+interface Sent {
+  jobs: Pending[];
   worker: number;
 }
+
+/**
+ * Requests queue up and go to a worker in batches: a message costs a fixed overhead on both
+ * threads, far more than a small file's text, so files travel many to a message. A worker has
+ * at most two batches outstanding (one being chunked, one waiting), so it never idles between
+ * them; an idle worker gets the next request at once, so a single file (an edit) waits for nothing.
+ */
+const MAX_BATCH_FILES = 64;
+const MAX_BATCH_CHARS = 512 * 1024;
+const BATCHES_PER_WORKER = 2;
 
 function startWorker(): Worker {
   const bundled = join(__dirname, 'parse-worker.js');
@@ -37,9 +53,11 @@ class InlineRunner implements ChunkRunner {
 
 class WorkerPool implements ChunkRunner {
   private readonly pool: Worker[] = [];
-  private readonly load: number[] = [];
-  private readonly pending = new Map<number, Pending>();
+  private readonly outstanding: number[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly sent = new Map<number, Sent>();
   private nextId = 1;
+  private flushScheduled = false;
   private failure: Error | undefined;
 
   constructor(readonly workers: number) {}
@@ -49,42 +67,76 @@ class WorkerPool implements ChunkRunner {
     for (let i = 0; i < this.workers; i++) {
       const w = startWorker();
       w.unref();
-      w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        this.load[p.worker]!--;
-        if (m.result) p.resolve(m.result);
-        else p.reject(new Error(m.error ?? 'parse worker failed'));
-      });
+      w.on('message', (m: ResultBatch) => this.receive(m));
       w.on('error', (err) => this.fail(err));
       w.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`parse worker exited with code ${code}`));
       });
       this.pool.push(w);
-      this.load.push(0);
+      this.outstanding.push(0);
     }
+  }
+
+  private receive(m: ResultBatch): void {
+    const sent = this.sent.get(m.id);
+    if (!sent) return;
+    this.sent.delete(m.id);
+    this.outstanding[sent.worker]!--;
+    const results = decodeResults(m, sent.jobs.length);
+    sent.jobs.forEach((job, i) => {
+      const r = results[i]!;
+      if (r instanceof Error) job.reject(r);
+      else job.resolve(r);
+    });
+    this.flush();
   }
 
   private fail(err: Error): void {
     this.failure ??= err;
-    for (const [id, p] of this.pending) {
-      this.pending.delete(id);
-      p.reject(err);
+    for (const [id, s] of this.sent) {
+      this.sent.delete(id);
+      for (const job of s.jobs) job.reject(err);
     }
+    for (const job of this.queue.splice(0)) job.reject(err);
   }
 
   chunk(req: ChunkRequest): Promise<ChunkResult> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.pool.length === 0) this.start();
-    let best = 0;
-    for (let i = 1; i < this.load.length; i++) if (this.load[i]! < this.load[best]!) best = i;
-    const id = this.nextId++;
-    this.load[best]!++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker: best });
-      this.pool[best]!.postMessage({ id, req });
+      this.queue.push({ req, resolve, reject });
+      // Requests made in one synchronous burst (the pipeline reading ahead) share a batch.
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        queueMicrotask(() => {
+          this.flushScheduled = false;
+          this.flush();
+        });
+      }
     });
+  }
+
+  /** Sends queued requests to workers with room, split evenly across them. */
+  private flush(): void {
+    for (;;) {
+      if (this.queue.length === 0 || this.failure) return;
+      let best = -1;
+      for (let i = 0; i < this.pool.length; i++) if (this.outstanding[i]! < BATCHES_PER_WORKER && (best < 0 || this.outstanding[i]! < this.outstanding[best]!)) best = i;
+      if (best < 0) return;
+      const withRoom = this.outstanding.filter((n) => n < BATCHES_PER_WORKER).length;
+      const share = Math.min(MAX_BATCH_FILES, Math.ceil(this.queue.length / withRoom));
+      const jobs: Pending[] = [];
+      let chars = 0;
+      while (jobs.length < share && this.queue.length && (jobs.length === 0 || chars + this.queue[0]!.req.text.length <= MAX_BATCH_CHARS)) {
+        const job = this.queue.shift()!;
+        chars += job.req.text.length;
+        jobs.push(job);
+      }
+      const id = this.nextId++;
+      this.sent.set(id, { jobs, worker: best });
+      this.outstanding[best]!++;
+      this.pool[best]!.postMessage(encodeRequests(id, jobs.map((j) => j.req)));
+    }
   }
 
   async close(): Promise<void> {

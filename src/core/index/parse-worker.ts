@@ -1,23 +1,22 @@
-// Worker-thread entry: chunks files sent by the parse pool. Built to dist/parse-worker.js by
-// esbuild.mjs; under tsx the pool loads this file through tsx's require hook.
+// Worker-thread entry: chunks batches of files sent by the parse pool (see parse-wire.ts for
+// how a batch travels). Built to dist/parse-worker.js by esbuild.mjs; under tsx the pool loads
+// this file through tsx's require hook.
 import { parentPort } from 'node:worker_threads';
-import { chunkText, type ChunkRequest } from './chunker';
-
-interface Job {
-  id: number;
-  req: ChunkRequest;
-}
+import { chunkText, type ChunkResult } from './chunker';
+import { decodeRequests, encodeResults, type RequestBatch } from './parse-wire';
 
 const port = parentPort;
 if (port) {
-  port.on('message', (job: Job) => {
-    chunkText(job.req).then(
-      (result) => {
-        const ids = result.identifiers;
-        // The occurrence arrays move to the main thread without a copy.
-        port.postMessage({ id: job.id, result }, ids ? [ids.occurrences.buffer as ArrayBuffer, ids.offsets.buffer as ArrayBuffer] : []);
-      },
-      (err: unknown) => port.postMessage({ id: job.id, error: err instanceof Error ? err.message : String(err) }),
-    );
+  port.on('message', async (batch: RequestBatch) => {
+    const results: (ChunkResult | Error)[] = [];
+    for (const req of decodeRequests(batch)) {
+      try {
+        results.push(await chunkText(req));
+      } catch (err) {
+        results.push(err instanceof Error ? err : new Error(String(err)));
+      }
+    }
+    const { batch: out, transfer } = encodeResults(batch.id, results);
+    port.postMessage(out, transfer);
   });
 }

@@ -1,0 +1,125 @@
+// Persistence of the live index: what a reopen restores from the disk cache, and when and how
+// changes are written back (debounced after updates, in the background after a refresh).
+import { join } from 'node:path';
+import { LexicalIndex } from './lexical';
+import { CACHE_FORMAT, readSnapshot, writeSnapshot, type CachedContent, type CachedFile, type CachedRecord, type CachedSkip, type CacheSnapshot } from './store';
+import type { FileTable } from './file-table';
+import { yieldToLoop, type WalkRoot, type WalkedFile } from './walk';
+
+/**
+ * Delay before update()s are written to the cache: a burst of edits is one write, and a save
+ * (serialising the whole index) rarely lands between edits. Losing a pending save costs nothing
+ * but speed: the next open re-reads the files whose stat no longer matches the cache.
+ */
+const SAVE_DELAY_MS = 30_000;
+
+/** What the index keeps besides its records, and the cache fills on open. */
+export interface IndexMemory {
+  readonly table: FileTable;
+  /** Content by hash, from the disk cache and from files indexed in this session. */
+  readonly contents: Map<string, CachedContent>;
+  /** Files left out for their content (binary, minified), with the stat they had then. */
+  readonly skippedByContent: Map<string, CachedSkip>;
+  /** Stat seen per path in the disk cache, consumed as files are indexed. */
+  priorFiles: Map<string, CachedFile>;
+}
+
+export class IndexPersistence {
+  /** Something changed since the last write. */
+  dirty = false;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
+
+  constructor(
+    private readonly cacheDir: string | undefined,
+    private readonly key: string,
+    private readonly roots: readonly WalkRoot[],
+    private readonly memory: IndexMemory,
+  ) {}
+
+  load(): void {
+    if (!this.cacheDir) return;
+    const snap = readSnapshot(this.cacheDir, this.key);
+    if (!snap) return;
+    const m = this.memory;
+    for (const [hash, c] of snap.contents) m.contents.set(hash, c);
+    for (const k of snap.skipped ?? []) m.skippedByContent.set(k.path, k);
+    if (snap.live && this.restoreLive(snap.live)) return;
+    for (const f of snap.files) m.priorFiles.set(f.path, f);
+  }
+
+  /** Reinstates the saved records and lexical index as they were; false if they do not line up. */
+  private restoreLive(live: NonNullable<CacheSnapshot['live']>): boolean {
+    const { table, contents } = this.memory;
+    for (const r of live.records) {
+      const c = contents.get(r.hash);
+      if (!c || c.specs.length !== r.chunkSlots.length || r.root >= this.roots.length) return false;
+    }
+    table.lexical = LexicalIndex.restore(live.lexical);
+    for (const r of live.records) {
+      const root = this.roots[r.root]!;
+      const file: WalkedFile = { root: r.root, abs: r.rel ? join(root.abs, ...r.rel.split('/')) : root.abs, rel: r.rel, path: r.path, size: r.size, mtimeMs: r.mtimeMs };
+      table.install(file, r.hash, contents.get(r.hash)!, r.slot, r.chunkSlots);
+    }
+    table.nextFileSlot = live.nextFileSlot;
+    return true;
+  }
+
+  /** A write a while after the last update (see SAVE_DELAY_MS). */
+  scheduleSave(): void {
+    if (!this.dirty || !this.cacheDir || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.save();
+    }, SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  cancelScheduled(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+  }
+
+  /**
+   * Writes the cache in the background: the snapshot is taken now (so it is consistent), the
+   * file is written frame by frame with yields. One save at a time; dispose() waits for it.
+   */
+  save(): Promise<void> {
+    const run = (this.saving ?? Promise.resolve()).then(() => this.write());
+    this.saving = run;
+    void run.finally(() => {
+      if (this.saving === run) this.saving = undefined;
+    });
+    return run;
+  }
+
+  /** The save in progress, if any. */
+  settled(): Promise<void> | undefined {
+    return this.saving;
+  }
+
+  private async write(): Promise<void> {
+    const cacheDir = this.cacheDir;
+    if (!cacheDir || !this.dirty) return;
+    this.dirty = false;
+    const m = this.memory;
+    const files: CachedFile[] = [];
+    const records: CachedRecord[] = [];
+    const contents = new Map<string, CachedContent>();
+    for (const r of m.table.records.values()) {
+      files.push({ path: r.path, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash });
+      records.push({ path: r.path, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, root: r.root, rel: r.rel, slot: r.slot, chunkSlots: r.chunkSlots });
+      const c = m.contents.get(r.hash);
+      if (c) contents.set(r.hash, c);
+    }
+    // Keep memory to what the live files use.
+    for (const h of [...m.contents.keys()]) if (!contents.has(h)) m.contents.delete(h);
+    const live = { records, lexical: m.table.lexical.snapshot(), nextFileSlot: m.table.nextFileSlot };
+    try {
+      const skipped = [...m.skippedByContent.values()];
+      await writeSnapshot(cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents, live, skipped }, yieldToLoop);
+    } catch {
+      // A cache that cannot be written costs a slower next start, nothing else.
+    }
+  }
+}

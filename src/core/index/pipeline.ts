@@ -1,0 +1,356 @@
+// The build/update pipeline: walk -> change detection -> read -> chunk (parse workers) -> lexical
+// index. A refresh re-walks everything; update() brings single paths (files or folders) current.
+// Mutations are serialised so a refresh and an update never interleave.
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { MinionsError } from '../errors';
+import type { Chunk, ChunkHit, FileHit, FileSummary, IndexProgress, IndexStats, SearchOptions } from './types';
+import { languageOf } from './languages';
+import { decodeText, isMinified } from './text';
+import type { ChunkIdentifiers } from './terms';
+import { createChunkRunner, type ChunkRunner } from './parse-pool';
+import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
+import { checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
+import { admits, locate, readCandidate, sameStat } from './changes';
+import { DEFAULT_PDF_LIMITS, documentKindOf, maxBytesFor, type DocumentNote } from './documents';
+import { nameRoots, type WorkspaceRoot } from './paths';
+import { FileTable } from './file-table';
+import { IndexPersistence, type IndexMemory } from './persistence';
+import { searchChunks, searchFiles } from './ranking';
+import { DEFAULT_CHUNK_TOKENS, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_BUDGET_MS, PACE_SLICE_MS, type OpenIndexOptions, type RefreshOptions, type WorkspaceIndex } from './options';
+
+const FILES_IN_FLIGHT_PER_WORKER = 128;
+const IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+
+export class Index implements WorkspaceIndex {
+  private readonly roots: WalkRoot[];
+  readonly workspaceRoots: readonly WorkspaceRoot[];
+  private readonly table = new FileTable();
+  private readonly memory: IndexMemory = {
+    table: this.table,
+    contents: new Map<string, CachedContent>(),
+    skippedByContent: new Map<string, CachedSkip>(),
+    priorFiles: new Map<string, CachedFile>(),
+  };
+  private readonly cache: IndexPersistence;
+  private readonly globs: GlobFilter;
+  private readonly maxFileBytes: number;
+  private readonly chunkTokens: number;
+  private readonly parseBudgetMs: number;
+  private readonly runner: ChunkRunner;
+  /** Documents the reader failed on this session, for the skip list (not cached). */
+  private readonly transientNotes = new Map<string, { reason: string; hint: string }>();
+  private skipped = 0;
+  private lastMs = 0;
+  private disposed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: OpenIndexOptions) {
+    this.roots = rootsFor(options.roots);
+    this.workspaceRoots = nameRoots(options.roots);
+    this.globs = new GlobFilter(options.include, options.exclude);
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.chunkTokens = options.chunkTokens ?? DEFAULT_CHUNK_TOKENS;
+    this.parseBudgetMs = options.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS;
+    this.runner = createChunkRunner(options.workers ?? Math.min(4, availableParallelism()));
+    const key = cacheKey({
+      roots: options.roots,
+      include: options.include ?? [],
+      exclude: options.exclude ?? [],
+      max: this.maxFileBytes,
+      tokens: this.chunkTokens,
+      pdf: options.pdfLimits ?? DEFAULT_PDF_LIMITS,
+    });
+    this.cache = new IndexPersistence(options.cacheDir, key, this.roots, this.memory);
+  }
+
+  get stats(): IndexStats {
+    let bytes = 0;
+    for (const r of this.table.records.values()) bytes += r.bytes;
+    return { files: this.table.records.size, chunks: this.table.lexical.chunkCount, bytes, skipped: this.skipped, ms: this.lastMs };
+  }
+
+  loadCache(): void {
+    this.cache.load();
+  }
+
+  /** Serialises index mutations: update() and refresh() never interleave. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  refresh(options: RefreshOptions = {}): Promise<IndexStats> {
+    return this.exclusive(() => this.refreshNow(options.signal ?? this.options.signal, options.onProgress ?? this.options.onProgress));
+  }
+
+  private async refreshNow(signal: AbortSignal | undefined, onProgress: ((p: IndexProgress) => void) | undefined): Promise<IndexStats> {
+    this.assertOpen();
+    const started = performance.now();
+    let skipped = 0;
+    const onSkip = (path: string, reason: SkipReason) => {
+      skipped++;
+      this.options.onSkip?.(path, reason);
+    };
+    onProgress?.({ done: 0, total: 0, phase: 'walk' });
+    const walked = await walkRoots(this.roots, {
+      include: this.options.include,
+      exclude: this.options.exclude,
+      maxFileBytes: this.maxFileBytes,
+      signal,
+      onSkip,
+    });
+    const seen = new Set(walked.map((f) => f.path));
+    for (const path of [...this.table.records.keys()]) if (!seen.has(path)) this.removeRecord(path);
+    for (const path of [...this.memory.skippedByContent.keys()]) if (!seen.has(path)) this.memory.skippedByContent.delete(path);
+
+    const total = walked.length;
+    let done = 0;
+    let lastReport = 0;
+    const report = (force = false) => {
+      const now = performance.now();
+      if (onProgress && (force || now - lastReport > 100)) {
+        lastReport = now;
+        onProgress({ done, total, phase: 'chunk' });
+      }
+    };
+    report(true);
+    // Keep the parse workers busy: the main thread reads ahead, enough files in flight to fill
+    // the pool's batches (two per worker), and at most IN_FLIGHT_BYTES of text held meanwhile.
+    const inFlight = new Set<Promise<void>>();
+    const limit = Math.max(2, this.runner.workers * FILES_IN_FLIGHT_PER_WORKER);
+    let bytesInFlight = 0;
+    let sinceYield = 0;
+    const pace = this.options.pace;
+    let sliceStart = performance.now();
+    for (const file of walked) {
+      checkAborted(signal);
+      bytesInFlight += file.size;
+      const p = this.indexFile(file, onSkip).then(() => {
+        done++;
+        bytesInFlight -= file.size;
+        report();
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p)).catch(() => undefined);
+      if (inFlight.size >= limit || bytesInFlight >= IN_FLIGHT_BYTES) await Promise.race(inFlight);
+      else if (++sinceYield >= 32) {
+        sinceYield = 0;
+        await yieldToLoop();
+      }
+      if (pace && performance.now() - sliceStart >= PACE_SLICE_MS) {
+        await pace();
+        sliceStart = performance.now();
+      }
+    }
+    await Promise.all(inFlight);
+    checkAborted(signal);
+    report(true);
+    this.skipped = skipped;
+    this.memory.priorFiles = new Map();
+    this.lastMs = Math.round(performance.now() - started);
+    onProgress?.({ done: total, total, phase: 'save' });
+    void this.cache.save();
+    return this.stats;
+  }
+
+  /** Brings one walked file up to date: keep, reuse cached content, or read and chunk. */
+  private async indexFile(file: WalkedFile, onSkip: (path: string, reason: SkipReason) => void): Promise<void> {
+    const { contents, priorFiles, skippedByContent } = this.memory;
+    const live = this.table.records.get(file.path);
+    if (live && sameStat(live, file)) return;
+    const prior = priorFiles.get(file.path);
+    if (!live && prior && sameStat(prior, file)) {
+      const content = contents.get(prior.hash);
+      if (content) {
+        this.addRecord(file, prior.hash, content);
+        return;
+      }
+    }
+    // A file found binary or minified before, unchanged since, is not read again.
+    const known = skippedByContent.get(file.path);
+    if (!live && known && sameStat(known, file)) {
+      onSkip(file.path, known.reason);
+      return;
+    }
+    const doc = documentKindOf(file.path);
+    // A PDF is binary by nature: read whole, never sniffed.
+    const read = readCandidate(file.abs, file.size, doc !== 'pdf');
+    if (read.kind === 'skip') {
+      if (live) this.removeRecord(file.path);
+      this.rememberSkip(file, read.reason);
+      onSkip(file.path, read.reason);
+      return;
+    }
+    if (live && live.hash === read.hash) {
+      live.size = file.size;
+      live.mtimeMs = file.mtimeMs;
+      this.cache.dirty = true;
+      return;
+    }
+    let content = contents.get(read.hash);
+    let identifiers: ChunkIdentifiers | undefined;
+    if (!content) {
+      const text = doc === 'pdf' ? '' : decodeText(read.bytes);
+      // A notebook's JSON has long lines (outputs) but is read as cells, not as the JSON.
+      if (!doc && isMinified(text)) {
+        if (live) this.removeRecord(file.path);
+        this.rememberSkip(file, 'minified');
+        onSkip(file.path, 'minified');
+        return;
+      }
+      const lang = languageOf(file.path);
+      const result = await this.runner.chunk({
+        text,
+        language: lang.id,
+        grammar: lang.grammar,
+        chunkTokens: this.chunkTokens,
+        parseBudgetMs: this.parseBudgetMs,
+        withIdentifiers: this.runner.workers > 0,
+        ...(doc ? { document: doc, pdfLimits: this.options.pdfLimits ?? DEFAULT_PDF_LIMITS } : {}),
+        ...(doc === 'pdf' ? { bytes: read.bytes } : {}),
+      });
+      if (result.unreadable) {
+        if (live) this.removeRecord(file.path);
+        const { reason, hint, transient } = result.unreadable;
+        // Remembered (not read again while unchanged) unless the reader itself failed.
+        if (transient) this.transientNotes.set(file.path, { reason, hint });
+        else this.rememberSkip(file, 'unreadable-document', { reason, hint });
+        onSkip(file.path, 'unreadable-document');
+        return;
+      }
+      content = { language: lang.id, text: result.text ?? text, specs: result.chunks, ...(result.partial ? { note: result.partial } : {}) };
+      identifiers = result.identifiers;
+      contents.set(read.hash, content);
+    }
+    if (this.disposed) return;
+    if (this.table.records.has(file.path)) this.removeRecord(file.path);
+    this.table.add(file, read.hash, content, identifiers);
+    this.cache.dirty = true;
+  }
+
+  private rememberSkip(file: WalkedFile, reason: SkipReason, note?: { reason: string; hint: string }): void {
+    if (reason !== 'binary' && reason !== 'minified' && reason !== 'unreadable-document') return; // others may pass next time
+    this.memory.skippedByContent.set(file.path, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, reason: reason, ...(note ? { note } : {}) });
+    this.cache.dirty = true;
+  }
+
+  private addRecord(file: WalkedFile, hash: string, content: CachedContent): void {
+    this.table.add(file, hash, content);
+    this.cache.dirty = true;
+  }
+
+  private removeRecord(path: string): void {
+    if (this.table.remove(path)) this.cache.dirty = true;
+  }
+
+  update(paths: string[], signal?: AbortSignal): Promise<void> {
+    return this.exclusive(async () => {
+      this.assertOpen();
+      for (const p of paths) {
+        checkAborted(signal);
+        await this.updateOne(p);
+      }
+      this.cache.scheduleSave();
+    });
+  }
+
+  private async updateOne(p: string): Promise<void> {
+    const where = locate(this.roots, p);
+    if (!where) return;
+    const root = this.roots[where.root]!;
+    const path = root.prefix + where.rel;
+    const abs = where.rel ? join(root.abs, ...where.rel.split('/')) : root.abs;
+    let st: ReturnType<typeof statSync> | undefined;
+    try {
+      st = statSync(abs, { throwIfNoEntry: false });
+    } catch {
+      st = undefined;
+    }
+    if (st?.isDirectory()) {
+      await this.updateDirectory(where.root, where.rel);
+      return;
+    }
+    // Whatever was indexed under this path as a folder is gone or now a file. (A path indexed as
+    // a file had nothing under it: the common edit skips this scan over every record.)
+    const folderPrefix = path === '' ? '' : path + '/';
+    if (folderPrefix && !this.table.records.has(path))
+      for (const key of [...this.table.records.keys()]) if (key.startsWith(folderPrefix)) this.removeRecord(key);
+    if (!st || !st.isFile() || !admits(root, this.globs, where.rel, false) || st.size > maxBytesFor(where.rel, this.maxFileBytes)) {
+      this.removeRecord(path);
+      return;
+    }
+    await this.indexFile({ root: where.root, abs, rel: where.rel, path, size: st.size, mtimeMs: st.mtimeMs }, () => this.removeRecord(path));
+  }
+
+  /** Walks one folder (a renamed or created directory) and syncs the records under it. */
+  private async updateDirectory(rootIndex: number, rel: string): Promise<void> {
+    const root = this.roots[rootIndex]!;
+    if (rel && !admits(root, this.globs, rel, true)) {
+      const prefix = root.prefix + rel + '/';
+      for (const key of [...this.table.records.keys()]) if (key.startsWith(prefix)) this.removeRecord(key);
+      return;
+    }
+    const walked = await walkRoots(this.roots, {
+      include: this.options.include,
+      exclude: this.options.exclude,
+      maxFileBytes: this.maxFileBytes,
+      startAt: { root: rootIndex, rel },
+    });
+    const prefix = rel ? root.prefix + rel + '/' : root.prefix;
+    const seen = new Set(walked.map((f) => f.path));
+    for (const key of [...this.table.records.keys()]) if (key.startsWith(prefix) && !seen.has(key)) this.removeRecord(key);
+    for (const f of walked) await this.indexFile(f, () => this.removeRecord(f.path));
+  }
+
+  documentNotes(): DocumentNote[] {
+    const out: DocumentNote[] = [];
+    for (const k of this.memory.skippedByContent.values()) if (k.note) out.push({ path: k.path, ...k.note, partial: false });
+    for (const [path, note] of this.transientNotes) if (!this.table.records.has(path)) out.push({ path, ...note, partial: false });
+    for (const r of this.table.records.values()) if (r.content.note) out.push({ path: r.path, ...r.content.note, partial: true });
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  files(): readonly FileSummary[] {
+    return this.table.summaries();
+  }
+
+  chunksOf(path: string): readonly Chunk[] {
+    const r = this.table.records.get(path);
+    return r ? [...this.table.chunksOf(r)] : [];
+  }
+
+  getChunk(id: string): Chunk | undefined {
+    return this.table.chunkById(id);
+  }
+
+  search(query: string, options: SearchOptions = {}): ChunkHit[] {
+    return searchChunks(this.table, query, options);
+  }
+
+  searchFiles(query: string, options: SearchOptions = {}): FileHit[] {
+    return searchFiles(this.table, query, options);
+  }
+
+  private assertOpen(): void {
+    if (this.disposed) throw new MinionsError('internal', 'The index was used after it was closed', 'Open the index again');
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    await this.queue;
+    this.cache.cancelScheduled();
+    this.disposed = true;
+    await this.runner.close();
+    await this.cache.save();
+  }
+
+  async closeAfterFailure(): Promise<void> {
+    this.disposed = true;
+    this.cache.cancelScheduled();
+    await this.runner.close();
+    await this.cache.settled();
+  }
+}
