@@ -48,7 +48,7 @@ export function requestFromSettings(s: RunSettings, question: string, scope: rea
     maxRounds: s.maxRounds,
     parallel: s.local.parallelJobs,
     privacy: s.privacy,
-    budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound },
+    budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound, samples: s.jobs.samples },
   };
 }
 

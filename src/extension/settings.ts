@@ -33,6 +33,7 @@ export function readSettings(get: SettingGetter): MinionsSettings {
     jobs: {
       perTask: int(get('jobs.perTask'), d.jobs.perTask, 1, 100),
       maxPerRound: int(get('jobs.maxPerRound'), d.jobs.maxPerRound, 1, 5000),
+      samples: int(get('jobs.samples'), d.jobs.samples, 1, 5),
     },
     index: {
       include: globs(get('index.include')),

@@ -18,6 +18,7 @@ const KEYS = {
   thousand: 'ctrl+alt+shift+f7',
   running: 'ctrl+alt+shift+f8',
   newFile: 'ctrl+alt+shift+f9',
+  evidence: 'ctrl+alt+shift+f2',
 } as const;
 const PLAYWRIGHT_KEYS: Record<keyof typeof KEYS, string> = {
   basic: 'Control+Alt+Shift+F5',
@@ -25,6 +26,7 @@ const PLAYWRIGHT_KEYS: Record<keyof typeof KEYS, string> = {
   thousand: 'Control+Alt+Shift+F7',
   running: 'Control+Alt+Shift+F8',
   newFile: 'Control+Alt+Shift+F9',
+  evidence: 'Control+Alt+Shift+F2',
 };
 
 function writeKeybindings(userDataDir: string): void {
@@ -33,6 +35,7 @@ function writeKeybindings(userDataDir: string): void {
     { key: KEYS.xss, command: 'minions.test.panelFeed', args: { scenario: 'xss', runId: 'e2e-xss' } },
     { key: KEYS.thousand, command: 'minions.test.panelFeed', args: { scenario: 'thousand', runId: 'e2e-thousand' } },
     { key: KEYS.running, command: 'minions.test.panelFeed', args: { scenario: 'basic', runId: 'e2e-running', finish: false } },
+    { key: KEYS.evidence, command: 'minions.test.panelFeed', args: { scenario: 'evidence', runId: 'e2e-evidence' } },
     // Opens an editor in the active group: hides the panel when its group is active.
     { key: KEYS.newFile, command: 'workbench.action.files.newUntitledFile' },
   ];
@@ -179,6 +182,24 @@ describe('end to end: the Minions panel renders runs', () => {
       assert.match(await notice.innerText(), /not a file inside this workspace[\s\S]*moved or been deleted/);
       assert.equal(await s.page.locator('.tabs-container .tab', { hasText: 'module1.ts' }).count(), 0);
       await notice.getByRole('button', { name: 'Dismiss' }).click();
+    });
+  });
+
+  it('shows unverified jobs with why, and unsupported answer citations as marked text, not links', async () => {
+    assert.ok(session);
+    const s = session;
+    await s.step('evidence', async () => {
+      await feed(s, 'evidence', '#answer-body', /unsupported: no verified finding supports it/);
+      const answer = s.webview().locator('#answer-body');
+      assert.deepEqual(await answer.locator('a.cite').allInnerTexts(), ['src/retry.ts:1-3'], 'the unsupported citation is no ordinary link');
+      assert.match(await answer.locator('.citation-unsupported').innerText(), /src\/greeter\.ts:2 \(unsupported: no verified finding supports it\)/);
+      const row = s.webview().locator('.job-row.unverified').first();
+      assert.equal(await row.locator('.job-status').innerText(), 'unverified');
+      assert.equal(await row.locator('.job-status').getAttribute('title'), 'the quote is not in the excerpt');
+      await row.click();
+      assert.match(await s.webviewText('#jobs'), /Unverified, not sent to the remote: the quote is not in the excerpt/);
+      assert.match(await s.webviewText('#ledger'), /Quality\s+1 verified finding · 1 unverified \(not sent\) · 1 of 2 answer citations unsupported/);
+      await s.screenshot('panel-evidence');
     });
   });
 

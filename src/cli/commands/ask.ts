@@ -17,7 +17,7 @@ import { isProtocolName, PROTOCOLS } from '../../core/protocol/protocols';
 import { localModelConfig, remoteModelConfig, requestFromSettings, runFromSettings } from '../../core/run-from-settings';
 import { DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, DEFAULT_SETTINGS, type AnyLocalProvider, type PriceOverride, type RunSettings } from '../../core/settings';
 import { formatUsd, savingFigures, savingPhrase } from '../../shared/run/format';
-import { reportOf } from '../../shared/run/summary';
+import { reportOf, type RunQuality } from '../../shared/run/summary';
 import { applyEvent, createRunView, JobIndex, type RunView } from '../../shared/run/view';
 import { INDEX_OPTIONS, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
 
@@ -209,7 +209,7 @@ export async function run(argv: string[]): Promise<number> {
   if (view.outcome !== 'ok') throw new MinionsError((fatal?.code as MinionsError['code']) ?? 'internal', fatal?.message ?? 'The run failed', fatal?.hint);
   const summary = reportOf(view);
   if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(`\nanswer:\n${summary.answer}\n\nledger:\n${ledgerLine(summary.usage)}\n`);
+  else process.stdout.write(`\nanswer:\n${summary.answer}\n\nledger:\n${ledgerLine(summary.usage)}\n${summary.citationChecks ? `${qualityLine(summary.quality)}\n` : ''}`);
   return 0;
 }
 
@@ -219,6 +219,11 @@ function parsePricing(text: string): unknown {
   } catch (err) {
     throw new MinionsError('bad-input', `MINIONS_PRICING_JSON is not valid JSON (${(err as Error).message})`, 'Set it to an object of model name to {input, cachedInput, output} prices');
   }
+}
+
+/** The evidence checks in one line: what reached the remote, what was kept out, which answer citations no finding supports. */
+export function qualityLine(q: RunQuality): string {
+  return `quality: ${q.verified} verified finding${q.verified === 1 ? '' : 's'}, ${q.unverified} unverified (not sent to the remote), ${q.unsupportedCitations} of ${q.citations} answer citation${q.citations === 1 ? '' : 's'} unsupported`;
 }
 
 export function ledgerLine(l: LedgerSnapshot): string {
@@ -256,8 +261,9 @@ class Progress {
         const job = view.jobs.find((j) => j.id === e.jobId);
         const where = e.citation ?? job;
         const at = where ? `${where.path}:${where.startLine}-${where.endLine}` : e.jobId;
-        const detail = e.status === 'answered' ? (e.finding ?? '') : e.status === 'failed' ? (e.error?.message ?? '') : '';
-        out(`  [${finished}/${view.jobs.length}] ${e.status.padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
+        const unverified = e.status === 'answered' && e.verified === false;
+        const detail = unverified ? `${e.finding ?? ''} (not sent: ${e.reason ?? 'unverified'})` : e.status === 'answered' ? (e.finding ?? '') : e.status === 'failed' ? (e.error?.message ?? '') : '';
+        out(`  [${finished}/${view.jobs.length}] ${(unverified ? 'unverified' : e.status).padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
         break;
       }
       case 'synthesis':

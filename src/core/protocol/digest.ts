@@ -7,6 +7,7 @@
 import type { Citation } from './events';
 import { countText } from '../llm/tokens';
 import { documentPlaceLabel } from './citations';
+import { coverageLine, type TaskCoverage } from './coverage';
 
 export interface Finding {
   round: number;
@@ -18,6 +19,10 @@ export interface Finding {
   quote?: string;
   /** The job's place in its round (search rank order): lower is read first and shown first. */
   rank?: number;
+  /** Short id the remote cites and targets (`F3`); set on verified findings. */
+  id?: string;
+  /** Several samples of the job disagreed: what to tell the remote. */
+  disputed?: string;
 }
 
 /**
@@ -56,6 +61,8 @@ function usefulQuote(text: string, quote: string | undefined): string | undefine
 }
 
 interface Item {
+  ids: string[];
+  disputed?: string;
   text: string;
   bag: Set<string>;
   quote?: string;
@@ -63,11 +70,16 @@ interface Item {
   rank: number;
 }
 
-export function buildDigest(findings: readonly Finding[], budget: number): { text: string; included: number; omitted: number } {
+/**
+ * The digest within `budget` tokens. With `coverage`, every task of it gets a header line saying
+ * what was read and what came of it, also a task that found nothing.
+ */
+export function buildDigest(findings: readonly Finding[], budget: number, coverage?: ReadonlyMap<string, TaskCoverage>): { text: string; included: number; omitted: number } {
   // Group by task (in first-seen order), merging findings that make the same statement.
-  const groups = new Map<string, { task: string; round: number; items: Item[]; byKey: Map<string, Item> }>();
+  const groups = new Map<string, { taskId: string; task: string; round: number; items: Item[]; byKey: Map<string, Item> }>();
+  for (const [taskId, c] of coverage ?? []) groups.set(taskId, { taskId, task: c.task, round: c.round, items: [], byKey: new Map<string, Item>() });
   for (const f of findings) {
-    const g = groups.get(f.taskId) ?? { task: f.task, round: f.round, items: [], byKey: new Map<string, Item>() };
+    const g = groups.get(f.taskId) ?? { taskId: f.taskId, task: f.task, round: f.round, items: [], byKey: new Map<string, Item>() };
     groups.set(f.taskId, g);
     const text = f.text.trim();
     const bag = words(text);
@@ -86,11 +98,13 @@ export function buildDigest(findings: readonly Finding[], budget: number): { tex
     }
     if (same) {
       if (!same.cites.some((c) => loc(c) === loc(f.citation))) same.cites.push(f.citation);
+      if (f.id) same.ids.push(f.id);
+      if (f.disputed && !same.disputed) same.disputed = f.disputed;
       same.rank = Math.min(same.rank, rank);
       continue;
     }
     const quote = usefulQuote(text, f.quote);
-    const item: Item = { text, bag, ...(quote ? { quote } : {}), cites: [f.citation], rank };
+    const item: Item = { ids: f.id ? [f.id] : [], ...(f.disputed ? { disputed: f.disputed } : {}), text, bag, ...(quote ? { quote } : {}), cites: [f.citation], rank };
     g.items.push(item);
     g.byKey.set(key, item);
   }
@@ -100,7 +114,8 @@ export function buildDigest(findings: readonly Finding[], budget: number): { tex
   let included = 0;
   let omitted = 0;
   for (const g of ordered) {
-    const header = `Task (round ${g.round}): ${g.task}`;
+    const cov = coverage?.get(g.taskId);
+    const header = `Task (round ${g.round}): ${g.task}${cov ? `\n  Coverage: ${coverageLine(cov)}` : ''}`;
     const lines: string[] = [];
     let cost = countText(header) + 1;
     const take = (line: string): boolean => {
@@ -115,7 +130,9 @@ export function buildDigest(findings: readonly Finding[], budget: number): { tex
       const shown = item.cites.slice(0, CITES_PER_FINDING).map(loc).join(', ');
       const more = item.cites.length > CITES_PER_FINDING ? ` +${item.cites.length - CITES_PER_FINDING} more` : '';
       const quote = item.quote ? ` Quote: \`${item.quote}\`` : '';
-      if (take(`- [${shown}${more}] ${item.text}${quote}`)) included++;
+      const ids = item.ids.length ? `${item.ids.slice(0, CITES_PER_FINDING).join(', ')} ` : '';
+      const disputed = item.disputed ? ` (${item.disputed})` : '';
+      if (take(`- ${ids}[${shown}${more}] ${item.text}${quote}${disputed}`)) included++;
       else omitted++;
     }
     // The rest by location only, as many as fit.
@@ -126,9 +143,10 @@ export function buildDigest(findings: readonly Finding[], budget: number): { tex
       // Counted piece by piece (a round of thousands of findings must not re-count a growing line).
       let lineCost = countText(lead) + 1;
       for (const item of rest) {
-        const t = countText(`, ${loc(item.cites[0]!)}`);
+        const place = `${item.ids[0] ? `${item.ids[0]} ` : ''}${loc(item.cites[0]!)}`;
+        const t = countText(`, ${place}`);
         if (used + cost + lineCost + t > budget) break;
-        places.push(loc(item.cites[0]!));
+        places.push(place);
         lineCost += t;
       }
       if (places.length) {
@@ -138,7 +156,7 @@ export function buildDigest(findings: readonly Finding[], budget: number): { tex
       included += places.length;
       omitted += rest.length - places.length;
     }
-    if (lines.length) {
+    if (lines.length || (cov && used + cost <= budget)) {
       sections.push([header, ...lines].join('\n'));
       used += cost;
     }

@@ -26,6 +26,21 @@ export interface PlanTask {
   keywords: string[];
   /** Path globs the task is limited to (empty: the whole scope). */
   globs: string[];
+  /** Places to re-read first: `path:start-end` ranges or finding ids (`F3`). */
+  targets?: string[];
+  /** How much around each target is read: its chunk, also the chunks before and after, or its whole file. */
+  granularity?: Granularity;
+  /** Chunks this task reads (default: the run's per-task cap). */
+  k?: number;
+}
+
+export type Granularity = 'chunk' | 'neighbors' | 'file';
+
+/** An answer's `path:line` reference, checked: inside its file, and which verified findings it rests on. */
+export interface CitationCheck extends Citation {
+  /** Ids of the verified findings whose lines overlap this citation (empty: unsupported). */
+  findingIds: string[];
+  status: 'supported' | 'unsupported' | 'outside-file';
 }
 
 export type JobStatus = 'queued' | 'running' | 'answered' | 'abstained' | 'failed';
@@ -56,12 +71,22 @@ export type RunEvent =
   | { type: 'job-queued'; job: JobInfo }
   | { type: 'job-started'; jobId: string }
   | { type: 'job-finished'; jobId: string; status: 'answered' | 'abstained' | 'failed';
-      finding?: string; citation?: Citation; error?: EventError; usage?: CallUsage; ms: number }
+      finding?: string; citation?: Citation; error?: EventError; usage?: CallUsage; ms: number;
+      /** Answered jobs: whether the quote was found in the chunk (only verified findings reach the remote). */
+      verified?: boolean;
+      /** Why a finding is unverified, or why a "relevant" reply counted as an abstention. */
+      reason?: string;
+      /** The verified finding's short id, as the remote sees it in the digest (`F3`). */
+      findingId?: string;
+      /** Several samples of this job: how many, how many verified, and whether they disagreed. */
+      samples?: { n: number; verified: number; disagree: boolean } }
   | { type: 'synthesis'; round: number; decision: 'answer' | 'continue'; missing?: string }
   /** A model call completed (for the log); never carries prompts or keys. */
   | { type: 'model-call'; role: Role; model: string; purpose: string; usage: CallUsage; ms: number; ok: boolean; error?: EventError }
   | { type: 'usage'; ledger: LedgerSnapshot }
-  | { type: 'answer'; markdown: string; citations: Citation[] }
+  | { type: 'answer'; markdown: string; citations: Citation[];
+      /** MinionS: each citation checked against its file and linked to the verified findings it rests on. */
+      checks?: CitationCheck[] }
   /** fatal: the run cannot go on (a `run-finished` with ok=false follows). */
   | { type: 'error'; error: EventError; fatal: boolean }
   | { type: 'cancelled'; ledger: LedgerSnapshot }

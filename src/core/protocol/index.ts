@@ -16,6 +16,7 @@ import { runMinion } from './minion';
 import { runRemoteOnly, runLocalOnly } from './baselines';
 import { baselinePromptTokens } from './baseline';
 import { citationsIn, withDocumentPlaces } from './citations';
+import { checkCitations } from './answer-check';
 
 export type { RunRequest, RunBudgets } from './request';
 export type * from './events';
@@ -76,8 +77,10 @@ async function drive(req: RunRequest, deps: RunDeps, signal: AbortSignal | undef
     if (request.protocol !== 'remote') {
       ledger.setBaseline(baselinePromptTokens(request.question, ctx.chunksRead.values(), deps.remote.model), ctx.answerCompletionTokens);
     }
-    const known = new Set(deps.index.files().map((f) => f.path));
-    sink({ type: 'answer', markdown: outcome.answer, citations: withDocumentPlaces(citationsIn(outcome.answer, (p) => known.has(p)), deps.index) });
+    const known = new Map(deps.index.files().map((f) => [f.path, f.lines]));
+    const citations = citationsIn(outcome.answer, (p) => known.has(p));
+    const checks = outcome.findings ? { checks: checkCitations(citations, (p) => known.get(p), outcome.findings) } : {};
+    sink({ type: 'answer', markdown: outcome.answer, citations: withDocumentPlaces(citations, deps.index), ...checks });
     ctx.usageNow();
     sink({ type: 'run-finished', ok: true, rounds: outcome.rounds, ms: Date.now() - startedAt, ledger: ledger.snapshot() });
   } catch (err) {

@@ -52,8 +52,9 @@ export function planMessages(input: {
 export function jobMessages(input: { question: string; instruction: string; advice: string; chunk: Chunk }): ChatMessage[] {
   const system = [
     'You read one excerpt of a code repository and report what it shows for a task. Use only the excerpt; never guess about code you cannot see.',
-    'If the excerpt does not help with the task, answer {"relevant": false, "finding": "", "lines": [], "quote": ""}.',
-    'Otherwise set relevant to true, write the finding in one to three plain sentences, list the line numbers (from the left margin) that support it in "lines", and put the single most telling line in "quote".',
+    'Evidence first: copy the single most telling line of the excerpt exactly into "quote" (without its line number), list the line numbers (from the left margin) that support it in "lines", then write the finding in one to three plain sentences, then set "relevant".',
+    'Every finding is checked against the excerpt: a quote that is not in it is discarded.',
+    'If the excerpt does not help with the task, answer {"quote": "", "lines": [], "finding": "", "relevant": false}. Do not report what the excerpt lacks.',
   ].join('\n');
   const advice = input.advice ? `\nAdvice: ${input.advice}` : '';
   const user = `Task: ${input.instruction}\n(Overall question, for context: ${input.question})${advice}\n\n${renderChunk(input.chunk)}\n\nReply with the JSON object.`;
@@ -66,20 +67,24 @@ export function jobMessages(input: { question: string; instruction: string; advi
  * reply (`nextTasks`: the cap on tasks), so a continuing round costs one remote call, not a
  * synthesis and then a plan.
  */
-export function synthesisMessages(input: { question: string; digest: string; round: number; maxRounds: number; nextTasks?: number }): ChatMessage[] {
+export function synthesisMessages(input: { question: string; digest: string; round: number; maxRounds: number; nextTasks?: number; scratchpad?: string; repoMap?: string }): ChatMessage[] {
   const last = input.round >= input.maxRounds;
   const plan = !last && input.nextTasks !== undefined;
   const system = [
     'You answer a question about a code repository using findings that assistants reported after reading its code. You never see the code itself.',
-    'Each finding starts with its location as [path:start-end]. Cite locations in your answer as path:line or path:start-end, only ones that appear in the findings.',
+    'Each finding starts with its id and location, as F3 [path:start-end]; only findings whose quote was checked against the code are listed. Cite locations in your answer as path:line or path:start-end, only ones that appear in the findings.',
+    'Each task says what it covered: chunks read, answered, abstained, and relevant chunks left unread. Where findings conflict, trust the one whose cited lines say it and name the conflict; where evidence is thin (few chunks answered, relevant chunks unread), say so.',
     last
       ? 'This is the last round: set decision to "answer" and give the best answer the findings support, saying plainly what remains unknown.'
-      : 'If the findings answer the question, set decision to "answer" and write the answer in markdown. If something essential is missing, set decision to "continue", leave answer empty, and describe in "missing" exactly what to look for next (names, behaviours, places).',
+      : 'If the findings answer the question, set decision to "answer" and write the answer in markdown. If something essential is missing or rests on one doubtful finding, ask again rather than guess: set decision to "continue", leave answer empty, and describe in "missing" exactly what to look for next (names, behaviours, places).',
     ...(plan ? [
-      `If you continue, plan the next round in "tasks" (at most ${input.nextTasks}; [] when answering): per task, an instruction a small model can follow on one excerpt (~50-100 lines) alone, keywords likely in that code (they drive the search), globs like "src/net/**" or []. advice: a sentence for the workers, or "".`,
+      `If you continue, plan the next round in "tasks" (at most ${input.nextTasks}; [] when answering): per task, an instruction a small model can follow on one excerpt (~50-100 lines) alone, keywords likely in that code (they drive the search), globs like "src/net/**" or [], targets (places to read first: "path:start-end" or finding ids like "F3"; [] for none), granularity ("chunk", "neighbors" or "file": how much around each target) and k (chunks to read; 0 for the default). advice: a sentence for the workers, or "".`,
+      'scratchpad: a few lines of what is established so far, each with its finding ids; it is given back to you next round in place of these findings.',
+      ...(input.repoMap ? ['', 'Repository map (paths, languages, sizes, top-level symbols):', input.repoMap] : []),
     ] : []),
   ].join('\n');
-  const user = `Question: ${input.question}\n\nFindings (round ${input.round} of ${input.maxRounds}):\n${input.digest || '(no worker found anything relevant)'}\n\nReply with the JSON object.`;
+  const pad = input.scratchpad ? `Your scratchpad from earlier rounds:\n${input.scratchpad}\n\nNew findings` : 'Findings';
+  const user = `Question: ${input.question}\n\n${pad} (round ${input.round} of ${input.maxRounds}):\n${input.digest || '(no worker found anything relevant)'}\n\nReply with the JSON object.`;
   return [{ role: 'system', content: system }, { role: 'user', content: user }];
 }
 

@@ -28,7 +28,12 @@ export interface RunBudgets {
   remoteOnlyTokens?: number;
   /** Completion tokens a local job may write. Default 400. */
   jobMaxTokens?: number;
+  /** Times each task's top-ranked chunks are read (agreeing samples merge, disagreeing ones are flagged). Default DEFAULT_SAMPLES; at most 5. */
+  samples?: number;
 }
+
+/** Samples per top-ranked chunk by default (chosen by `npm run bench:quality`). */
+export const DEFAULT_SAMPLES = 2;
 
 export interface RunRequest {
   question: string;
@@ -82,6 +87,7 @@ export function resolveRequest(req: RunRequest, localContext: number | undefined
       localContextTokens: clamp(b.localContextTokens, Math.min(12_000, Math.max(1024, localCtx - 1536)), 512, 1_000_000),
       remoteOnlyTokens: clamp(b.remoteOnlyTokens, 24_000, 500, 1_000_000),
       jobMaxTokens: clamp(b.jobMaxTokens, 400, 50, 8192),
+      samples: clamp(b.samples, DEFAULT_SAMPLES, 1, 5),
     },
   };
 }

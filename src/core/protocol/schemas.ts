@@ -17,8 +17,12 @@ export const PLAN_SCHEMA: { name: string; schema: JsonSchema } = {
         type: 'array',
         items: {
           type: 'object',
-          properties: { instruction: str, keywords: strings, globs: strings },
-          required: ['instruction', 'keywords', 'globs'],
+          properties: {
+            instruction: str, keywords: strings, globs: strings,
+            // Targeted re-reads: places to read first, how much around them, and how many chunks (0: the default).
+            targets: strings, granularity: { type: 'string', enum: ['chunk', 'neighbors', 'file'] }, k: { type: 'integer' },
+          },
+          required: ['instruction', 'keywords', 'globs', 'targets', 'granularity', 'k'],
           additionalProperties: false,
         },
       },
@@ -34,13 +38,14 @@ export const JOB_SCHEMA: { name: string; schema: JsonSchema } = {
   name: 'minions_job',
   schema: {
     type: 'object',
+    // Evidence first, then judgement: a model that decides relevance first rationalises it.
     properties: {
-      relevant: { type: 'boolean' },
-      finding: str,
-      lines: { type: 'array', items: { type: 'integer' } },
       quote: str,
+      lines: { type: 'array', items: { type: 'integer' } },
+      finding: str,
+      relevant: { type: 'boolean' },
     },
-    required: ['relevant', 'finding', 'lines', 'quote'],
+    required: ['quote', 'lines', 'finding', 'relevant'],
     additionalProperties: false,
   },
 };
@@ -73,8 +78,10 @@ export const SYNTHESIS_PLAN_SCHEMA: { name: string; schema: JsonSchema } = {
       ...SYNTHESIS_SCHEMA.schema.properties as Record<string, JsonSchema>,
       tasks: (PLAN_SCHEMA.schema.properties as Record<string, JsonSchema>).tasks!,
       advice: str,
+      // What is established so far, with finding ids: sent back next round instead of the old digests.
+      scratchpad: str,
     },
-    required: ['decision', 'answer', 'missing', 'tasks', 'advice'],
+    required: ['decision', 'answer', 'missing', 'tasks', 'advice', 'scratchpad'],
     additionalProperties: false,
   },
 };
@@ -97,7 +104,7 @@ export const ANSWER_SCHEMA: { name: string; schema: JsonSchema } = {
 };
 
 export interface PlanAnswer {
-  tasks: { instruction: string; keywords: string[]; globs: string[] }[];
+  tasks: { instruction: string; keywords: string[]; globs: string[]; targets?: string[]; granularity?: string; k?: number }[];
   advice: string;
 }
 export interface JobAnswer {
@@ -113,6 +120,8 @@ export interface SynthesisAnswer {
   /** The next round's plan (SYNTHESIS_PLAN_SCHEMA only; empty when answering). */
   tasks?: PlanAnswer['tasks'];
   advice?: string;
+  /** What is established, with finding ids (SYNTHESIS_PLAN_SCHEMA only). */
+  scratchpad?: string;
 }
 export interface MinionTurn {
   decision: 'ask' | 'answer';

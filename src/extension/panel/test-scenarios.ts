@@ -5,7 +5,7 @@
 import type { RunEvent } from '../../core/protocol/events';
 import type { LedgerSnapshot } from '../../core/ledger/types';
 
-export type PanelScenario = 'basic' | 'xss' | 'thousand' | 'key-error';
+export type PanelScenario = 'basic' | 'xss' | 'thousand' | 'key-error' | 'evidence';
 
 export const XSS_ANSWER = [
   '## Retry policy',
@@ -34,6 +34,8 @@ export function scenarioEvents(scenario: PanelScenario, runId: string, finish = 
   if (scenario === 'key-error') return keyErrorEvents(runId);
   const jobs = scenario === 'thousand' ? 1000 : 6;
   const xss = scenario === 'xss';
+  // evidence: one answered job's quote was not in its chunk, and one answer citation rests on no finding.
+  const evidence = scenario === 'evidence';
   const events: RunEvent[] = [
     { type: 'run-started', runId, protocol: 'minions', question: xss ? 'Where is the retry policy? <b>bold?</b>' : 'Where is the retry policy decided?',
       scope: [], startedAt: Date.now(), localModel: 'qwen2.5-coder:3b', remoteModel: 'gpt-4o-mini' },
@@ -55,7 +57,8 @@ export function scenarioEvents(scenario: PanelScenario, runId: string, finish = 
     const status = i % 3 === 0 ? 'answered' : i % 7 === 6 ? 'failed' : 'abstained';
     events.push({ type: 'job-finished', jobId: `${runId}-j${i}`, status, ms: 200 + (i % 40) * 15,
       ...(status === 'answered' ? { finding: xss && i === 0 ? 'MAX_RETRIES = 3 <script>window.__minionsPwned="finding"</script>' : `MAX_RETRIES is set to 3 here (job ${i}).`,
-        citation: { path: 'src/retry.ts', startLine: 1, endLine: 2 } } : {}),
+        citation: { path: 'src/retry.ts', startLine: 1, endLine: 2 },
+        ...(evidence ? (i === 3 ? { verified: false, reason: 'the quote is not in the excerpt' } : { verified: true, findingId: `F${i / 3 + 1}` }) : {}) } : {}),
       ...(status === 'failed' ? { error: { code: 'local-bad-output', message: 'The local model returned malformed JSON twice', hint: 'Try a larger local model.' } } : {}) });
   }
   events.push({ type: 'usage', ledger: ledger(finish ? 0.0042 : 0.0011) });
@@ -63,7 +66,11 @@ export function scenarioEvents(scenario: PanelScenario, runId: string, finish = 
   events.push(
     { type: 'synthesis', round: 1, decision: 'answer' },
     { type: 'answer', markdown: xss ? XSS_ANSWER : 'The retry policy is decided in `src/retry.ts:1-3`: **3 attempts** with exponential backoff, used by src/greeter.ts:2.',
-      citations: [{ path: 'src/retry.ts', startLine: 1, endLine: 3 }] },
+      citations: [{ path: 'src/retry.ts', startLine: 1, endLine: 3 }, ...(evidence ? [{ path: 'src/greeter.ts', startLine: 2, endLine: 2 }] : [])],
+      ...(evidence ? { checks: [
+        { path: 'src/retry.ts', startLine: 1, endLine: 3, findingIds: ['F1'], status: 'supported' as const },
+        { path: 'src/greeter.ts', startLine: 2, endLine: 2, findingIds: [], status: 'unsupported' as const },
+      ] } : {}) },
     { type: 'run-finished', ok: true, rounds: 1, ms: 8_350, ledger: ledger(0.0042) },
   );
   return events;

@@ -3,7 +3,7 @@
 // names the core's event and ledger types.
 
 export type {
-  Citation, EventError, JobInfo, JobStatus, PlanTask, ProtocolName, RunEvent,
+  Citation, CitationCheck, EventError, JobInfo, JobStatus, PlanTask, ProtocolName, RunEvent,
 } from '../../core/protocol/events';
 export type { LedgerSnapshot } from '../../core/ledger/types';
 export { PROTOCOLS, MAX_QUESTION_CHARS } from '../../core/protocol/protocols';

@@ -2,7 +2,7 @@
 // the history's one line per run, and the CLI's `--json` object (the contract of issue 4).
 // Built from the events alone, so a recorded stream summarizes the same way as a live one.
 
-import type { Citation, JobStatus, LedgerSnapshot, ProtocolName, RunEvent } from './events';
+import type { Citation, CitationCheck, JobStatus, LedgerSnapshot, ProtocolName, RunEvent } from './events';
 import { emptyLedger } from './ledger';
 import type { RunOutcome } from './outcome';
 import { buildRunView, type RunView } from './view';
@@ -51,6 +51,26 @@ export interface JobReport {
   status: JobStatus;
   /** The worker's finding ('' for abstentions and failures). */
   answer: string;
+  /**
+   * Whether the job's reply passed the local checks: an answered job whose quote is in its chunk,
+   * or an abstention (it claims nothing). False for unverified findings, failed and unfinished jobs.
+   */
+  verified: boolean;
+  /** Why `verified` is false (or why a "relevant" reply counted as an abstention). */
+  reason?: string;
+  /** The verified finding's id, as the remote saw it (`F3`). */
+  findingId?: string;
+}
+
+/** How far the answer can be trusted: the evidence checks and the answer's citations. */
+export interface RunQuality {
+  /** Findings that verified (the only ones the remote saw). */
+  verified: number;
+  /** Findings whose quote was not in their chunk (kept out of the remote's evidence). */
+  unverified: number;
+  citations: number;
+  /** Answer citations no verified finding supports (or outside their file). */
+  unsupportedCitations: number;
 }
 
 /** What `minions ask --json` prints: fields are only ever added, never renamed. */
@@ -61,6 +81,9 @@ export interface RunReport {
   citations: Citation[];
   jobs: JobReport[];
   usage: LedgerSnapshot;
+  quality: RunQuality;
+  /** MinionS: each answer citation checked (absent for the other protocols). */
+  citationChecks?: CitationCheck[];
 }
 
 export function runReport(events: readonly RunEvent[]): RunReport {
@@ -68,15 +91,31 @@ export function runReport(events: readonly RunEvent[]): RunReport {
 }
 
 export function reportOf(view: RunView): RunReport {
+  const jobs = view.jobs.map((j): JobReport => {
+    const verified = j.status === 'abstained' || (j.status === 'answered' && j.verified !== false);
+    const reason = j.status === 'failed' ? `the job failed: ${j.error?.message ?? 'unknown error'}`
+      : j.status === 'queued' || j.status === 'running' ? 'not finished' : j.reason;
+    return {
+      round: j.round, task: j.task, path: j.path, startLine: j.startLine, endLine: j.endLine, status: j.status,
+      answer: j.status === 'answered' ? (j.finding ?? '') : '', verified,
+      ...(reason ? { reason } : {}), ...(j.findingId ? { findingId: j.findingId } : {}),
+    };
+  });
+  const citations = view.answer?.citations ?? [];
+  const checks = view.answer?.checks;
   return {
     answer: view.answer?.markdown ?? '',
     protocol: view.protocol as ProtocolName,
     rounds: view.round,
-    citations: view.answer?.citations ?? [],
-    jobs: view.jobs.map((j) => ({
-      round: j.round, task: j.task, path: j.path, startLine: j.startLine, endLine: j.endLine, status: j.status,
-      answer: j.status === 'answered' ? (j.finding ?? '') : '',
-    })),
+    citations,
+    jobs,
     usage: view.ledger ?? emptyLedger(),
+    quality: {
+      verified: jobs.filter((j) => j.status === 'answered' && j.verified).length,
+      unverified: jobs.filter((j) => j.status === 'answered' && !j.verified).length,
+      citations: citations.length,
+      unsupportedCitations: checks?.filter((c) => c.status !== 'supported').length ?? 0,
+    },
+    ...(checks ? { citationChecks: checks } : {}),
   };
 }

@@ -7,7 +7,7 @@
 // object per event: a round of a thousand jobs is three thousand events, and copying the job
 // list for each would make a live run quadratic. Callers that need a snapshot serialise it.
 
-import type { Citation, EventError, JobInfo, JobStatus, LedgerSnapshot, PlanTask, ProtocolName, RunEvent } from './events';
+import type { Citation, CitationCheck, EventError, JobInfo, JobStatus, LedgerSnapshot, PlanTask, ProtocolName, RunEvent } from './events';
 import type { RunOutcome } from './outcome';
 
 /** A job as queued (`JobInfo`) plus what has happened to it since. */
@@ -18,6 +18,10 @@ export interface JobView extends JobInfo {
   citation?: Citation;
   error?: EventError;
   ms?: number;
+  /** false: the finding's quote is not in its chunk (kept out of the remote's evidence); `reason` says why. */
+  verified?: boolean;
+  reason?: string;
+  findingId?: string;
 }
 
 export interface RoundView {
@@ -41,7 +45,7 @@ export interface RunView {
   rounds: RoundView[];
   jobs: JobView[];
   counts: Record<JobStatus, number>;
-  answer?: { markdown: string; citations: Citation[] };
+  answer?: { markdown: string; citations: Citation[]; checks?: CitationCheck[] };
   errors: EventError[];
   ledger?: LedgerSnapshot;
   ms?: number;
@@ -150,6 +154,9 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       if (event.finding !== undefined) job.finding = event.finding;
       if (event.citation !== undefined) job.citation = { ...event.citation };
       if (event.error !== undefined) job.error = { ...event.error };
+      if (event.verified !== undefined) job.verified = event.verified;
+      if (event.reason !== undefined) job.reason = event.reason;
+      if (event.findingId !== undefined) job.findingId = event.findingId;
       return { jobs: true };
     }
     case 'synthesis': {
@@ -163,7 +170,7 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       view.ledger = event.ledger;
       return { ledger: true };
     case 'answer':
-      view.answer = { markdown: event.markdown, citations: event.citations.map((c) => ({ ...c })) };
+      view.answer = { markdown: event.markdown, citations: event.citations.map((c) => ({ ...c })), ...(event.checks ? { checks: event.checks.map((c) => ({ ...c })) } : {}) };
       return { answer: true };
     case 'error':
       view.errors.push({ ...event.error });

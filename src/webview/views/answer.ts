@@ -5,6 +5,7 @@ import { h, replaceChildren } from '../dom';
 import { citationText } from '../../shared/run/format';
 import { CITATION_CLASS, citationOf, type AnswerRenderer } from '../markdown';
 import type { RunView } from '../../shared/run/view';
+import type { CitationCheck } from '../../shared/run/events';
 
 export class AnswerView {
   readonly el: HTMLElement;
@@ -19,12 +20,15 @@ export class AnswerView {
   update(view: RunView | undefined): void {
     const markdown = view?.answer?.markdown;
     this.el.hidden = markdown === undefined;
-    if (markdown === this.rendered) return;
-    this.rendered = markdown;
+    // The same words with other citation checks (another run) must be drawn again.
+    const key = markdown === undefined ? undefined : `${markdown}\u0000${JSON.stringify(view?.answer?.checks ?? null)}`;
+    if (key === this.rendered) return;
+    this.rendered = key;
     if (markdown === undefined) replaceChildren(this.body);
     else {
       replaceChildren(this.body, this.renderer.render(markdown));
       this.labelDocumentCitations(view?.answer?.citations ?? []);
+      markUnsupported(this.body, view?.answer?.checks);
     }
   }
 
@@ -38,5 +42,21 @@ export class AnswerView {
         a.setAttribute('title', `Open ${citationText(known)}`);
       }
     }
+  }
+}
+
+/**
+ * Citations no verified finding supports are the remote's own claim about code it never saw:
+ * each becomes plain marked text saying so, not an ordinary link.
+ */
+function markUnsupported(body: HTMLElement, checks: readonly CitationCheck[] | undefined): void {
+  if (!checks?.length) return;
+  for (const a of [...body.querySelectorAll('a[data-path]')]) {
+    const c = citationOf(a);
+    const check = c && checks.find((k) => k.path === c.path && k.startLine === c.startLine && k.endLine === c.endLine);
+    if (!check || check.status === 'supported') continue;
+    const why = check.status === 'outside-file' ? 'outside its file' : 'no verified finding supports it';
+    const span = h('span', { class: `citation-unsupported ${check.status}`, title: `Unsupported citation: ${why}` }, a.textContent ?? '', ` (unsupported: ${why})`);
+    a.replaceWith(span);
   }
 }

@@ -130,10 +130,10 @@ export class JobsView {
     const citation = jobCitation(job);
     const selected = job.id === this.selectedId;
     const el = h('div', {
-      class: `job-row status-${job.status}${selected ? ' selected' : ''}`, id: `job-row-${row}`, role: 'option',
+      class: `job-row status-${job.status}${job.verified === false ? ' unverified' : ''}${selected ? ' selected' : ''}`, id: `job-row-${row}`, role: 'option',
       'aria-selected': String(selected), 'aria-posinset': row + 1, 'aria-setsize': count, 'data-job-id': job.id,
     },
-    h('span', { class: 'job-status' }, job.status),
+    h('span', { class: 'job-status', ...(job.reason ? { title: job.reason } : {}) }, job.verified === false && job.status === 'answered' ? 'unverified' : job.status),
     h('span', { class: 'job-task', title: job.task }, job.task),
     h('span', { class: 'job-cite' }, citationLink(document, citation, citationText(citation))),
     h('span', { class: 'job-finding', title: job.finding ?? job.error?.message ?? '' }, job.finding ?? job.error?.message ?? ''));
@@ -152,7 +152,9 @@ export class JobsView {
     replaceChildren(this.detail,
       h('p', {}, h('strong', {}, `${job.status}`), ` · round ${job.round} · `, job.task, job.ms !== undefined ? ` · ${formatMs(job.ms)}` : ''),
       h('p', {}, 'Chunk ', citationLink(document, { path: job.path, startLine: job.startLine, endLine: job.endLine }, chunk), job.symbol ? ` (${job.symbol})` : ''),
-      job.finding ? h('p', { class: 'finding' }, job.finding) : null,
+      job.finding ? h('p', { class: 'finding' }, job.findingId ? `${job.findingId}: ` : '', job.finding) : null,
+      job.verified === false && job.status === 'answered' ? h('p', { class: 'unverified-reason' }, `Unverified, not sent to the remote: ${job.reason ?? 'the quote was not found'}.`) : null,
+      job.reason && job.status === 'abstained' ? h('p', { class: 'muted' }, `Counted as an abstention: ${job.reason}.`) : null,
       job.citation ? h('p', {}, 'Cites ', citationLink(document, job.citation, citationText(job.citation))) : null,
       job.error ? h('p', { class: 'error-text' }, job.error.message, job.error.hint ? ` ${job.error.hint}` : '') : null);
   }

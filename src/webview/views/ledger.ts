@@ -35,10 +35,23 @@ export class LedgerView {
       { id: 'saving', label: saving.loss ? 'Extra cost' : 'Saving', money: saving.loss ? saving.extra : saving.saved, loss: saving.loss,
         detail: saving.known ? `${saving.costRatio} · ${saving.costPercent} · ${saving.tokenRatio}` : `spent so far ${formatUsd(remote.costUsd)}` },
     ];
+    const quality = qualityDetail(view);
+    if (quality) rows.push({ id: 'quality', label: 'Quality', money: '', detail: quality });
     replaceChildren(this.body, ...rows.flatMap((row) => [
       h('dt', {}, row.label),
       h('dd', { 'data-row': row.id, 'data-loss': row.loss ?? false },
         h('span', { class: 'money' }, row.money), h('span', { class: 'detail' }, row.detail)),
     ]));
   }
+}
+
+/** Evidence checks and answer citations in one line (MinionS runs, which verify findings). */
+function qualityDetail(view: RunView): string | undefined {
+  const checked = view.jobs.filter((j) => j.status === 'answered' && j.verified !== undefined);
+  const checks = view.answer?.checks;
+  if (checked.length === 0 && !checks) return undefined;
+  const unverified = checked.filter((j) => j.verified === false).length;
+  const parts = [`${checked.length - unverified} verified finding${checked.length - unverified === 1 ? '' : 's'}`, `${unverified} unverified (not sent)`];
+  if (checks) parts.push(`${checks.filter((c) => c.status !== 'supported').length} of ${checks.length} answer citation${checks.length === 1 ? '' : 's'} unsupported`);
+  return parts.join(' · ');
 }

@@ -26,7 +26,7 @@ test('readSettings takes valid values and normalises them', () => {
   assert.equal(s.remote.baseUrl, 'https://openrouter.ai/api/v1');
   assert.equal(s.protocol, 'minion');
   assert.equal(s.maxRounds, 5);
-  assert.deepEqual(s.jobs, { perTask: 3, maxPerRound: 100 });
+  assert.deepEqual(s.jobs, { perTask: 3, maxPerRound: 100, samples: 2 });
   assert.deepEqual(s.index, { include: ['src/**'], exclude: ['**/*.gen.ts'], maxFileBytes: 2048, chunkTokens: 400, onStartup: false, pdfMaxPages: 50, pdfTimeBudgetMs: 5000 });
   assert.equal(s.privacy, 'strict');
   assert.deepEqual(s.prices, { 'my-model': { input: 1, output: 2, cachedInput: 0.5 } });

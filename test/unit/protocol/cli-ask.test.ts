@@ -59,13 +59,15 @@ describe('minions ask', () => {
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     const out = JSON.parse(lines[0]!);
-    assert.deepEqual(Object.keys(out), ['answer', 'protocol', 'rounds', 'citations', 'jobs', 'usage']);
+    assert.deepEqual(Object.keys(out), ['answer', 'protocol', 'rounds', 'citations', 'jobs', 'usage', 'quality', 'citationChecks']);
     assert.equal(out.protocol, 'minions');
     assert.equal(out.rounds, 1);
     assert.deepEqual(out.citations, [{ path: 'src/http/retry.ts', startLine: 16, endLine: 19 }]);
     assert.ok(out.jobs.length > 0);
     for (const j of out.jobs) {
-      assert.deepEqual(Object.keys(j), ['round', 'task', 'path', 'startLine', 'endLine', 'status', 'answer']);
+      assert.deepEqual(Object.keys(j).slice(0, 8), ['round', 'task', 'path', 'startLine', 'endLine', 'status', 'answer', 'verified']);
+      assert.equal(typeof j.verified, 'boolean');
+      if (!j.verified) assert.ok(j.reason, 'an unverified job says why');
       assert.ok(['answered', 'abstained', 'failed'].includes(j.status));
     }
     assert.deepEqual(Object.keys(out.usage), ['local', 'remote', 'baseline', 'savings']);
@@ -111,6 +113,7 @@ describe('minions ask', () => {
     assert.match(r.stdout, /abstained/);
     assert.match(r.stdout, /baseline: remote-only over the same chunks: \d+ prompt/);
     assert.match(r.stdout, /saving: /);
+    assert.match(r.stdout, /quality: \d+ verified findings?, \d+ unverified \(not sent to the remote\), \d+ of 1 answer citation unsupported/);
   });
 
   test('--scope limits every job to the scope (relative to the workspace or the current folder)', async () => {

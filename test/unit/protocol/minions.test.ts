@@ -38,7 +38,7 @@ describe('MinionS over the fixture repo', () => {
 
   test('two rounds: plan, jobs, synthesis, answer with citations; the ledger equals the servers', async () => {
     r = await rig({ ollama: { chat: wordFinder(['shouldRetry', 'backoff']) }, openai: { chat: TWO_ROUNDS } });
-    const events = await collect(runProtocol({ question: 'Where is the retry policy decided?', protocol: 'minions', maxRounds: 3, parallel: 2 }, r));
+    const events = await collect(runProtocol({ question: 'Where is the retry policy decided?', protocol: 'minions', maxRounds: 3, parallel: 2, budgets: { samples: 1 } }, r));
     assert.equal(events[0]!.type, 'run-started');
     const finished = events.at(-1)!;
     assert.equal(finished.type, 'run-finished');
