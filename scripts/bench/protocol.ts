@@ -18,7 +18,10 @@
 //    engine with the Ollama client and loopback server, in CPU ms per job.
 //
 //   npm run bench:protocol            (a few minutes on 2 cores)
-//   npm run bench:protocol -- tokens|scheduler|cpu      one part only
+// 4. Conversations: a thread's turns (repeat, follow-ups) against fresh runs of the same
+//    questions: local requests, cached jobs, remote tokens (protocol-conversation.ts).
+//
+//   npm run bench:protocol -- tokens|scheduler|cpu|conversation      one part only
 //   BENCH_CASE='{"jobs":2000,"P":8,"latency":20}' npm run bench:protocol -- scheduler   one scheduler case
 import { join } from 'node:path';
 import os from 'node:os';
@@ -36,6 +39,7 @@ import { FakeOpenAI, schemaNameOf, type OpenAIChatBody } from '../../test/suppor
 import { excerptLines } from '../../test/support/scripted-models';
 import { memoryIndex } from '../../test/support/memory-index';
 import { Breakdown } from './protocol-breakdown';
+import { conversation } from './protocol-conversation';
 
 const ROOT = join(__dirname, '../..');
 
@@ -320,6 +324,7 @@ async function main(): Promise<void> {
   if (!only || only === 'tokens') await remoteTokens();
   if (!only || only === 'scheduler') await scheduler();
   if (!only || only === 'cpu') await cpuPerJob();
+  if (!only || only === 'conversation') await conversation(ROOT);
 }
 
 main().catch((err) => {

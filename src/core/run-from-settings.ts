@@ -9,6 +9,8 @@ import type { ChatModel } from './llm/types';
 import type { RunEvent } from './protocol/events';
 import { runProtocol, type RunRequest } from './protocol/index';
 import type { RunSettings } from './settings';
+import { JobCache } from './protocol/job-cache';
+import type { Conversation } from './protocol/thread';
 
 export interface RunFromSettings {
   question: string;
@@ -20,6 +22,10 @@ export interface RunFromSettings {
   remoteModel?: ChatModel;
   index: CodeIndex;
   signal?: AbortSignal;
+  /** Where the job cache lives (beside the index cache); used when `settings.cache.jobs` is on. */
+  cacheDir?: string;
+  /** A follow-up: the thread's earlier turns and findings. */
+  conversation?: Conversation;
 }
 
 /** The local model client's configuration for the settings. */
@@ -58,8 +64,11 @@ export async function* runFromSettings(input: RunFromSettings): AsyncGenerator<R
   const local = await createLocalModel(localModelConfig(s.local));
   const remote = input.remoteModel ?? createRemoteModelFor(s.protocol, remoteModelConfig(s.remote, input.apiKey));
   yield* runProtocol(
-    requestFromSettings(s, input.question, input.scope),
-    { index: input.index, local, remote, pricing: mergePrices(s.prices).table },
+    { ...requestFromSettings(s, input.question, input.scope), ...(input.conversation ? { conversation: input.conversation } : {}) },
+    {
+      index: input.index, local, remote, pricing: mergePrices(s.prices).table,
+      ...(s.cache.jobs && input.cacheDir ? { jobCache: JobCache.inDir(input.cacheDir) } : {}),
+    },
     input.signal,
   );
 }

@@ -50,6 +50,10 @@ export interface MinionsSettings {
     /** Times each task's top-ranked chunks are read (minions.jobs.samples). */
     samples: number;
   };
+  cache: {
+    /** Reuse finished local jobs from the on-disk job cache (`minions.cache.jobs`, `--no-job-cache`). */
+    jobs: boolean;
+  };
   index: {
     include: string[];
     exclude: string[];
@@ -88,6 +92,7 @@ export const DEFAULT_SETTINGS: MinionsSettings = {
   maxRounds: 3,
   // samples: chosen by npm run bench:quality (gold recall 38% -> 50% for 1.8x local requests); the engine's DEFAULT_SAMPLES agrees.
   jobs: { perTask: 24, maxPerRound: 96, samples: 2 },
+  cache: { jobs: true },
   index: { include: [], exclude: [], maxFileBytes: 1_000_000, chunkTokens: 512, onStartup: true, pdfMaxPages: 500, pdfTimeBudgetMs: 20_000 },
   privacy: 'standard',
   prices: {},

@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import { openIndex, clearIndexCache } from '../core/index/index';
 import { listLocalModels, pullLocalModel, checkRemote } from '../core/llm/factory';
 import { runFromSettings } from '../core/run-from-settings';
+import { removeJobCache } from '../core/protocol/job-cache';
 import { toMinionsError } from '../core/errors';
 import type { CoreApi, IndexHandle } from './coreApi';
 
@@ -34,6 +35,7 @@ export function createCore(): CoreApi {
     },
     async clearIndexCache(cacheDir) {
       await clearIndexCache(cacheDir);
+      removeJobCache(cacheDir);
     },
     async listLocalModels(s, signal) {
       if (s.provider === 'openai-compatible') {

@@ -3,6 +3,7 @@
 // core's modules directly: core.ts binds it to the real core, and activation stays cheap
 // because nothing here pulls in tree-sitter or the model clients until they are used.
 
+import type { Conversation } from '../core/protocol/thread';
 import type { WorkspaceRoot } from '../core/index/paths';
 import type { CodeIndex, IndexProgress } from '../core/index/types';
 import type { RunEvent } from '../core/protocol/events';
@@ -48,6 +49,10 @@ export interface RunInput {
   signal: AbortSignal;
   /** A remote model made in the extension host (VS Code's own language models); else one is built from the settings. */
   remoteModel?: ChatModel;
+  /** Where the job cache lives (beside the index cache); used when `minions.cache.jobs` is on. */
+  cacheDir?: string;
+  /** A follow-up: the thread's earlier turns and findings. */
+  conversation?: Conversation;
 }
 
 export interface CoreApi {

@@ -16,6 +16,8 @@ import { IndexService } from './indexService';
 import { SetupChecker } from './setup';
 import { RunController } from './runController';
 import { registerDocumentViews } from './docs/open-document';
+import { Conversations } from './conversations';
+import { postThreads } from './panel/thread-messages';
 import type { Services } from './commands/services';
 import { registerAskCommands } from './commands/askCommands';
 import { registerModelCommands } from './commands/modelCommands';
@@ -45,8 +47,11 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
   const setup = new SetupChecker(core, keys, log);
 
   let runs: RunController | undefined;
+  const conversations = new Conversations(context);
   const actions: PanelActions = {
     ask: (question) => void runs?.ask(question),
+    followUp: (question) => void runs?.ask(question, [], { followUp: true }),
+    conversations,
     cancel: () => void runs?.cancel(),
     openCitation: async (citation) => {
       const result = await openCitation(index.roots(), citation, index.current?.index);
@@ -65,12 +70,17 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
   });
   const panelHost: PanelHost = { context, recorder, actions };
   const showPanel = (): void => void MinionsPanel.createOrShow(panelHost);
-  runs = new RunController(core, index, setup, keys, statusBar, log, recorder, showPanel);
+  runs = new RunController(core, index, setup, keys, statusBar, log, recorder, showPanel, conversations);
 
+  // The page hears of every new turn and reopened or new conversation.
+  context.subscriptions.push(conversations.onDidChange(() => {
+    const panel = MinionsPanel.currentPanel;
+    if (panel) void postThreads(panel, actions);
+  }));
   const services: Services = { context, core, log, keys, statusBar, index, setup, runs };
   const chat = registerChatParticipant(services);
   context.subscriptions.push(
-    log, keys, statusBar, index, runs,
+    log, keys, statusBar, index, runs, conversations,
     registerPanelSerializer(panelHost),
     // Only under the test runner: commands the real-VS-Code tests use to drive the panel.
     ...(process.env.MINIONS_TEST === '1' ? [registerPanelTestHooks(panelHost)] : []),

@@ -32,7 +32,7 @@ export function formatRunEvent(event: RunEvent, now: Date = new Date()): string 
     case 'job-finished': {
       const where = event.citation ? ` ${event.citation.path}:${event.citation.startLine}` : '';
       const err = event.status === 'failed' && event.error ? ` ERROR ${event.error.code} ${event.error.message}` : '';
-      return `${t} [job] ${event.jobId} ${event.status}${where} ${Math.round(event.ms)} ms${err}`;
+      return `${t} [job] ${event.jobId} ${event.status}${event.cached ? ' (cached)' : ''}${where} ${Math.round(event.ms)} ms${err}`;
     }
     case 'synthesis':
       return `${t} [remote] synthesis round ${event.round}: ${event.decision}`;
@@ -46,9 +46,12 @@ export function formatRunEvent(event: RunEvent, now: Date = new Date()): string 
       const l = event.ledger;
       return `${t} [run] finished ok=${event.ok} rounds=${event.rounds} ${Math.round(event.ms)} ms; remote ${l.remote.requests} req ${usage(l.remote)} ${formatUsd(l.remote.costUsd)}; local ${l.local.requests} req ${usage(l.local)}; baseline ${formatUsd(l.baseline.costUsd)}; saved ${formatUsd(l.savings.costUsd)}`;
     }
+    case 'conversation':
+      return `${t} [run] follow-up: turn ${event.turn} of ${event.thread}, ${event.earlierTurns} earlier turn(s), ${event.findings} finding(s) kept, ${event.stale.length} stale`;
     case 'job-queued':
     case 'job-started':
     case 'usage':
+    case 'answer-delta':
       return undefined;
   }
 }

@@ -18,6 +18,7 @@ import { actionsForErrorCode } from './setupAdvice';
 import { remoteModelFor } from './lm/remoteModel';
 import type { RunSink } from './panel/recorder';
 import type { CostStatusBar } from './statusBar';
+import type { Conversations } from './conversations';
 
 /** How long a cancelled run may take to end its stream before the host lets go of it. */
 const CANCEL_GRACE_MS = 3000;
@@ -60,6 +61,8 @@ export class RunController implements vscode.Disposable {
     private readonly sink: RunSink,
     /** Shows the panel, creating it if needed (it then shows the live run so far). */
     private readonly showRunPanel: () => void,
+    /** Threads: a follow-up continues the current one; every run becomes a turn. */
+    private readonly conversations?: Conversations,
   ) {}
 
   get running(): boolean {
@@ -70,7 +73,8 @@ export class RunController implements vscode.Disposable {
     this.showRunPanel();
   }
 
-  async ask(question: string, scope: readonly string[] = []): Promise<AskResult> {
+  /** Asks a question; `followUp` continues the current conversation (the remote sees its earlier turns). */
+  async ask(question: string, scope: readonly string[] = [], options: { followUp?: boolean } = {}): Promise<AskResult> {
     const q = question.trim();
     if (q === '') return this.notStarted('The question is empty');
     if (!vscode.workspace.isTrusted) {
@@ -89,7 +93,7 @@ export class RunController implements vscode.Disposable {
     this.active = run;
     void vscode.commands.executeCommand('setContext', 'minions.running', true);
     this.statusBar.setRunning(true);
-    run.done = this.execute(run, q, scope).finally(() => {
+    run.done = this.execute(run, q, scope, options.followUp === true).finally(() => {
       if (this.active === run) this.active = undefined;
       void vscode.commands.executeCommand('setContext', 'minions.running', this.active !== undefined);
       this.statusBar.setRunning(this.active !== undefined);
@@ -121,7 +125,7 @@ export class RunController implements vscode.Disposable {
     return outcome;
   }
 
-  private async execute(run: ActiveRun, question: string, scope: readonly string[]): Promise<AskResult> {
+  private async execute(run: ActiveRun, question: string, scope: readonly string[], followUp: boolean): Promise<AskResult> {
     const settings = currentSettings();
     try {
       if (!(await this.setup.check())) return { status: 'not-started', events: 0, error: 'setup incomplete' };
@@ -131,8 +135,17 @@ export class RunController implements vscode.Disposable {
       const { key } = await this.keys.get();
       this.showRunPanel();
       const remoteModel = await remoteModelFor(settings);
-      const stream = this.core.runProtocol({ question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal, ...(remoteModel ? { remoteModel } : {}) });
-      return await this.consume(run, stream);
+      const turn = await this.conversations?.threadFor(followUp);
+      const seen: RunEvent[] = [];
+      const stream = kept(this.core.runProtocol({
+        question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal, cacheDir: this.index.cacheDir(),
+        ...(remoteModel ? { remoteModel } : {}), ...(turn?.conversation ? { conversation: turn.conversation } : {}),
+      }), seen);
+      const outcome = await this.consume(run, stream);
+      if (turn && seen.some((e) => e.type === 'run-finished')) {
+        await this.conversations!.record(turn.thread, seen, handle.index).catch((err: unknown) => this.log.error(`the conversation could not be saved: ${toMinionsError(err).message}`));
+      }
+      return outcome;
     } catch (err) {
       if (isCancellation(err) || run.abort.signal.aborted) return { status: 'cancelled', events: run.events, ...(run.runId ? { runId: run.runId } : {}) };
       const e = toMinionsError(err);
@@ -209,5 +222,13 @@ export class RunController implements vscode.Disposable {
   dispose(): void {
     this.active?.abort.abort();
     this.finished.dispose();
+  }
+}
+
+/** The stream, with every event also kept in `into` (a finished run becomes a thread's turn). */
+async function* kept(stream: AsyncIterable<RunEvent>, into: RunEvent[]): AsyncGenerator<RunEvent> {
+  for await (const e of stream) {
+    into.push(e);
+    yield e;
   }
 }

@@ -35,6 +35,9 @@ export function readSettings(get: SettingGetter): MinionsSettings {
       maxPerRound: int(get('jobs.maxPerRound'), d.jobs.maxPerRound, 1, 5000),
       samples: int(get('jobs.samples'), d.jobs.samples, 1, 5),
     },
+    cache: {
+      jobs: typeof get('cache.jobs') === 'boolean' ? (get('cache.jobs') as boolean) : d.cache.jobs,
+    },
     index: {
       include: globs(get('index.include')),
       exclude: globs(get('index.exclude')),

@@ -11,6 +11,22 @@ export type { RunOutcome } from './run/outcome';
 export type { RunSummary } from './run/summary';
 export { MAX_QUESTION_CHARS };
 
+/** A conversation as the panel shows it: each turn's question, answer and cost, and the thread's totals. */
+export interface ThreadPanelView {
+  id: string;
+  turns: { turn: number; runId: string; question: string; answer: string; outcome: string; stale: number; remoteCostUsd: number | null; savedUsd: number | null; cachedJobs: number }[];
+  totals: { turns: number; remoteTokens: number; remoteCostUsd: number | null; localRequests: number; cachedJobs: number; savedUsd: number | null };
+}
+
+/** One line of the conversation list. */
+export interface ThreadSummary {
+  id: string;
+  title: string;
+  turns: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** A notice the panel shows inline (what happened, what to do). */
 export interface PanelNotice {
   level: 'info' | 'error';
@@ -28,7 +44,10 @@ export type HostToWebview =
   /** Replace the view with this run (a reopened past run, or the live run after the webview reloaded). */
   | { type: 'show-run'; runId: string; events: RunEvent[]; live: boolean }
   | { type: 'history'; runs: RunSummary[] }
-  | { type: 'notice'; notice: PanelNotice };
+  | { type: 'notice'; notice: PanelNotice }
+  /** The conversation the next follow-up continues (none: the next question starts one). */
+  | { type: 'thread'; thread?: ThreadPanelView }
+  | { type: 'threads'; threads: ThreadSummary[] };
 
 export type WebviewToHost =
   /** The webview (re)loaded; `viewingRunId` is the run its saved state shows. */
@@ -38,7 +57,13 @@ export type WebviewToHost =
   | { type: 'open-citation'; path: string; startLine: number; endLine: number }
   | { type: 'open-run'; runId: string }
   | { type: 'export-run'; runId: string }
-  | { type: 'delete-run'; runId: string };
+  | { type: 'delete-run'; runId: string }
+  /** A question asked in the follow-up box: it continues the current conversation. */
+  | { type: 'follow-up'; question: string }
+  | { type: 'new-conversation' }
+  | { type: 'open-thread'; threadId: string }
+  | { type: 'export-thread'; threadId: string }
+  | { type: 'delete-thread'; threadId: string };
 
 const MAX_PATH_CHARS = 4096;
 const MAX_LINE = 10_000_000;
@@ -65,9 +90,16 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     case 'cancel':
       return { type: 'cancel' };
     case 'ask':
+    case 'follow-up':
       return typeof m.question === 'string' && m.question.trim().length > 0 && m.question.length <= MAX_QUESTION_CHARS
-        ? { type: 'ask', question: m.question }
+        ? { type: m.type, question: m.question }
         : undefined;
+    case 'new-conversation':
+      return { type: 'new-conversation' };
+    case 'open-thread':
+    case 'export-thread':
+    case 'delete-thread':
+      return isRunId(m.threadId) && m.threadId.startsWith('thread-') ? { type: m.type, threadId: m.threadId } : undefined;
     case 'open-citation': {
       const { path, startLine, endLine } = m;
       if (typeof path !== 'string' || path.length === 0 || path.length > MAX_PATH_CHARS || path.includes('\0')) return undefined;

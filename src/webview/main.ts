@@ -16,6 +16,7 @@ import { JobsView } from './views/jobs';
 import { LedgerView } from './views/ledger';
 import { NoticesView } from './views/notices';
 import { PlanView } from './views/plan';
+import { ThreadView } from './views/thread';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -56,7 +57,15 @@ const liveBanner = h('div', { class: 'live-banner', hidden: true },
   h('span', {}, 'A run is in progress.'), h('button', { type: 'button', class: 'secondary', id: 'show-live' }, 'Show it'));
 const header = new HeaderView(() => send({ type: 'cancel' }));
 const notices = new NoticesView();
-const answer = new AnswerView(createAnswerRenderer(window));
+const renderer = createAnswerRenderer(window);
+const answer = new AnswerView(renderer);
+const thread = new ThreadView(renderer, {
+  followUp: (text) => send({ type: 'follow-up', question: text }),
+  newConversation: () => send({ type: 'new-conversation' }),
+  open: (threadId) => send({ type: 'open-thread', threadId }),
+  exportThread: (threadId) => send({ type: 'export-thread', threadId }),
+  remove: (threadId) => send({ type: 'delete-thread', threadId }),
+});
 const ledger = new LedgerView();
 const plan = new PlanView();
 const jobs = new JobsView(openCitation, () => scheduleSave());
@@ -66,7 +75,7 @@ const history = new HistoryView({
   remove: (runId) => send({ type: 'delete-run', runId }),
 });
 const app = document.getElementById('app') ?? document.body;
-app.append(askForm, liveBanner, header.el, notices.el, answer.el, ledger.el, plan.el, jobs.el, history.el);
+app.append(askForm, liveBanner, thread.el, header.el, notices.el, answer.el, thread.followUpEl, ledger.el, plan.el, jobs.el, history.el, thread.listEl);
 
 // ---- state --------------------------------------------------------------------------------
 
@@ -161,6 +170,7 @@ function renderPending(): void {
   }
   if (change.errors || change.header) notices.update(view);
   if (change.answer) answer.update(view);
+  if (change.answer || change.header) thread.update(view, isLive && view?.outcome === 'running');
   if (change.ledger) ledger.update(view);
   if (change.plan) plan.update(view);
   if (change.jobs) jobs.update(view);
@@ -240,6 +250,16 @@ window.addEventListener('message', (e: MessageEvent<HostToWebview>) => {
       break;
     case 'notice':
       notices.push(message.notice);
+      break;
+    case 'thread':
+      thread.setThread(message.thread);
+      pending.header = true;
+      scheduleRender();
+      break;
+    case 'threads':
+      thread.setThreads(message.threads);
+      pending.header = true;
+      scheduleRender();
       break;
   }
 });

@@ -5,7 +5,7 @@
 // the same factory runs them. The remote key comes only from the environment
 // (MINIONS_REMOTE_API_KEY or OPENAI_API_KEY) and is never printed.
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
 import type { LocalModelConfig, RemoteModelConfig } from '../../core/llm/factory';
@@ -19,14 +19,19 @@ import { DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, DEFAULT_SETTINGS, type AnyLocal
 import { formatUsd, savingFigures, savingPhrase } from '../../shared/run/format';
 import { reportOf, type RunQuality } from '../../shared/run/summary';
 import { applyEvent, createRunView, JobIndex, type RunView } from '../../shared/run/view';
-import { INDEX_OPTIONS, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
+import { INDEX_OPTIONS, defaultCacheDir, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
+import { JobCache } from '../../core/protocol/job-cache';
+import { conversationOf, newThread, turnFromEvents, type Thread } from '../../core/protocol/thread';
+import { ThreadStore, isThreadId } from '../../core/protocol/thread-store';
+import { cacheKey } from '../../core/index/store';
 
 const D = DEFAULT_SETTINGS;
 const LOCAL_PROVIDERS: readonly AnyLocalProvider[] = ['ollama', 'openai-compatible', 'embedded'];
 
 const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol ${PROTOCOLS.join('|')}]
                    [--local-url URL] [--local-model NAME] [--remote-url URL] [--remote-model NAME]
-                   [--max-rounds N] [--parallel N] [--privacy standard|strict] [--json] QUESTION
+                   [--max-rounds N] [--parallel N] [--privacy standard|strict] [--json]
+                   [--continue | --thread ID] [--no-job-cache] QUESTION
 
 Answers QUESTION about the code in DIR (default: the current folder).
 
@@ -43,8 +48,14 @@ Answers QUESTION about the code in DIR (default: the current folder).
       --parallel N           local jobs at once, default ${D.local.parallelJobs}
       --max-jobs N           local jobs per round at most, default ${D.jobs.maxPerRound}
       --privacy MODE         strict: no line of source code is sent to the remote
-      --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage
+      --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage, thread, turn
+      --continue             a follow-up: continue the workspace's latest thread (the remote sees the earlier turns)
+      --thread ID            a follow-up in the thread ID (from an earlier --json's "thread")
+      --no-job-cache         read every chunk again instead of reusing cached job results
   plus the index options of 'minions index --help' (--cache, --no-cache, --include, --exclude)
+
+Job results and threads are kept in the cache folder (--cache DIR, default $XDG_CACHE_HOME/minions);
+--no-cache keeps nothing on disk (no index cache, no job cache, no thread to continue).
 
 The remote key is read from MINIONS_REMOTE_API_KEY or OPENAI_API_KEY. Remote prices can be
 overridden with MINIONS_PRICING_JSON='{"model":{"input":1,"cachedInput":0.5,"output":4}}' (USD per 1M tokens).`;
@@ -172,9 +183,16 @@ function usdAmount(value: string | undefined, flag: string): number | undefined 
   return n;
 }
 
+/** Options of `minions ask` alone: conversations and the job cache. */
+const THREAD_OPTIONS = {
+  continue: { type: 'boolean', default: false },
+  thread: { type: 'string' },
+  'no-job-cache': { type: 'boolean', default: false },
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
-    () => parseArgs({ args: argv, options: ASK_OPTIONS, allowPositionals: true }),
+    () => parseArgs({ args: argv, options: { ...ASK_OPTIONS, ...THREAD_OPTIONS }, allowPositionals: true }),
     'ask',
   );
   if (values.help) {
@@ -185,7 +203,21 @@ export async function run(argv: string[]): Promise<number> {
   if (!question) throw new MinionsError('bad-input', 'No question given', "Pass the question as an argument, e.g. minions ask 'where is the retry policy decided?'");
   const setup = askSetupFromFlags(values);
 
+  if (values.continue && values.thread) throw new MinionsError('bad-input', '--continue and --thread both name a thread', 'Pass --continue for the latest thread, or --thread ID for a given one');
   const { index, workspace } = await openFromFlags(values);
+  const cacheDir = values['no-cache'] ? undefined : resolve(values.cache ?? defaultCacheDir());
+  const threads = cacheDir ? threadStoreFor(cacheDir, workspace) : undefined;
+  let thread: Thread;
+  try {
+    thread = await threadToContinue(threads, values.continue, values.thread);
+  } catch (err) {
+    await index.dispose();
+    throw err;
+  }
+  const conversation = thread.turns.length ? conversationOf(thread) : undefined;
+  const settings = { ...setup.settings, cache: { jobs: !values['no-job-cache'] } };
+  const events: RunEvent[] = [];
+  let progress: Progress | undefined;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -194,12 +226,21 @@ export async function run(argv: string[]): Promise<number> {
   const jobIndex = new JobIndex(view);
   let fatal: EventError | undefined;
   try {
-    const stream = runFromSettings({ question, scope: scopeOf(values.scope ?? [], workspace), settings: setup.settings, apiKey: setup.remote.apiKey, index, signal: controller.signal });
-    const progress = values.json ? undefined : new Progress();
+    const stream = runFromSettings({
+      question, scope: scopeOf(values.scope ?? [], workspace), settings, apiKey: setup.remote.apiKey, index, signal: controller.signal,
+      ...(cacheDir ? { cacheDir } : {}), ...(conversation ? { conversation } : {}),
+    });
+    progress = values.json ? undefined : new Progress();
     for await (const e of stream) {
+      events.push(e);
       applyEvent(view, e, jobIndex);
       if (e.type === 'error' && e.fatal) fatal ??= e.error;
       progress?.show(e, view);
+    }
+    if (events.at(-1)?.type === 'run-finished') {
+      thread.turns.push(turnFromEvents(thread.turns.length + 1, events, index));
+      thread.updatedAt = Date.now();
+      await threads?.save(thread);
     }
   } finally {
     process.removeListener('SIGINT', onSigint);
@@ -207,9 +248,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (view.outcome === 'cancelled') throw new MinionsError('cancelled', 'The run was cancelled', 'Nothing more was sent; run the command again to start over');
   if (view.outcome !== 'ok') throw new MinionsError((fatal?.code as MinionsError['code']) ?? 'internal', fatal?.message ?? 'The run failed', fatal?.hint);
-  const summary = reportOf(view);
+  const summary = { ...reportOf(view), thread: thread.id, turn: thread.turns.length };
   if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else process.stdout.write(`\nanswer:\n${summary.answer}\n\nledger:\n${ledgerLine(summary.usage)}\n${summary.citationChecks ? `${qualityLine(summary.quality)}\n` : ''}`);
+  else {
+    // The answer already streamed as it was written, unless the final text differs from it.
+    const streamed = progress?.streamed?.trim() === summary.answer;
+    process.stdout.write(`${streamed ? '\n' : `\nanswer:\n${summary.answer}\n`}\nledger:\n${ledgerLine(summary.usage)}\n${summary.citationChecks ? `${qualityLine(summary.quality)}\n` : ''}thread:   ${thread.id}, turn ${thread.turns.length} (continue it with --continue or --thread ${thread.id})\n`);
+  }
   return 0;
 }
 
@@ -241,6 +286,8 @@ export function ledgerLine(l: LedgerSnapshot): string {
 
 /** Progress for a person, on stdout before the answer (stderr carries only the one-line error, if any). */
 class Progress {
+  /** The answer text streamed so far (printed as it came). */
+  streamed: string | undefined;
   /** Prints what the event adds; `view` already includes it. */
   show(e: RunEvent, view: RunView): void {
     const out = (s: string) => process.stdout.write(s + '\n');
@@ -263,11 +310,29 @@ class Progress {
         const at = where ? `${where.path}:${where.startLine}-${where.endLine}` : e.jobId;
         const unverified = e.status === 'answered' && e.verified === false;
         const detail = unverified ? `${e.finding ?? ''} (not sent: ${e.reason ?? 'unverified'})` : e.status === 'answered' ? (e.finding ?? '') : e.status === 'failed' ? (e.error?.message ?? '') : '';
-        out(`  [${finished}/${view.jobs.length}] ${(unverified ? 'unverified' : e.status).padEnd(9)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
+        const label = `${unverified ? 'unverified' : e.status}${e.cached ? '*' : ''}`;
+        out(`  [${finished}/${view.jobs.length}] ${label.padEnd(11)} ${at}${detail ? `  ${detail.replace(/\s+/g, ' ').slice(0, 160)}` : ''}`);
         break;
       }
       case 'synthesis':
         if (e.decision === 'continue' && e.missing) out(`  still missing: ${e.missing}`);
+        break;
+      case 'answer-delta':
+        if (e.reset && this.streamed !== undefined) {
+          if (this.streamed) process.stdout.write('\n  (the answer starts over)\n');
+          this.streamed = '';
+        }
+        if (!e.text) break;
+        if (this.streamed === undefined) {
+          process.stdout.write('\nanswer:\n');
+          this.streamed = '';
+        }
+        this.streamed += e.text;
+        process.stdout.write(e.text);
+        break;
+      case 'conversation':
+        out(`follow-up: turn ${e.turn} of thread ${e.thread}, with ${e.earlierTurns} earlier turn(s) and ${e.findings} finding(s) still valid`);
+        if (e.stale.length) out(`  dropped ${e.stale.length} stale finding(s) (their code changed): ${e.stale.slice(0, 8).map((c) => `${c.path}:${c.startLine}-${c.endLine}`).join(', ')}${e.stale.length > 8 ? ', ...' : ''}`);
         break;
       case 'error':
         if (!e.fatal) out(`  note: ${e.error.message}`);
@@ -276,4 +341,22 @@ class Progress {
         break;
     }
   }
+}
+
+/** A workspace's threads, in the cache folder under a key of the workspace's path. */
+function threadStoreFor(cacheDir: string, workspace: string): ThreadStore {
+  return new ThreadStore(join(cacheDir, 'threads', cacheKey(['threads', workspace])));
+}
+
+/** The thread a run continues (--continue: the latest; --thread ID: that one), or a new one. */
+async function threadToContinue(store: ThreadStore | undefined, latest: boolean, id: string | undefined): Promise<Thread> {
+  if (!latest && id === undefined) return newThread();
+  if (!store) throw new MinionsError('bad-input', 'Threads are kept in the cache folder, which --no-cache turns off', 'Drop --no-cache to continue a thread');
+  if (id !== undefined) {
+    if (!isThreadId(id)) throw new MinionsError('bad-input', `'${id}' is not a thread id`, 'Pass the "thread" value of an earlier --json answer, e.g. --thread thread-m1abcd-x2y3z4');
+    const found = await store.get(id);
+    if (!found) throw new MinionsError('bad-input', `No thread ${id} in this workspace`, 'Run without --thread to start a new one, or --continue for the latest');
+    return found;
+  }
+  return (await store.latest()) ?? newThread();
 }

@@ -4,7 +4,7 @@ import type { CallUsage, LedgerSnapshot, LocalUsage, RemoteUsage } from './types
 import { costOf, priceOf, DEFAULT_PRICES, type ModelPrice, type PriceTable } from './pricing';
 
 export class Ledger {
-  private readonly local: LocalUsage = { requests: 0, promptTokens: 0, completionTokens: 0 };
+  private readonly local: Required<LocalUsage> = { requests: 0, promptTokens: 0, completionTokens: 0, cachedJobs: 0, cachedMs: 0 };
   private readonly remote: Omit<RemoteUsage, 'costUsd'> = { requests: 0, promptTokens: 0, cachedPromptTokens: 0, completionTokens: 0 };
   private baselinePrompt = 0;
   private baselineCompletion = 0;
@@ -34,6 +34,12 @@ export class Ledger {
     }
   }
 
+  /** A job answered from the job cache: no request and no tokens; `savedMs` is what reading it took the first time. */
+  addCachedJob(savedMs: number): void {
+    this.local.cachedJobs++;
+    this.local.cachedMs += Math.max(0, Math.round(savedMs));
+  }
+
   /** The remote-only protocol's cost for the same context: its prompt and the answer's length. */
   setBaseline(promptTokens: number, completionTokens: number): void {
     this.baselinePrompt = promptTokens;
@@ -46,7 +52,10 @@ export class Ledger {
     const saved = remoteCost === null || baselineCost === null ? null : round(baselineCost - remoteCost);
     const ratio = remoteCost === null || baselineCost === null || remoteCost === 0 ? null : round(baselineCost / remoteCost, 4);
     return {
-      local: { ...this.local },
+      // Cached-job figures only when there are some: a run without the cache reads as it always did.
+      local: this.local.cachedJobs
+        ? { ...this.local }
+        : { requests: this.local.requests, promptTokens: this.local.promptTokens, completionTokens: this.local.completionTokens },
       remote: { ...this.remote, costUsd: remoteCost === null ? null : round(remoteCost) },
       baseline: {
         remotePromptTokens: this.baselinePrompt,

@@ -6,6 +6,10 @@ export interface LocalUsage {
   requests: number;
   promptTokens: number;
   completionTokens: number;
+  /** Jobs answered from the job cache: no request, no tokens. */
+  cachedJobs?: number;
+  /** Local time those cached jobs took when they were first read (the time the cache saved). */
+  cachedMs?: number;
 }
 
 export interface RemoteUsage {

@@ -114,6 +114,7 @@ export class OllamaModel implements ChatModel {
     let content = '';
     if (request.onDelta) {
       const stream = await client.chat({ ...body, stream: true });
+      request.onStreamStart?.();
       let last: ChatResponse | undefined;
       for await (const part of stream) {
         attempt.touch();

@@ -177,6 +177,7 @@ export class OpenAICompatibleModel implements ChatModel {
       };
     }
     const chunks = (await this.client.chat.completions.create(body as never, { signal: attempt.signal })) as unknown as AsyncIterable<OpenAI.Chat.ChatCompletionChunk>;
+    request.onStreamStart?.();
     let content = '';
     let finish: string | null | undefined;
     let refusal = false;

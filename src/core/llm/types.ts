@@ -24,6 +24,8 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** Called with each streamed text delta, when the provider streams. */
   onDelta?: (text: string) => void;
+  /** Called when a streamed attempt starts (a retry or repair starts the text over). */
+  onStreamStart?: () => void;
 }
 
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'refusal' | 'other';

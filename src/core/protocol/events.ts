@@ -66,6 +66,11 @@ export interface EventError {
 export type RunEvent =
   | { type: 'run-started'; runId: string; protocol: ProtocolName; question: string; scope: string[]; startedAt: number;
       localModel: string; remoteModel: string }
+  /**
+   * A follow-up in a thread: how much of the conversation the run carries. `stale`: earlier
+   * findings dropped because their code changed since they were read.
+   */
+  | { type: 'conversation'; thread: string; turn: number; earlierTurns: number; findings: number; stale: Citation[] }
   | { type: 'round-started'; round: number; maxRounds: number }
   | { type: 'plan'; round: number; tasks: PlanTask[]; advice?: string }
   | { type: 'job-queued'; job: JobInfo }
@@ -79,11 +84,19 @@ export type RunEvent =
       /** The verified finding's short id, as the remote sees it in the digest (`F3`). */
       findingId?: string;
       /** Several samples of this job: how many, how many verified, and whether they disagreed. */
-      samples?: { n: number; verified: number; disagree: boolean } }
+      samples?: { n: number; verified: number; disagree: boolean };
+      /** The result came from the job cache: no local request was made. */
+      cached?: boolean }
   | { type: 'synthesis'; round: number; decision: 'answer' | 'continue'; missing?: string }
   /** A model call completed (for the log); never carries prompts or keys. */
   | { type: 'model-call'; role: Role; model: string; purpose: string; usage: CallUsage; ms: number; ok: boolean; error?: EventError }
   | { type: 'usage'; ledger: LedgerSnapshot }
+  /**
+   * The final answer as the remote writes it: `text` is appended to what came before, unless
+   * `reset` (a new attempt, or a synthesis that continued instead of answering) starts it over.
+   * The `answer` event that follows is what counts.
+   */
+  | { type: 'answer-delta'; round: number; text: string; reset?: boolean }
   | { type: 'answer'; markdown: string; citations: Citation[];
       /** MinionS: each citation checked against its file and linked to the verified findings it rests on. */
       checks?: CitationCheck[] }

@@ -88,6 +88,11 @@ export interface ExpandOptions {
   readBefore?: { has(chunkId: string): boolean };
   /** Where an earlier finding is, by its id (for targets that name findings). */
   findingCitation?: (id: string) => Citation | undefined;
+  /**
+   * Whether the job (task, chunk) already has a result (the job cache): it costs nothing, so
+   * among a task's close matches (its best 2 x jobsPerTask) those chunks come first.
+   */
+  known?: (task: PlanTask, chunk: Chunk) => boolean;
 }
 
 /** What expanding a plan gave: the jobs, notes for the user, and per task how many relevant chunks were left unread. */
@@ -133,7 +138,12 @@ export function expandPlan(index: CodeIndex, tasks: readonly PlanTask[], o: Expa
     // Targets first, exempt from the already-read demotion: the remote asked for exactly these.
     const targeted = task.targets?.length ? targetChunks(index, task.targets, task.granularity ?? 'chunk', o.scope, o.findingCitation ?? (() => undefined)) : [];
     const ranked = [...hits.map((h) => h.chunk), ...(hits.length < cap ? chunksInScope(index, o.scope, cap * 4) : [])];
-    const candidates = o.readBefore ? [...ranked.filter((c) => !o.readBefore!.has(c.id)), ...ranked.filter((c) => o.readBefore!.has(c.id))] : ranked;
+    const ordered = o.readBefore ? [...ranked.filter((c) => !o.readBefore!.has(c.id)), ...ranked.filter((c) => o.readBefore!.has(c.id))] : ranked;
+    // Among close matches, chunks with a cached result first: they cost nothing.
+    const near = cap * 2;
+    const candidates = o.known
+      ? [...ordered.slice(0, near).filter((c) => o.known!(task, c)), ...ordered.slice(0, near).filter((c) => !o.known!(task, c)), ...ordered.slice(near)]
+      : ordered;
     for (const chunk of [...targeted, ...candidates]) {
       if (chunks.length >= cap) break;
       if (o.seen.has(key(chunk)) || chunks.some((c) => c.id === chunk.id)) continue;

@@ -17,9 +17,11 @@ import { runRemoteOnly, runLocalOnly } from './baselines';
 import { baselinePromptTokens } from './baseline';
 import { citationsIn, withDocumentPlaces } from './citations';
 import { checkCitations } from './answer-check';
+import type { JobCache } from './job-cache';
 
 export type { RunRequest, RunBudgets } from './request';
 export type * from './events';
+export { JobCache, removeJobCache } from './job-cache';
 
 export interface RunDeps {
   index: CodeIndex;
@@ -27,6 +29,8 @@ export interface RunDeps {
   remote: ChatModel;
   /** Remote prices (default: the built-in table). */
   pricing?: PriceTable;
+  /** Finished local jobs kept across runs (none: every job is read). */
+  jobCache?: JobCache;
 }
 
 const PROTOCOLS: Record<ResolvedRequest['protocol'], (ctx: RunContext) => Promise<ProtocolOutcome>> = {
@@ -73,9 +77,11 @@ async function drive(req: RunRequest, deps: RunDeps, signal: AbortSignal | undef
   try {
     const request = resolveRequest({ ...req, runId }, deps.local.contextTokens);
     ctx = new RunContext(request, deps.index, deps.local, deps.remote, ledger, internal.signal, sink);
+    ctx.jobCache = deps.jobCache;
     const outcome = await PROTOCOLS[request.protocol](ctx);
     if (request.protocol !== 'remote') {
-      ledger.setBaseline(baselinePromptTokens(request.question, ctx.chunksRead.values(), deps.remote.model), ctx.answerCompletionTokens);
+      const context = new Map([...ctx.earlierChunks, ...ctx.chunksRead]);
+      ledger.setBaseline(baselinePromptTokens(request.question, context.values(), deps.remote.model), ctx.answerCompletionTokens);
     }
     const known = new Map(deps.index.files().map((f) => [f.path, f.lines]));
     const citations = citationsIn(outcome.answer, (p) => known.has(p));

@@ -27,6 +27,8 @@ export function planMessages(input: {
   maxRounds: number;
   maxTasks: number;
   history: string;
+  /** A follow-up: the earlier turns of the conversation. */
+  conversation?: string;
 }): ChatMessage[] {
   // The repository map goes in the system message, after the fixed instructions: that prefix is
   // identical for every round and every question in a workspace, so providers with prompt
@@ -44,9 +46,15 @@ export function planMessages(input: {
   ].join('\n');
   const scope = input.scope.length ? `\nThe user limited the question to: ${input.scope.join(', ')}\n` : '';
   const history = input.history ? `\nWhat earlier rounds found:\n${input.history}\n` : '';
-  const user = `Question: ${input.question}\n${scope}${history}\nRound ${input.round} of ${input.maxRounds}. Plan the tasks as JSON.`;
+  const user = `${earlierTurns(input.conversation)}Question: ${input.question}\n${scope}${history}\nRound ${input.round} of ${input.maxRounds}. Plan the tasks as JSON.`;
   return [{ role: 'system', content: system }, { role: 'user', content: user }];
 }
+
+/**
+ * The version of the job prompt below (and of JOB_SCHEMA): the job cache keys on it, so a change
+ * to what a worker is asked, or how, must bump it, or old answers would be replayed.
+ */
+export const JOB_PROMPT_VERSION = 1;
 
 /** Execute (local): read one excerpt for one task and report a short, cited finding or abstain. */
 export function jobMessages(input: { question: string; instruction: string; advice: string; chunk: Chunk }): ChatMessage[] {
@@ -67,7 +75,7 @@ export function jobMessages(input: { question: string; instruction: string; advi
  * reply (`nextTasks`: the cap on tasks), so a continuing round costs one remote call, not a
  * synthesis and then a plan.
  */
-export function synthesisMessages(input: { question: string; digest: string; round: number; maxRounds: number; nextTasks?: number; scratchpad?: string; repoMap?: string }): ChatMessage[] {
+export function synthesisMessages(input: { question: string; digest: string; round: number; maxRounds: number; nextTasks?: number; scratchpad?: string; repoMap?: string; conversation?: string }): ChatMessage[] {
   const last = input.round >= input.maxRounds;
   const plan = !last && input.nextTasks !== undefined;
   const system = [
@@ -83,9 +91,14 @@ export function synthesisMessages(input: { question: string; digest: string; rou
       ...(input.repoMap ? ['', 'Repository map (paths, languages, sizes, top-level symbols):', input.repoMap] : []),
     ] : []),
   ].join('\n');
-  const pad = input.scratchpad ? `Your scratchpad from earlier rounds:\n${input.scratchpad}\n\nNew findings` : 'Findings';
-  const user = `Question: ${input.question}\n\n${pad} (round ${input.round} of ${input.maxRounds}):\n${input.digest || '(no worker found anything relevant)'}\n\nReply with the JSON object.`;
+  const pad = input.scratchpad ? `Your scratchpad so far:\n${input.scratchpad}\n\nNew findings` : 'Findings';
+  const user = `${earlierTurns(input.conversation)}Question: ${input.question}\n\n${pad} (round ${input.round} of ${input.maxRounds}):\n${input.digest || '(no worker found anything relevant)'}\n\nReply with the JSON object.`;
   return [{ role: 'system', content: system }, { role: 'user', content: user }];
+}
+
+/** A follow-up's earlier turns, before its question: the question may refer to them ("and what about X?"). */
+function earlierTurns(conversation: string | undefined): string {
+  return conversation ? `This question follows up on a conversation (findings from earlier turns are marked "turn N"):\n${conversation}\n\nThe follow-up: ` : '';
 }
 
 // --- Minion --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // What a run is asked to do, and the defaults and caps that make any request safe to run.
 import { MinionsError } from '../errors';
 import type { ProtocolName } from './events';
+import type { Conversation } from './thread';
 import { isProtocolName, MAX_QUESTION_CHARS } from './protocols';
 
 export interface RunBudgets {
@@ -30,6 +31,8 @@ export interface RunBudgets {
   jobMaxTokens?: number;
   /** Times each task's top-ranked chunks are read (agreeing samples merge, disagreeing ones are flagged). Default DEFAULT_SAMPLES; at most 5. */
   samples?: number;
+  /** Tokens of earlier questions and answers a follow-up sends the remote. Default 1000. */
+  conversationTokens?: number;
 }
 
 /** Samples per top-ranked chunk by default (chosen by `npm run bench:quality`). */
@@ -49,9 +52,11 @@ export interface RunRequest {
   budgets?: RunBudgets;
   /** Id for the run's events (default: random). */
   runId?: string;
+  /** A follow-up: the thread's earlier turns and findings (see thread.ts). */
+  conversation?: Conversation;
 }
 
-export type ResolvedRequest = Required<Omit<RunRequest, 'budgets' | 'runId'>> & { budgets: Required<RunBudgets>; runId: string };
+export type ResolvedRequest = Required<Omit<RunRequest, 'budgets' | 'runId' | 'conversation'>> & { budgets: Required<RunBudgets>; runId: string; conversation?: Conversation };
 
 const clamp = (value: number | undefined, fallback: number, min: number, max: number): number =>
   value === undefined || !Number.isFinite(value) ? fallback : Math.min(max, Math.max(min, Math.floor(value)));
@@ -78,6 +83,7 @@ export function resolveRequest(req: RunRequest, localContext: number | undefined
     parallel: clamp(req.parallel, 4, 1, 64),
     privacy,
     runId: req.runId ?? `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+    ...(req.conversation ? { conversation: req.conversation } : {}),
     budgets: {
       maxTasks: clamp(b.maxTasks, 8, 1, 50),
       jobsPerTask: clamp(b.jobsPerTask, 24, 1, 5000),
@@ -88,6 +94,7 @@ export function resolveRequest(req: RunRequest, localContext: number | undefined
       remoteOnlyTokens: clamp(b.remoteOnlyTokens, 24_000, 500, 1_000_000),
       jobMaxTokens: clamp(b.jobMaxTokens, 400, 50, 8192),
       samples: clamp(b.samples, DEFAULT_SAMPLES, 1, 5),
+      conversationTokens: clamp(b.conversationTokens, 1000, 100, 50_000),
     },
   };
 }

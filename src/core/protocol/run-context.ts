@@ -8,6 +8,7 @@ import { Ledger } from '../ledger/ledger';
 import type { RunEvent, EventError } from './events';
 import { MinionsError } from '../errors';
 import type { ResolvedRequest } from './request';
+import type { JobCache } from './job-cache';
 
 export function eventError(err: MinionsError): EventError {
   return err.hint ? { code: err.code, message: err.message, hint: err.hint } : { code: err.code, message: err.message };
@@ -21,8 +22,12 @@ export class RunContext {
   private usageTimer: NodeJS.Timeout | undefined;
   /** Distinct chunks the local side read, for the baseline. */
   readonly chunksRead = new Map<string, Chunk>();
+  /** Chunks behind the earlier turns' findings a follow-up uses (for the baseline; not "read before" by this run). */
+  readonly earlierChunks = new Map<string, Chunk>();
   /** Completion tokens of the call that produced the final answer (the baseline's answer length). */
   answerCompletionTokens = 0;
+  /** Where finished jobs are kept and looked up (none: every job is read). */
+  jobCache: JobCache | undefined;
 
   constructor(
     readonly request: ResolvedRequest,

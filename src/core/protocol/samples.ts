@@ -9,6 +9,7 @@ import { JOB_SCHEMA, type JobAnswer } from './schemas';
 import { jsonCall } from './calls';
 import { verifyReply, type Verdict } from './verify';
 import type { Citation } from './events';
+import type { Chunk } from '../index/types';
 
 /** How many of each task's best-ranked chunks are sampled when samples > 1. */
 export const SAMPLED_PER_TASK = 2;
@@ -19,6 +20,8 @@ export interface Sample {
   verdict: Verdict;
   finding: string;
   quote: string;
+  /** The worker's reply this sample was read from (what the job cache keeps). */
+  answer?: JobAnswer;
 }
 
 export interface Reading extends Sample {
@@ -55,6 +58,11 @@ export function mergeSamples(samples: readonly Sample[]): Reading {
   };
 }
 
+/** One reply, verified against its chunk (a fresh reply, or one from the job cache). */
+export function readingOf(chunk: Chunk, answer: JobAnswer): Sample {
+  return { verdict: verifyReply(chunk, answer), finding: answer.finding.trim(), quote: (answer.quote ?? '').trim(), answer };
+}
+
 /** Reads `job` `n` times (n = 1: once, greedy), verifies every reply, merges them. A failed sample is skipped unless all fail. */
 export async function readJob(ctx: RunContext, job: PlannedJob, advice: string, n: number, signal: AbortSignal, usage: CallUsage): Promise<Reading> {
   const samples: Sample[] = [];
@@ -65,7 +73,7 @@ export async function readJob(ctx: RunContext, job: PlannedJob, advice: string, 
         messages: jobMessages({ question: ctx.request.question, instruction: job.info.task, advice, chunk: job.chunk }),
         schema: JOB_SCHEMA, temperature: i === 0 ? 0 : SAMPLE_TEMPERATURE, maxTokens: ctx.request.budgets.jobMaxTokens,
       }, signal, usage);
-      samples.push({ verdict: verifyReply(job.chunk, value), finding: value.finding.trim(), quote: (value.quote ?? '').trim() });
+      samples.push(readingOf(job.chunk, value));
     } catch (err) {
       if (signal.aborted || n === 1) throw err;
       firstError ??= err;

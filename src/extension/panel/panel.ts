@@ -4,6 +4,8 @@
 // model output, so what it sends is untrusted). What a run is and where it is kept is the
 // recorder's business (recorder.ts); this class only shows it.
 
+import type { Conversations } from '../conversations';
+import { handleThreadMessage, postThreads, type ThreadMessage } from './thread-messages';
 import * as vscode from 'vscode';
 import type { Citation, RunEvent } from '../../core/protocol/events';
 import { parseWebviewMessage, type HostToWebview, type PanelNotice, type RunSummary, type WebviewToHost } from '../../shared/messages';
@@ -21,6 +23,10 @@ export interface PanelActions {
    * workspace folder (following links). Resolves false, opening nothing, when it does not.
    */
   openCitation(citation: Citation): Promise<boolean>;
+  /** The follow-up box: a question that continues the current conversation. */
+  followUp?(question: string): void;
+  /** The workspace's threads (the conversation list, reopen, export, delete). */
+  conversations?: Conversations;
 }
 
 /** What a panel is shown with: the runs and the host's actions. */
@@ -104,6 +110,16 @@ export class MinionsPanel implements RecorderListener {
     this.post({ type: 'notice', notice });
   }
 
+  /** Shows a run from the history (or the live one), as the page's "open" does. */
+  openRun(runId: string): Promise<'accepted' | 'refused'> {
+    return this.handle({ type: 'open-run', runId });
+  }
+
+  /** The host's secrets (never written into an export). */
+  secrets(): Promise<readonly string[]> {
+    return this.host.recorder.secrets();
+  }
+
   /**
    * Handles one raw message from the webview. Returns what was done, for the test hooks:
    * 'refused' for anything malformed, unknown or naming a file outside the workspace.
@@ -123,6 +139,12 @@ export class MinionsPanel implements RecorderListener {
       case 'ask':
         actions.ask(message.question);
         return 'accepted';
+      case 'follow-up':
+      case 'new-conversation':
+      case 'open-thread':
+      case 'export-thread':
+      case 'delete-thread':
+        return handleThreadMessage(message satisfies ThreadMessage, this, actions);
       case 'cancel':
         actions.cancel();
         return 'accepted';
@@ -164,6 +186,7 @@ export class MinionsPanel implements RecorderListener {
     const { recorder } = this.host;
     const { liveRunId } = recorder;
     this.post({ type: 'init', title: 'Minions', history: recorder.historyForPage(), ...(liveRunId ? { liveRunId } : {}) });
+    void postThreads(this, this.host.actions, recorder.shownRunId ?? viewingRunId);
     if (recorder.shownRunId) {
       this.showRun(recorder.shownRunId);
       return;

@@ -60,6 +60,8 @@ export interface JobReport {
   reason?: string;
   /** The verified finding's id, as the remote saw it (`F3`). */
   findingId?: string;
+  /** The result came from the job cache (no local request). */
+  cached: boolean;
 }
 
 /** How far the answer can be trusted: the evidence checks and the answer's citations. */
@@ -99,6 +101,7 @@ export function reportOf(view: RunView): RunReport {
       round: j.round, task: j.task, path: j.path, startLine: j.startLine, endLine: j.endLine, status: j.status,
       answer: j.status === 'answered' ? (j.finding ?? '') : '', verified,
       ...(reason ? { reason } : {}), ...(j.findingId ? { findingId: j.findingId } : {}),
+      cached: j.cached === true,
     };
   });
   const citations = view.answer?.citations ?? [];

@@ -22,6 +22,8 @@ export interface JobView extends JobInfo {
   verified?: boolean;
   reason?: string;
   findingId?: string;
+  /** Answered from the job cache (no local request). */
+  cached?: boolean;
 }
 
 export interface RoundView {
@@ -46,6 +48,10 @@ export interface RunView {
   jobs: JobView[];
   counts: Record<JobStatus, number>;
   answer?: { markdown: string; citations: Citation[]; checks?: CitationCheck[] };
+  /** The answer as the remote writes it, until the `answer` event replaces it. */
+  streaming?: string;
+  /** A follow-up: its thread, turn, and the earlier findings it dropped as stale. */
+  conversation?: { thread: string; turn: number; earlierTurns: number; findings: number; stale: Citation[] };
   errors: EventError[];
   ledger?: LedgerSnapshot;
   ms?: number;
@@ -157,6 +163,7 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       if (event.verified !== undefined) job.verified = event.verified;
       if (event.reason !== undefined) job.reason = event.reason;
       if (event.findingId !== undefined) job.findingId = event.findingId;
+      if (event.cached) job.cached = true;
       return { jobs: true };
     }
     case 'synthesis': {
@@ -169,9 +176,16 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
     case 'usage':
       view.ledger = event.ledger;
       return { ledger: true };
+    case 'answer-delta':
+      view.streaming = (event.reset ? '' : view.streaming ?? '') + event.text;
+      return { answer: true };
     case 'answer':
       view.answer = { markdown: event.markdown, citations: event.citations.map((c) => ({ ...c })), ...(event.checks ? { checks: event.checks.map((c) => ({ ...c })) } : {}) };
+      delete view.streaming;
       return { answer: true };
+    case 'conversation':
+      view.conversation = { thread: event.thread, turn: event.turn, earlierTurns: event.earlierTurns, findings: event.findings, stale: event.stale.map((c) => ({ ...c })) };
+      return { header: true, answer: true };
     case 'error':
       view.errors.push({ ...event.error });
       if (event.fatal) view.outcome = 'failed';

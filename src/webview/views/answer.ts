@@ -1,4 +1,7 @@
 // The final answer: sanitized markdown with clickable citations, announced to screen readers.
+// While the remote writes it, the text so far is rendered the same way at every step (so a
+// partial answer is as inert as a whole one); its last, possibly half-written word stays plain
+// text until a space follows it, so a citation becomes a link only once it is complete.
 
 import type { Citation } from '../../core/protocol/events';
 import { h, replaceChildren } from '../dom';
@@ -18,17 +21,26 @@ export class AnswerView {
   }
 
   update(view: RunView | undefined): void {
-    const markdown = view?.answer?.markdown;
-    this.el.hidden = markdown === undefined;
+    const final = view?.answer?.markdown;
+    const streaming = final === undefined ? view?.streaming : undefined;
+    const markdown = final ?? streaming;
+    this.el.hidden = markdown === undefined || (streaming !== undefined && streaming === '');
+    this.el.classList.toggle('streaming', streaming !== undefined);
     // The same words with other citation checks (another run) must be drawn again.
-    const key = markdown === undefined ? undefined : `${markdown}\u0000${JSON.stringify(view?.answer?.checks ?? null)}`;
+    const key = `${streaming !== undefined ? 's' : 'f'}${markdown ?? ''}\u0000${JSON.stringify(view?.answer?.checks ?? null)}`;
     if (key === this.rendered) return;
     this.rendered = key;
     if (markdown === undefined) replaceChildren(this.body);
-    else {
+    else if (streaming === undefined) {
       replaceChildren(this.body, this.renderer.render(markdown));
       this.labelDocumentCitations(view?.answer?.citations ?? []);
       markUnsupported(this.body, view?.answer?.checks);
+    } else {
+      // The last, possibly half-written word stays plain text: a citation links once complete.
+      const cut = Math.max(streaming.lastIndexOf(' '), streaming.lastIndexOf('\n')) + 1;
+      const whole = this.renderer.render(streaming.slice(0, cut));
+      const tail = streaming.slice(cut);
+      replaceChildren(this.body, whole, h('span', { class: 'streaming-tail' }, tail), h('span', { class: 'caret', 'aria-hidden': 'true' }, '▍'));
     }
   }
 

@@ -133,7 +133,7 @@ export class JobsView {
       class: `job-row status-${job.status}${job.verified === false ? ' unverified' : ''}${selected ? ' selected' : ''}`, id: `job-row-${row}`, role: 'option',
       'aria-selected': String(selected), 'aria-posinset': row + 1, 'aria-setsize': count, 'data-job-id': job.id,
     },
-    h('span', { class: 'job-status', ...(job.reason ? { title: job.reason } : {}) }, job.verified === false && job.status === 'answered' ? 'unverified' : job.status),
+    h('span', { class: 'job-status', ...(job.reason ? { title: job.reason } : {}) }, `${job.verified === false && job.status === 'answered' ? 'unverified' : job.status}${job.cached ? ' · cached' : ''}`),
     h('span', { class: 'job-task', title: job.task }, job.task),
     h('span', { class: 'job-cite' }, citationLink(document, citation, citationText(citation))),
     h('span', { class: 'job-finding', title: job.finding ?? job.error?.message ?? '' }, job.finding ?? job.error?.message ?? ''));

@@ -59,7 +59,7 @@ describe('minions ask', () => {
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     const out = JSON.parse(lines[0]!);
-    assert.deepEqual(Object.keys(out), ['answer', 'protocol', 'rounds', 'citations', 'jobs', 'usage', 'quality', 'citationChecks']);
+    assert.deepEqual(Object.keys(out), ['answer', 'protocol', 'rounds', 'citations', 'jobs', 'usage', 'quality', 'citationChecks', 'thread', 'turn']);
     assert.equal(out.protocol, 'minions');
     assert.equal(out.rounds, 1);
     assert.deepEqual(out.citations, [{ path: 'src/http/retry.ts', startLine: 16, endLine: 19 }]);
@@ -68,6 +68,7 @@ describe('minions ask', () => {
       assert.deepEqual(Object.keys(j).slice(0, 8), ['round', 'task', 'path', 'startLine', 'endLine', 'status', 'answer', 'verified']);
       assert.equal(typeof j.verified, 'boolean');
       if (!j.verified) assert.ok(j.reason, 'an unverified job says why');
+      assert.equal(j.cached, false);
       assert.ok(['answered', 'abstained', 'failed'].includes(j.status));
     }
     assert.deepEqual(Object.keys(out.usage), ['local', 'remote', 'baseline', 'savings']);

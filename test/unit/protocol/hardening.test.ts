@@ -83,9 +83,21 @@ describe('hardening: faults, caps and load', () => {
   });
 
   test('model unloaded mid-run (500s) and a `length` stop are retried; the run completes', async () => {
-    let n = 0;
-    const e = await env({ ollama: { chat: () => (++n % 3 === 0 ? { status: 500, error: 'model runner has unexpectedly stopped' } : n % 5 === 0 ? { content: '{"relevant":tr', doneReason: 'length' } : { content: JOB_OK }) } });
-    // One reading per job: the fault pattern counts requests, and extra samples would shift it.
+    // Per job, not per request: which request meets the fault must not depend on how the
+    // parallel jobs interleave (two faults in a row for one job would exhaust its retry).
+    const jobs = new Map<string, number>();
+    const attempts = new Map<string, number>();
+    const e = await env({ ollama: { chat: (body) => {
+      const job = body.messages[1]?.content ?? '';
+      if (!jobs.has(job)) jobs.set(job, jobs.size + 1);
+      const k = jobs.get(job)!;
+      const attempt = (attempts.get(job) ?? 0) + 1;
+      attempts.set(job, attempt);
+      if (attempt === 1 && k % 3 === 0) return { status: 500, error: 'model runner has unexpectedly stopped' };
+      if (attempt === 1 && k % 5 === 0) return { content: '{"relevant":tr', doneReason: 'length' };
+      return { content: JOB_OK };
+    } } });
+    // One reading per job: extra samples of the top chunks would add requests the faults do not expect.
     const events = await run(e, { budgets: { samples: 1 } });
     ok(events);
     assert.ok(ofType(events, 'job-finished').every((j) => j.status === 'answered'));
