@@ -15,7 +15,7 @@ import { runMinions, type ProtocolOutcome } from './minions';
 import { runMinion } from './minion';
 import { runRemoteOnly, runLocalOnly } from './baselines';
 import { baselinePromptTokens } from './baseline';
-import { citationsIn } from './citations';
+import { citationsIn, withDocumentPlaces } from './citations';
 import { checkCitations } from './answer-check';
 import type { JobCache } from './job-cache';
 
@@ -86,7 +86,7 @@ async function drive(req: RunRequest, deps: RunDeps, signal: AbortSignal | undef
     const known = new Map(deps.index.files().map((f) => [f.path, f.lines]));
     const citations = citationsIn(outcome.answer, (p) => known.has(p));
     const checks = outcome.findings ? { checks: checkCitations(citations, (p) => known.get(p), outcome.findings) } : {};
-    sink({ type: 'answer', markdown: outcome.answer, citations, ...checks });
+    sink({ type: 'answer', markdown: outcome.answer, citations: withDocumentPlaces(citations, deps.index), ...checks });
     ctx.usageNow();
     sink({ type: 'run-finished', ok: true, rounds: outcome.rounds, ms: Date.now() - startedAt, ledger: ledger.snapshot() });
   } catch (err) {
