@@ -3,7 +3,7 @@
 // Org (`** Title`), and plain text that underlines its headings (=== / ---) or uses `#`. Cut by
 // section like Markdown: small neighbouring sections merge up to the budget, a long one is split
 // by lines; the symbol is the heading path ("Install > From source").
-import { LineCosts, chunkLineRange, spec, TEXT_OVERLAP_LINES } from './chunk-lines';
+import { LineCosts, packSections } from './chunk-lines';
 import type { ChunkSpec } from './chunk-types';
 
 interface Heading {
@@ -71,22 +71,5 @@ export function chunkSections(lines: readonly string[], format: SectionFormat, b
   }
   sections.push({ start, end: lines.length - 1, path });
 
-  const out: ChunkSpec[] = [];
-  let group: { start: number; end: number; path?: string } | undefined;
-  const flush = () => {
-    if (group) out.push(spec(costs, group.start, group.end, group.path));
-    group = undefined;
-  };
-  for (const s of sections) {
-    if (costs.tokens(s.start, s.end) > budget) {
-      flush();
-      out.push(...chunkLineRange(costs, s.start, s.end, budget, TEXT_OVERLAP_LINES, s.path));
-    } else if (group && costs.tokens(group.start, s.end) <= budget) group.end = s.end;
-    else {
-      flush();
-      group = { ...s };
-    }
-  }
-  flush();
-  return out;
+  return packSections(costs, sections.map((x) => ({ start: x.start, end: x.end, ...(x.path !== undefined ? { symbol: x.path } : {}) })), budget);
 }
