@@ -29,6 +29,12 @@ function copyAssets() {
       join(grammarsOut, `tree-sitter-${name}.wasm`),
     );
   }
+  // pdf.js (the parse worker extracts PDF text with it) is an ES module that is loaded at run
+  // time, not bundled into the CommonJS bundles: its legacy build runs in Node without a DOM.
+  const pdfjsOut = join(outdir, 'pdfjs');
+  mkdirSync(pdfjsOut, { recursive: true });
+  for (const name of ['pdf.min.mjs', 'pdf.worker.min.mjs'])
+    copyFileSync(join(root, 'node_modules/pdfjs-dist/legacy/build', name), join(pdfjsOut, name));
 }
 
 const common = {

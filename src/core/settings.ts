@@ -64,6 +64,9 @@ export interface MinionsSettings {
     /** Upper bound on one chunk's size in tokens. */
     chunkTokens: number;
     onStartup: boolean;
+    /** PDFs: pages read per file at most, and the time budget per file in ms. */
+    pdfMaxPages: number;
+    pdfTimeBudgetMs: number;
   };
   privacy: PrivacyLevel;
   prices: Record<string, PriceOverride>;
@@ -94,7 +97,7 @@ export const DEFAULT_SETTINGS: MinionsSettings = {
   // samples: chosen by npm run bench:quality (gold recall 38% -> 50% for 1.8x local requests); the engine's DEFAULT_SAMPLES agrees.
   jobs: { perTask: 24, maxPerRound: 96, samples: 2 },
   cache: { jobs: true },
-  index: { include: [], exclude: [], maxFileBytes: 1_000_000, chunkTokens: 512, onStartup: true },
+  index: { include: [], exclude: [], maxFileBytes: 1_000_000, chunkTokens: 512, onStartup: true, pdfMaxPages: 500, pdfTimeBudgetMs: 20_000 },
   privacy: 'standard',
   prices: {},
 };

@@ -6,14 +6,18 @@ import * as vscode from 'vscode';
 import type { WorkspaceRoot } from '../core/index/paths';
 import type { Citation } from '../core/protocol/events';
 import { resolveCitationFile } from './panel/citation-target';
+import type { CodeIndex } from '../core/index/types';
+import { openDocumentCitation } from './docs/open-document';
 
 export type CitationOpened = 'opened' | 'refused' | 'failed';
 
 /** Opens the cited file with its lines selected; 'refused' when the path is not a file inside a folder. */
-export async function openCitation(roots: readonly WorkspaceRoot[], citation: Citation): Promise<CitationOpened> {
+export async function openCitation(roots: readonly WorkspaceRoot[], citation: Citation, index?: CodeIndex): Promise<CitationOpened> {
   const file = await resolveCitationFile(roots, citation.path);
   if (!file) return 'refused';
   try {
+    // PDFs open their page's text, notebooks their cell (src/extension/docs).
+    if (await openDocumentCitation(index, citation, file)) return 'opened';
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     const last = Math.max(0, doc.lineCount - 1);
     const start = Math.min(Math.max(0, citation.startLine - 1), last);

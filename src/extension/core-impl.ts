@@ -20,6 +20,7 @@ export function createCore(): CoreApi {
         exclude: o.settings.exclude,
         maxFileBytes: o.settings.maxFileBytes,
         chunkTokens: o.settings.chunkTokens,
+        pdfLimits: { maxPages: o.settings.pdfMaxPages, budgetMs: o.settings.pdfTimeBudgetMs },
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
         ...(o.pace ? { pace: o.pace } : {}),
@@ -28,6 +29,7 @@ export function createCore(): CoreApi {
         index,
         roots: index.workspaceRoots,
         update: (paths) => index.update([...paths]),
+        documentNotes: () => index.documentNotes(),
         dispose: () => void index.dispose(),
       };
     },

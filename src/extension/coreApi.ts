@@ -16,6 +16,8 @@ export interface IndexHandle {
   readonly index: CodeIndex;
   /** The folders as the index names them: its paths start with these names in a multi-root workspace. */
   readonly roots: readonly WorkspaceRoot[];
+  /** Documents left out (encrypted, broken, image-only PDFs) or read in part, with reason and hint. */
+  documentNotes?(): { path: string; reason: string; hint: string; partial: boolean }[];
   /** Re-reads these workspace-relative paths (changed, created or deleted). */
   update(paths: readonly string[]): Promise<void>;
   dispose(): void;

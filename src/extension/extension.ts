@@ -15,6 +15,7 @@ import { CostStatusBar } from './statusBar';
 import { IndexService } from './indexService';
 import { SetupChecker } from './setup';
 import { RunController } from './runController';
+import { registerDocumentViews } from './docs/open-document';
 import { Conversations } from './conversations';
 import { postThreads } from './panel/thread-messages';
 import type { Services } from './commands/services';
@@ -54,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
     conversations,
     cancel: () => void runs?.cancel(),
     openCitation: async (citation) => {
-      const result = await openCitation(index.roots(), citation);
+      const result = await openCitation(index.roots(), citation, index.current?.index);
       if (result === 'refused') log.error(`refused to open citation outside the workspace: ${citation.path}`);
       if (result === 'failed') log.error(`could not open ${citation.path} (it may have been moved or deleted)`);
       return result === 'opened';
@@ -99,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
       index.startInBackground('workspace trusted');
     }),
     keys.onDidChange(() => void keys.get().then(({ key }) => log.setSecrets([key]))),
+    ...registerDocumentViews(() => index.current?.index),
   );
   void vscode.commands.executeCommand('setContext', 'minions.running', false);
 

@@ -162,6 +162,7 @@ export class IndexService implements vscode.Disposable {
         this.handle = handle;
         const s = handle.index.stats;
         this.log.info(`index ready: ${s.files} files, ${s.chunks} chunks, ${s.skipped} skipped, ${Date.now() - started} ms`);
+        for (const d of handle.documentNotes?.() ?? []) this.log.info(`${d.partial ? 'document read in part' : 'document left out'}: ${d.path}: ${d.reason} (${d.hint})`);
         this.built.fire(handle);
         return handle;
       },

@@ -45,6 +45,8 @@ export function readSettings(get: SettingGetter): MinionsSettings {
       maxFileBytes: int(get('index.maxFileBytes'), d.index.maxFileBytes, 1024, 64 * 1024 * 1024),
       chunkTokens: int(get('index.chunkTokens'), d.index.chunkTokens, 64, 32_768),
       onStartup: typeof get('index.onStartup') === 'boolean' ? (get('index.onStartup') as boolean) : d.index.onStartup,
+      pdfMaxPages: int(get('index.pdf.maxPages'), d.index.pdfMaxPages, 1, 100_000),
+      pdfTimeBudgetMs: int(get('index.pdf.timeBudgetMs'), d.index.pdfTimeBudgetMs, 100, 600_000),
     },
     privacy: oneOf(get('privacy'), ['standard', 'strict'] as const, d.privacy),
     prices: prices(get('prices')),

@@ -62,7 +62,9 @@ describe('packaged .vsix', () => {
 
   it('holds the bundles, the grammars and every file package.json refers to', () => {
     const main = String(manifest.main).replace(/^\.\//, '');
-    const expected = ['package.json', main, 'dist/webview.js', 'dist/grammars/tree-sitter.wasm', ...referencedFiles(manifest)];
+    const expected = ['package.json', main, 'dist/webview.js', 'dist/grammars/tree-sitter.wasm',
+      // The parse worker extracts PDF text with pdf.js, loaded from these at run time.
+      'dist/parse-worker.js', 'dist/pdfjs/pdf.min.mjs', 'dist/pdfjs/pdf.worker.min.mjs', ...referencedFiles(manifest)];
     const missing = expected.filter((file) => !entries.includes(file));
     assert.deepEqual(missing, [], `missing from ${VSIX_PATH}; allow them in .vscodeignore`);
     assert.ok(entries.some((name) => /^dist\/grammars\/tree-sitter-\w+\.wasm$/.test(name)), 'no language grammar shipped');

@@ -22,7 +22,9 @@ const INDEX_HELP = `usage: minions index [--workspace DIR] [--json] [options]
 Builds the index of DIR (default: the current folder), or refreshes the cached one.
 
   -w, --workspace DIR     folder to index (default: current folder)
-      --json              print {"files","chunks","bytes","skipped","ms"}
+      --json              print {"files","chunks","bytes","skipped","ms","documents"}
+                          (documents: PDFs and notebooks left out or read in part,
+                          each {"path","reason","hint","partial"})
       --cache DIR         cache folder (default: $XDG_CACHE_HOME/minions or ~/.cache/minions)
       --no-cache          keep the index in memory only
       --include GLOB      index only matching paths (repeatable)
@@ -79,8 +81,12 @@ export async function run(argv: string[]): Promise<number> {
   const { index, workspace } = await openFromFlags(values);
   try {
     const s = index.stats;
-    if (values.json) process.stdout.write(JSON.stringify({ files: s.files, chunks: s.chunks, bytes: s.bytes, skipped: s.skipped, ms: s.ms }) + '\n');
-    else process.stdout.write(`indexed ${workspace}: ${s.files} files, ${s.chunks} chunks, ${s.bytes} bytes, ${s.skipped} skipped, ${s.ms} ms\n`);
+    const documents = index.documentNotes();
+    if (values.json) process.stdout.write(JSON.stringify({ files: s.files, chunks: s.chunks, bytes: s.bytes, skipped: s.skipped, ms: s.ms, documents }) + '\n');
+    else {
+      process.stdout.write(`indexed ${workspace}: ${s.files} files, ${s.chunks} chunks, ${s.bytes} bytes, ${s.skipped} skipped, ${s.ms} ms\n`);
+      for (const d of documents) process.stdout.write(`${d.partial ? 'in part' : 'left out'}: ${d.path}: ${d.reason} (${d.hint})\n`);
+    }
   } finally {
     await index.dispose();
   }

@@ -45,6 +45,9 @@ export async function searchTool(ctx: ToolContext, args: SearchArgs) {
   const results = hits.map(({ chunk, score }) => ({
     path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, score: Math.round(score * 10000) / 10000,
     ...(chunk.symbol ? { symbol: chunk.symbol } : {}),
+    // PDFs and notebooks: the page (and count) or cell, as `minions search --json` gives them.
+    ...(chunk.page ? { page: chunk.page, ...(chunk.pages ? { pages: chunk.pages } : {}) } : {}),
+    ...(chunk.cell ? { cell: chunk.cell } : {}),
     preview: preview(chunk.text),
   }));
   const text = results.length === 0

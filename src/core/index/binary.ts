@@ -1,10 +1,11 @@
 // Binary detection. Known binary extensions are skipped without opening the file; anything
-// else is sniffed from a small prefix (a NUL byte, or many control bytes, means binary).
+// else is sniffed from a small prefix (a NUL byte, or many control bytes, means binary). PDFs
+// are not here: their text is extracted (see documents.ts).
 
 const BINARY_EXTENSIONS = new Set(
   ('png jpg jpeg gif bmp ico icns webp tif tiff psd avif heic mp3 mp4 m4a wav ogg flac mov avi mkv webm ' +
     'zip gz tgz bz2 xz 7z rar tar zst jar war ear whl egg apk dmg iso img bin exe dll so dylib o a lib obj ' +
-    'class pyc pyo pyd wasm node pdf doc docx xls xlsx ppt pptx odt ttf otf woff woff2 eot sqlite db ' +
+    'class pyc pyo pyd wasm node doc docx xls xlsx ppt pptx odt ttf otf woff woff2 eot sqlite db ' +
     'parquet avro npy npz pkl pt onnx gguf safetensors h5 mo').split(' '),
 );
 

@@ -20,7 +20,7 @@ export function sameStat(a: { size: number; mtimeMs: number }, b: { size: number
 }
 
 /** Reads a candidate whole and hashes it; a binary file is closed after its first bytes. */
-export function readCandidate(abs: string, size: number): ReadOutcome {
+export function readCandidate(abs: string, size: number, sniff = true): ReadOutcome {
   let fd: number;
   try {
     fd = openSync(abs, 'r');
@@ -31,7 +31,7 @@ export function readCandidate(abs: string, size: number): ReadOutcome {
     const bytes = new Uint8Array(size);
     // Sniff a small prefix first: a binary file is closed after SNIFF_BYTES, not read whole.
     const head = readSync(fd, bytes, 0, Math.min(size, SNIFF_BYTES), 0);
-    if (looksBinary(bytes.subarray(0, head))) return { kind: 'skip', reason: 'binary' };
+    if (sniff && looksBinary(bytes.subarray(0, head))) return { kind: 'skip', reason: 'binary' };
     let off = head;
     while (off < size) {
       const n = readSync(fd, bytes, off, size - off, off);

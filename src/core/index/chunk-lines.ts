@@ -51,3 +51,36 @@ export function chunkPlainText(lines: readonly string[], budget: number): ChunkS
   const costs = new LineCosts(lines);
   return lines.length === 0 ? [] : chunkLineRange(costs, 0, lines.length - 1, budget, TEXT_OVERLAP_LINES);
 }
+
+/** A run of lines that belongs together (a document section), with the symbol its chunks get. */
+export interface LineSection {
+  start: number;
+  end: number;
+  symbol?: string;
+}
+
+/**
+ * Sections into chunks: small neighbouring sections merge up to the budget, a section over it is
+ * split by lines (each part keeps the section's symbol). Markdown and the other heading formats share it.
+ */
+export function packSections(costs: LineCosts, sections: readonly LineSection[], budget: number): ChunkSpec[] {
+  const out: ChunkSpec[] = [];
+  let group: LineSection | undefined;
+  const flush = () => {
+    if (group) out.push(spec(costs, group.start, group.end, group.symbol));
+    group = undefined;
+  };
+  for (const s of sections) {
+    if (costs.tokens(s.start, s.end) > budget) {
+      flush();
+      out.push(...chunkLineRange(costs, s.start, s.end, budget, TEXT_OVERLAP_LINES, s.symbol));
+    } else if (group && costs.tokens(group.start, s.end) <= budget) {
+      group.end = s.end;
+    } else {
+      flush();
+      group = { ...s };
+    }
+  }
+  flush();
+  return out;
+}

@@ -1,6 +1,6 @@
 // Markdown: one section per heading (headings inside fenced code blocks do not count). Small
 // neighbouring sections are merged up to the budget; a long section is split by lines.
-import { LineCosts, chunkLineRange, spec, TEXT_OVERLAP_LINES } from './chunk-lines';
+import { LineCosts, packSections } from './chunk-lines';
 import type { ChunkSpec } from './chunk-types';
 
 interface Section {
@@ -29,23 +29,5 @@ export function chunkMarkdown(lines: readonly string[], budget: number): ChunkSp
   current.end = lines.length - 1;
   sections.push(current);
 
-  const out: ChunkSpec[] = [];
-  let group: Section | undefined;
-  const flush = () => {
-    if (group) out.push(spec(costs, group.start, group.end, group.heading));
-    group = undefined;
-  };
-  for (const s of sections) {
-    if (costs.tokens(s.start, s.end) > budget) {
-      flush();
-      out.push(...chunkLineRange(costs, s.start, s.end, budget, TEXT_OVERLAP_LINES, s.heading));
-    } else if (group && costs.tokens(group.start, s.end) <= budget) {
-      group.end = s.end;
-    } else {
-      flush();
-      group = { ...s };
-    }
-  }
-  flush();
-  return out;
+  return packSections(costs, sections.map((x) => ({ start: x.start, end: x.end, ...(x.heading !== undefined ? { symbol: x.heading } : {}) })), budget);
 }

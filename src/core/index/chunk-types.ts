@@ -9,6 +9,11 @@ export interface ChunkSpec {
   /** Every definition name inside the chunk (qualified), for search weighting. */
   names?: string[];
   tokens: number;
+  /** PDFs: 1-based page; notebooks: 1-based cell (see Chunk). */
+  page?: number;
+  pages?: number;
+  cell?: number;
+  lineOffset?: number;
 }
 
 export interface ChunkerOptions {

@@ -4,7 +4,10 @@
 import type { Parser as TreeSitterParser } from 'web-tree-sitter';
 import { chunkPlainText } from './chunk-lines';
 import { chunkMarkdown } from './chunk-markdown';
+import { chunkSections, SECTION_FORMATS, type SectionFormat } from './chunk-sections';
 import { chunkSyntaxTree } from './chunk-syntax';
+import { chunkDocument, type DocumentKind } from './documents';
+import type { PdfLimits } from './extract-pdf';
 import type { ChunkSpec } from './chunk-types';
 import { loadLanguage, Parser } from './grammars';
 import { sliceLines, splitLines } from './text';
@@ -19,6 +22,10 @@ export interface ChunkRequest {
   parseBudgetMs: number;
   /** Also return the chunks' identifiers for the lexical index. */
   withIdentifiers?: boolean;
+  /** PDFs and notebooks: their indexed text is derived (a PDF's bytes come in `bytes`, `text` is empty). */
+  document?: DocumentKind;
+  bytes?: Uint8Array;
+  pdfLimits?: PdfLimits;
 }
 
 export interface ChunkResult {
@@ -27,19 +34,32 @@ export interface ChunkResult {
   identifiers?: ChunkIdentifiers;
   /** 'syntax' | 'markdown' | 'lines' | 'lines-after-timeout' | 'lines-after-error' | 'lines-no-grammar' */
   method: string;
+  /** Documents: the text the chunks' lines refer to (PDF pages, notebook cells), not the file's. */
+  text?: string;
+  /** A document with nothing to index, and what the user can do. */
+  unreadable?: { reason: string; hint: string; transient?: boolean };
+  /** A document read in part (page cap, time budget). */
+  partial?: { reason: string; hint: string };
 }
 
 const parsers = new Map<string, TreeSitterParser>();
 
 export async function chunkText(req: ChunkRequest): Promise<ChunkResult> {
-  const result = await chunkOnly(req);
-  if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(req.text, result.chunks));
+  const result = req.document ? await chunkDocumentRequest(req, req.document) : await chunkOnly(req);
+  if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(result.text ?? req.text, result.chunks));
   return result;
+}
+
+async function chunkDocumentRequest(req: ChunkRequest, kind: DocumentKind): Promise<ChunkResult> {
+  const out = await chunkDocument(kind, { text: req.text, bytes: req.bytes, chunkTokens: req.chunkTokens, pdfLimits: req.pdfLimits });
+  if (out.kind === 'unreadable') return { chunks: [], method: kind, unreadable: { reason: out.reason, hint: out.hint, ...(out.transient ? { transient: true } : {}) } };
+  return { chunks: out.specs, method: kind, text: out.text, ...(out.partial ? { partial: out.partial } : {}) };
 }
 
 async function chunkOnly(req: ChunkRequest): Promise<ChunkResult> {
   const lines = splitLines(req.text);
   if (req.language === 'markdown') return { chunks: chunkMarkdown(lines, req.chunkTokens), method: 'markdown' };
+  if (SECTION_FORMATS.has(req.language)) return { chunks: chunkSections(lines, req.language as SectionFormat, req.chunkTokens), method: 'sections' };
   if (!req.grammar) return { chunks: chunkPlainText(lines, req.chunkTokens), method: 'lines' };
   let parser = parsers.get(req.grammar);
   if (!parser) {

@@ -116,5 +116,11 @@ function topLevelSymbols(content: CachedContent): string[] {
 
 function makeChunk(path: string, language: string, s: ChunkSpec, text: string): Chunk {
   const base = { id: `${path}:${s.startLine}-${s.endLine}`, path, startLine: s.startLine, endLine: s.endLine, language };
-  return s.symbol ? { ...base, symbol: s.symbol, tokens: s.tokens, text } : { ...base, tokens: s.tokens, text };
+  const chunk: Chunk = s.symbol ? { ...base, symbol: s.symbol, tokens: s.tokens, text } : { ...base, tokens: s.tokens, text };
+  return s.lineOffset === undefined ? chunk : { ...chunk, ...documentPlace(s) };
+}
+
+/** Where a PDF or notebook chunk sits: page (and count) or cell, and its page's or cell's first line. */
+function documentPlace(s: ChunkSpec): Pick<Chunk, 'page' | 'pages' | 'cell' | 'lineOffset'> {
+  return { ...(s.page ? { page: s.page, pages: s.pages } : {}), ...(s.cell ? { cell: s.cell } : {}), lineOffset: s.lineOffset };
 }

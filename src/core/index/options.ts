@@ -3,6 +3,8 @@
 import type { CodeIndex, IndexProgress, IndexStats } from './types';
 import type { SkipReason } from './walk';
 import type { WorkspaceRoot } from './paths';
+import type { DocumentNote } from './documents';
+import type { PdfLimits } from './extract-pdf';
 
 export interface OpenIndexOptions {
   /** Absolute folder paths. With more than one root, chunk paths start with the root's folder name. */
@@ -31,6 +33,8 @@ export interface OpenIndexOptions {
    * yields while the user types); without it the refresh only yields to the event loop.
    */
   pace?: () => Promise<void>;
+  /** PDFs: page cap and time budget per file (default 500 pages, 20 s). */
+  pdfLimits?: PdfLimits;
 }
 
 /** Work between two calls of `pace`, in ms of main-thread time. */
@@ -48,6 +52,8 @@ export interface WorkspaceIndex extends CodeIndex {
   update(paths: string[], signal?: AbortSignal): Promise<void>;
   /** Re-walk everything, re-reading only files whose stat/hash changed. */
   refresh(options?: RefreshOptions): Promise<IndexStats>;
+  /** Documents left out (encrypted, broken, image-only PDFs) or read in part, with reason and hint. */
+  documentNotes(): DocumentNote[];
   /** Stops workers and writes any pending cache update. */
   dispose(): Promise<void>;
 }

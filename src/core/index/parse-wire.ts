@@ -13,7 +13,14 @@ export interface RequestBatch {
   names: string[];
   /** Per request: chunkTokens, parseBudgetMs, withIdentifiers (0/1). */
   nums: Int32Array;
+  /** PDFs and notebooks (few): by request index, what a document request adds. */
+  docs?: [number, DocumentRequest][];
 }
+
+type DocumentRequest = Pick<ChunkRequest, 'document' | 'bytes' | 'pdfLimits'>;
+type ChunkPlace = Pick<ChunkSpec, 'page' | 'pages' | 'cell' | 'lineOffset'>;
+/** What a document result adds: its derived text, notes, and each chunk's page or cell. */
+type DocumentResult = Pick<ChunkResult, 'text' | 'unreadable' | 'partial'> & { places: ChunkPlace[] };
 
 export interface ResultBatch {
   id: number;
@@ -23,9 +30,10 @@ export interface ResultBatch {
   offsets: Uint32Array;
   /** Set when a request failed: its index and message (the other results still count). */
   errors?: [number, string][];
+  docs?: [number, DocumentResult][];
 }
 
-const METHODS = ['syntax', 'markdown', 'lines', 'lines-after-timeout', 'lines-after-error', 'lines-no-grammar'];
+const METHODS = ['syntax', 'markdown', 'lines', 'lines-after-timeout', 'lines-after-error', 'lines-no-grammar', 'sections', 'pdf', 'notebook'];
 
 export function encodeRequests(id: number, reqs: readonly ChunkRequest[]): RequestBatch {
   const nums = new Int32Array(reqs.length * 3);
@@ -36,10 +44,12 @@ export function encodeRequests(id: number, reqs: readonly ChunkRequest[]): Reque
     nums[i * 3 + 1] = r.parseBudgetMs;
     nums[i * 3 + 2] = r.withIdentifiers ? 1 : 0;
   });
-  return { id, texts: reqs.map((r) => r.text), names, nums };
+  const docs = reqs.flatMap((r, i): [number, DocumentRequest][] => (r.document ? [[i, { document: r.document, bytes: r.bytes, pdfLimits: r.pdfLimits }]] : []));
+  return { id, texts: reqs.map((r) => r.text), names, nums, ...(docs.length ? { docs } : {}) };
 }
 
 export function decodeRequests(b: RequestBatch): ChunkRequest[] {
+  const docs = new Map(b.docs ?? []);
   return b.texts.map((text, i) => {
     const grammar = b.names[i * 2 + 1]!;
     return {
@@ -49,6 +59,7 @@ export function decodeRequests(b: RequestBatch): ChunkRequest[] {
       chunkTokens: b.nums[i * 3]!,
       parseBudgetMs: b.nums[i * 3 + 1]!,
       withIdentifiers: b.nums[i * 3 + 2] === 1,
+      ...docs.get(i),
     };
   });
 }
@@ -64,12 +75,15 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
   let occTotal = 0;
   let offTotal = 0;
   const errors: [number, string][] = [];
+  const docs: [number, DocumentResult][] = [];
   results.forEach((r, i) => {
     if (r instanceof Error) {
       errors.push([i, r.message]);
       nums.push(-1);
       return;
     }
+    if (r.text !== undefined || r.unreadable || r.partial)
+      docs.push([i, { text: r.text, unreadable: r.unreadable, partial: r.partial, places: r.chunks.map((c) => ({ page: c.page, pages: c.pages, cell: c.cell, lineOffset: c.lineOffset })) }]);
     nums.push(Math.max(0, METHODS.indexOf(r.method)), r.chunks.length);
     for (const c of r.chunks) {
       const names = c.names ?? [];
@@ -97,7 +111,7 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
     f += r.identifiers.offsets.length;
   }
   const packed = Int32Array.from(nums);
-  const batch: ResultBatch = { id, nums: packed, strings, occurrences, offsets, ...(errors.length ? { errors } : {}) };
+  const batch: ResultBatch = { id, nums: packed, strings, occurrences, offsets, ...(errors.length ? { errors } : {}), ...(docs.length ? { docs } : {}) };
   return { batch, transfer: [packed.buffer, occurrences.buffer, offsets.buffer] };
 }
 
@@ -145,5 +159,18 @@ export function decodeResults(b: ResultBatch, count: number): (ChunkResult | Err
     }
     out.push(result);
   }
+  for (const [i, d] of b.docs ?? []) {
+    const r = out[i];
+    if (!r || r instanceof Error) continue;
+    if (d.text !== undefined) r.text = d.text;
+    if (d.unreadable) r.unreadable = d.unreadable;
+    if (d.partial) r.partial = d.partial;
+    r.chunks = r.chunks.map((c, j) => withPlace(c, d.places[j]));
+  }
   return out;
+}
+
+function withPlace(c: ChunkSpec, p: ChunkPlace | undefined): ChunkSpec {
+  if (!p || p.lineOffset === undefined) return c;
+  return { ...c, ...(p.page ? { page: p.page, pages: p.pages } : {}), ...(p.cell ? { cell: p.cell } : {}), lineOffset: p.lineOffset };
 }

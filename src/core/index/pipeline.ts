@@ -13,6 +13,7 @@ import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
 import { checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { admits, locate, readCandidate, sameStat } from './changes';
+import { DEFAULT_PDF_LIMITS, documentKindOf, maxBytesFor, type DocumentNote } from './documents';
 import { nameRoots, type WorkspaceRoot } from './paths';
 import { FileTable } from './file-table';
 import { IndexPersistence, type IndexMemory } from './persistence';
@@ -38,6 +39,8 @@ export class Index implements WorkspaceIndex {
   private readonly chunkTokens: number;
   private readonly parseBudgetMs: number;
   private readonly runner: ChunkRunner;
+  /** Documents the reader failed on this session, for the skip list (not cached). */
+  private readonly transientNotes = new Map<string, { reason: string; hint: string }>();
   private skipped = 0;
   private lastMs = 0;
   private disposed = false;
@@ -57,6 +60,7 @@ export class Index implements WorkspaceIndex {
       exclude: options.exclude ?? [],
       max: this.maxFileBytes,
       tokens: this.chunkTokens,
+      pdf: options.pdfLimits ?? DEFAULT_PDF_LIMITS,
     });
     this.cache = new IndexPersistence(options.cacheDir, key, this.roots, this.memory);
   }
@@ -171,7 +175,9 @@ export class Index implements WorkspaceIndex {
       onSkip(file.path, known.reason);
       return;
     }
-    const read = readCandidate(file.abs, file.size);
+    const doc = documentKindOf(file.path);
+    // A PDF is binary by nature: read whole, never sniffed.
+    const read = readCandidate(file.abs, file.size, doc !== 'pdf');
     if (read.kind === 'skip') {
       if (live) this.removeRecord(file.path);
       this.rememberSkip(file, read.reason);
@@ -187,8 +193,9 @@ export class Index implements WorkspaceIndex {
     let content = contents.get(read.hash);
     let identifiers: ChunkIdentifiers | undefined;
     if (!content) {
-      const text = decodeText(read.bytes);
-      if (isMinified(text)) {
+      const text = doc === 'pdf' ? '' : decodeText(read.bytes);
+      // A notebook's JSON has long lines (outputs) but is read as cells, not as the JSON.
+      if (!doc && isMinified(text)) {
         if (live) this.removeRecord(file.path);
         this.rememberSkip(file, 'minified');
         onSkip(file.path, 'minified');
@@ -202,8 +209,19 @@ export class Index implements WorkspaceIndex {
         chunkTokens: this.chunkTokens,
         parseBudgetMs: this.parseBudgetMs,
         withIdentifiers: this.runner.workers > 0,
+        ...(doc ? { document: doc, pdfLimits: this.options.pdfLimits ?? DEFAULT_PDF_LIMITS } : {}),
+        ...(doc === 'pdf' ? { bytes: read.bytes } : {}),
       });
-      content = { language: lang.id, text, specs: result.chunks };
+      if (result.unreadable) {
+        if (live) this.removeRecord(file.path);
+        const { reason, hint, transient } = result.unreadable;
+        // Remembered (not read again while unchanged) unless the reader itself failed.
+        if (transient) this.transientNotes.set(file.path, { reason, hint });
+        else this.rememberSkip(file, 'unreadable-document', { reason, hint });
+        onSkip(file.path, 'unreadable-document');
+        return;
+      }
+      content = { language: lang.id, text: result.text ?? text, specs: result.chunks, ...(result.partial ? { note: result.partial } : {}) };
       identifiers = result.identifiers;
       contents.set(read.hash, content);
     }
@@ -213,9 +231,9 @@ export class Index implements WorkspaceIndex {
     this.cache.dirty = true;
   }
 
-  private rememberSkip(file: WalkedFile, reason: SkipReason): void {
-    if (reason !== 'binary' && reason !== 'minified') return; // others may pass next time
-    this.memory.skippedByContent.set(file.path, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, reason: reason });
+  private rememberSkip(file: WalkedFile, reason: SkipReason, note?: { reason: string; hint: string }): void {
+    if (reason !== 'binary' && reason !== 'minified' && reason !== 'unreadable-document') return; // others may pass next time
+    this.memory.skippedByContent.set(file.path, { path: file.path, size: file.size, mtimeMs: file.mtimeMs, reason: reason, ...(note ? { note } : {}) });
     this.cache.dirty = true;
   }
 
@@ -260,7 +278,7 @@ export class Index implements WorkspaceIndex {
     const folderPrefix = path === '' ? '' : path + '/';
     if (folderPrefix && !this.table.records.has(path))
       for (const key of [...this.table.records.keys()]) if (key.startsWith(folderPrefix)) this.removeRecord(key);
-    if (!st || !st.isFile() || !admits(root, this.globs, where.rel, false) || st.size > this.maxFileBytes) {
+    if (!st || !st.isFile() || !admits(root, this.globs, where.rel, false) || st.size > maxBytesFor(where.rel, this.maxFileBytes)) {
       this.removeRecord(path);
       return;
     }
@@ -285,6 +303,14 @@ export class Index implements WorkspaceIndex {
     const seen = new Set(walked.map((f) => f.path));
     for (const key of [...this.table.records.keys()]) if (key.startsWith(prefix) && !seen.has(key)) this.removeRecord(key);
     for (const f of walked) await this.indexFile(f, () => this.removeRecord(f.path));
+  }
+
+  documentNotes(): DocumentNote[] {
+    const out: DocumentNote[] = [];
+    for (const k of this.memory.skippedByContent.values()) if (k.note) out.push({ path: k.path, ...k.note, partial: false });
+    for (const [path, note] of this.transientNotes) if (!this.table.records.has(path)) out.push({ path, ...note, partial: false });
+    for (const r of this.table.records.values()) if (r.content.note) out.push({ path: r.path, ...r.content.note, partial: true });
+    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   files(): readonly FileSummary[] {

@@ -10,12 +10,14 @@ import type { ChunkSpec } from './chunk-types';
 import type { LexicalSnapshot } from './lexical';
 
 /** Bump when chunking or term extraction changes so old caches are rebuilt, not trusted. */
-export const CACHE_FORMAT = 5;
+export const CACHE_FORMAT = 6;
 
 export interface CachedContent {
   readonly language: string;
   readonly text: string;
   readonly specs: readonly ChunkSpec[];
+  /** A document read in part: why, and what to do (PDF page cap, time budget). */
+  readonly note?: { reason: string; hint: string };
 }
 
 export interface CachedFile {
@@ -38,7 +40,9 @@ export interface CachedSkip {
   readonly path: string;
   readonly size: number;
   readonly mtimeMs: number;
-  readonly reason: 'binary' | 'minified';
+  readonly reason: 'binary' | 'minified' | 'unreadable-document';
+  /** A document left out: why, and what to do (encrypted, broken, image-only PDF). */
+  readonly note?: { reason: string; hint: string };
 }
 
 export interface CacheSnapshot {

@@ -18,6 +18,17 @@ export interface Chunk {
   /** Token count (o200k-compatible estimate or exact). */
   readonly tokens: number;
   readonly text: string;
+  /** PDFs: the 1-based page the chunk is on (chunks never cross a page). */
+  readonly page?: number;
+  /** PDFs: the document's page count. */
+  readonly pages?: number;
+  /** Notebooks: the 1-based cell the chunk belongs to. */
+  readonly cell?: number;
+  /**
+   * PDFs and notebooks: lines of the indexed text before the chunk's page or cell, so the
+   * line within the page or cell is `line - lineOffset`.
+   */
+  readonly lineOffset?: number;
 }
 
 /** What the repository map shows the remote planner about a file (never its content). */

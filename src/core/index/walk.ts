@@ -10,6 +10,7 @@ import { IgnoreStack } from './ignore-rules';
 import { isSecretFileName } from './secrets';
 import { hasBinaryExtension } from './binary';
 import { nameRoots, rootPrefix } from './paths';
+import { maxBytesFor } from './documents';
 
 export interface WalkRoot {
   readonly abs: string;
@@ -28,7 +29,7 @@ export interface WalkedFile {
   readonly mtimeMs: number;
 }
 
-export type SkipReason = 'ignored' | 'excluded' | 'secret' | 'binary' | 'too-large' | 'symlink' | 'unreadable' | 'minified';
+export type SkipReason = 'ignored' | 'excluded' | 'secret' | 'binary' | 'too-large' | 'symlink' | 'unreadable' | 'minified' | 'unreadable-document';
 
 export interface WalkOptions {
   include?: readonly string[];
@@ -144,7 +145,7 @@ export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions
           skip(path, 'unreadable');
           continue;
         }
-        if (size > options.maxFileBytes) {
+        if (size > maxBytesFor(rel, options.maxFileBytes)) {
           skip(path, 'too-large');
           continue;
         }

@@ -6,6 +6,7 @@
 // token budget, newest rounds kept whole first.
 import type { Citation } from './events';
 import { countText } from '../llm/tokens';
+import { documentPlaceLabel } from './citations';
 import { coverageLine, type TaskCoverage } from './coverage';
 
 export interface Finding {
@@ -38,7 +39,8 @@ const QUOTE_CHARS = 100;
 /** How many of a task's latest distinct findings a new one is compared with for near repeats. */
 const NEAR_WINDOW = 64;
 
-const loc = (c: Citation) => `${c.path}:${c.startLine}-${c.endLine}`;
+// PDFs and notebooks also say the page or cell (`report.pdf:120-124 p.37`); the lines stay the citable part.
+const loc = (c: Citation) => `${c.path}:${c.startLine}-${c.endLine}${documentPlaceLabel(c) ? ` ${documentPlaceLabel(c)}` : ''}`;
 const words = (s: string) => new Set(s.toLowerCase().replace(/\d+/g, ' ').split(/[^a-z_]+/).filter((w) => w.length > 1));
 const identifiers = (s: string) => s.match(/[A-Za-z_][A-Za-z0-9_]{2,}/g) ?? [];
 

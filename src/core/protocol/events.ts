@@ -11,6 +11,12 @@ export interface Citation {
   path: string;
   startLine: number;
   endLine: number;
+  /** PDFs: the page (1-based) the lines are on. */
+  page?: number;
+  /** Notebooks: the cell (1-based) the lines are in. */
+  cell?: number;
+  /** PDFs and notebooks: lines before the page or cell (the line within it is `line - lineOffset`). */
+  lineOffset?: number;
 }
 
 /** One task of a remote plan, as validated and normalised by the engine. */

@@ -21,7 +21,7 @@ import { sameContextPrompt, remoteOnlyChunks, remoteOnlyPromptTokens } from './b
 import { chooseProtocol, estimateRun } from './auto';
 import { stoppedStatus, toFindings } from './outcome';
 import { answerFromFindings, retryFromSaved, type SavedJob } from './answer';
-import { citationsIn } from './citations';
+import { citationsIn, withDocumentPlaces } from './citations';
 import { checkCitations } from './answer-check';
 import type { JobCache } from './job-cache';
 
@@ -133,7 +133,7 @@ async function drive(req: RunRequestAny, deps: RunDeps, signal: AbortSignal | un
     const known = new Map(deps.index.files().map((f) => [f.path, f.lines]));
     const citations = citationsIn(outcome.answer, (p) => known.has(p));
     const checks = outcome.findings ? { checks: checkCitations(citations, (p) => known.get(p), outcome.findings) } : {};
-    sink({ type: 'answer', markdown: outcome.answer, citations, ...checks });
+    sink({ type: 'answer', markdown: outcome.answer, citations: withDocumentPlaces(citations, deps.index), ...checks });
     if (budgetStop) sink({ type: 'error', error: { code: 'budget-exceeded', message: `${budgetStop}; answered from the findings so far` }, fatal: false });
     else if (ctx.guard.shortened) sink({ type: 'error', error: { code: 'budget-exceeded', message: 'The spend cap leaves no room for another round: answered from the findings so far' }, fatal: false });
     ctx.usageNow();

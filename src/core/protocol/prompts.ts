@@ -12,7 +12,8 @@ export function renderChunk(chunk: Chunk, maxLines = 400): string {
   const body = shown.map((l, i) => `${String(chunk.startLine + i).padStart(width, ' ')}| ${l}`).join('\n');
   const more = lines.length > shown.length ? `\n... (${lines.length - shown.length} more lines not shown)` : '';
   const symbol = chunk.symbol ? `, in ${chunk.symbol}` : '';
-  return `File: ${chunk.path} (lines ${chunk.startLine}-${chunk.endLine}${symbol}, ${chunk.language})\n${body}${more}`;
+  const place = chunk.page ? `page ${chunk.page}${chunk.pages ? ` of ${chunk.pages}` : ''}, ` : chunk.cell ? `cell ${chunk.cell}, ` : '';
+  return `File: ${chunk.path} (${place}lines ${chunk.startLine}-${chunk.endLine}${symbol}, ${chunk.language})\n${body}${more}`;
 }
 
 // --- MinionS -------------------------------------------------------------------------------

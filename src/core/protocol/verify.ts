@@ -5,6 +5,7 @@
 // abstentions, not findings.
 import type { Chunk } from '../index/types';
 import type { Citation } from './events';
+import { documentPlaceOf } from './citations';
 
 export type Verdict =
   | { kind: 'verified'; citation: Citation; linesCorrected: boolean }
@@ -91,16 +92,16 @@ export function verifyReply(chunk: Chunk, reply: { relevant: boolean; finding: s
   if (!at) return { kind: 'unverified', reason: 'the quote is not in the excerpt', citation: cited ?? wholeChunk(chunk) };
   // Cited lines stand when they lie in the chunk and contain the quote; otherwise they become the quote's own lines.
   if (cited && cited.startLine <= at.startLine && cited.endLine >= at.endLine) return { kind: 'verified', citation: cited, linesCorrected: false };
-  return { kind: 'verified', citation: { path: chunk.path, ...at }, linesCorrected: true };
+  return { kind: 'verified', citation: { path: chunk.path, ...at, ...documentPlaceOf(chunk) }, linesCorrected: true };
 }
 
 function wholeChunk(chunk: Chunk): Citation {
-  return { path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine };
+  return { path: chunk.path, startLine: chunk.startLine, endLine: chunk.endLine, ...documentPlaceOf(chunk) };
 }
 
 /** The cited lines as one range, when every one of them lies in the chunk. */
 function citedRange(chunk: Chunk, lines: readonly number[]): Citation | undefined {
   if (lines.length === 0) return undefined;
   if (!lines.every((n) => Number.isInteger(n) && n >= chunk.startLine && n <= chunk.endLine)) return undefined;
-  return { path: chunk.path, startLine: Math.min(...lines), endLine: Math.max(...lines) };
+  return { path: chunk.path, startLine: Math.min(...lines), endLine: Math.max(...lines), ...documentPlaceOf(chunk) };
 }

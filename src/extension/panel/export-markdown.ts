@@ -3,7 +3,7 @@
 // export and the panel cannot disagree. The caller redacts secrets before it leaves.
 
 import { buildRunView, type RunView } from '../../shared/run/view';
-import { citationLabel, formatMs, formatTokens, formatUsd, savingFigures } from '../../shared/run/format';
+import { citationText, formatMs, formatTokens, formatUsd, savingFigures } from '../../shared/run/format';
 import { OUTCOME_WORD } from '../../shared/run/outcome';
 import type { RunEvent } from '../../shared/run/events';
 
@@ -72,7 +72,7 @@ export function viewToMarkdown(view: RunView): string {
     for (const job of view.jobs) {
       if (job.status !== 'answered' || !job.finding) continue;
       const cite = job.citation ?? { path: job.path, startLine: job.startLine, endLine: job.endLine };
-      out.push(`- \`${citationLabel(cite.path, cite.startLine, cite.endLine)}\` — ${oneLine(job.finding)} _(${oneLine(job.task)})_`);
+      out.push(`- \`${citationText(cite)}\` — ${oneLine(job.finding)} _(${oneLine(job.task)})_`);
     }
     out.push('');
   }

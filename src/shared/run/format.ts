@@ -2,7 +2,7 @@
 // bar and the CLI. One formatter, so the same amount never reads two ways. An unknown price is
 // shown as unknown: printing $0 for a model we cannot price would understate what a run cost.
 
-import type { LedgerSnapshot } from './events';
+import type { Citation, LedgerSnapshot } from './events';
 import { hasBaseline, pendingSaving, type RunOutcome } from './outcome';
 import { formatUsd } from '../../core/ledger/money';
 
@@ -89,4 +89,11 @@ export function formatRatio(ratio: number): string {
 
 export function citationLabel(path: string, startLine: number, endLine: number): string {
   return startLine === endLine ? `${path}:${startLine}` : `${path}:${startLine}-${endLine}`;
+}
+
+/** A citation as a person reads it: `report.pdf p. 37`, `nb.ipynb#cell=3:2`, else `path:start-end`. */
+export function citationText(c: Citation): string {
+  if (c.page) return `${c.path} p. ${c.page}`;
+  if (c.cell && c.lineOffset !== undefined) return `${c.path}#cell=${c.cell}:${Math.max(1, c.startLine - c.lineOffset)}`;
+  return citationLabel(c.path, c.startLine, c.endLine);
 }

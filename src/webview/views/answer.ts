@@ -3,8 +3,10 @@
 // partial answer is as inert as a whole one); its last, possibly half-written word stays plain
 // text until a space follows it, so a citation becomes a link only once it is complete.
 
+import type { Citation } from '../../core/protocol/events';
 import { h, replaceChildren } from '../dom';
-import { citationOf, type AnswerRenderer } from '../markdown';
+import { citationText } from '../../shared/run/format';
+import { CITATION_CLASS, citationOf, type AnswerRenderer } from '../markdown';
 import type { RunView } from '../../shared/run/view';
 import type { CitationCheck } from '../../shared/run/events';
 
@@ -31,6 +33,7 @@ export class AnswerView {
     if (markdown === undefined) replaceChildren(this.body);
     else if (streaming === undefined) {
       replaceChildren(this.body, this.renderer.render(markdown));
+      this.labelDocumentCitations(view?.answer?.citations ?? []);
       markUnsupported(this.body, view?.answer?.checks);
     } else {
       // The last, possibly half-written word stays plain text: a citation links once complete.
@@ -38,6 +41,18 @@ export class AnswerView {
       const whole = this.renderer.render(streaming.slice(0, cut));
       const tail = streaming.slice(cut);
       replaceChildren(this.body, whole, h('span', { class: 'streaming-tail' }, tail), h('span', { class: 'caret', 'aria-hidden': 'true' }, '▍'));
+    }
+  }
+
+  /** PDF and notebook citations read by page or cell (`report.pdf p. 37`), as the host resolved them. */
+  private labelDocumentCitations(citations: readonly Citation[]): void {
+    for (const a of this.body.querySelectorAll(`a.${CITATION_CLASS}`)) {
+      const c = citationOf(a);
+      const known = c && citations.find((k) => k.path === c.path && k.startLine === c.startLine && (k.page || k.cell));
+      if (known) {
+        a.textContent = citationText(known);
+        a.setAttribute('title', `Open ${citationText(known)}`);
+      }
     }
   }
 }

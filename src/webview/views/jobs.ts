@@ -5,7 +5,7 @@
 
 import type { Citation, JobStatus } from '../../shared/run/events';
 import { h, replaceChildren } from '../dom';
-import { citationLabel, formatMs } from '../../shared/run/format';
+import { citationLabel, citationText, formatMs } from '../../shared/run/format';
 import { citationLink } from '../markdown';
 import { JOB_STATUSES, type JobView, type RunView } from '../../shared/run/view';
 import { scrollToReveal, visibleRows } from '../window-range';
@@ -135,7 +135,7 @@ export class JobsView {
     },
     h('span', { class: 'job-status', ...(job.reason ? { title: job.reason } : {}) }, `${job.verified === false && job.status === 'answered' ? 'unverified' : job.status}${job.cached ? ' · cached' : ''}`),
     h('span', { class: 'job-task', title: job.task }, job.task),
-    h('span', { class: 'job-cite' }, citationLink(document, citation, citationLabel(citation.path, citation.startLine, citation.endLine))),
+    h('span', { class: 'job-cite' }, citationLink(document, citation, citationText(citation))),
     h('span', { class: 'job-finding', title: job.finding ?? job.error?.message ?? '' }, job.finding ?? job.error?.message ?? ''));
     el.style.top = `${row * JOB_ROW_HEIGHT}px`;
     (el.querySelector('a') as HTMLAnchorElement).tabIndex = -1; // the list itself takes focus; Enter opens
@@ -155,7 +155,7 @@ export class JobsView {
       job.finding ? h('p', { class: 'finding' }, job.findingId ? `${job.findingId}: ` : '', job.finding) : null,
       job.verified === false && job.status === 'answered' ? h('p', { class: 'unverified-reason' }, `Unverified, not sent to the remote: ${job.reason ?? 'the quote was not found'}.`) : null,
       job.reason && job.status === 'abstained' ? h('p', { class: 'muted' }, `Counted as an abstention: ${job.reason}.`) : null,
-      job.citation ? h('p', {}, 'Cites ', citationLink(document, job.citation, citationLabel(job.citation.path, job.citation.startLine, job.citation.endLine))) : null,
+      job.citation ? h('p', {}, 'Cites ', citationLink(document, job.citation, citationText(job.citation))) : null,
       job.error ? h('p', { class: 'error-text' }, job.error.message, job.error.hint ? ` ${job.error.hint}` : '') : null);
   }
 

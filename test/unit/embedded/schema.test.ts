@@ -22,11 +22,11 @@ test('nested arrays multiply: plan strings get a share of what all tasks togethe
   const fitted = fitSchemaToBudget(PLAN_SCHEMA.schema, 2000) as S;
   const task = fitted.properties.tasks.items;
   assert.equal(fitted.properties.tasks.maxItems, 6);
-  // 6 tasks x (instruction + 6 keywords + 6 globs) + advice = 79 strings over 3200 characters.
-  assert.equal(task.properties.instruction.maxLength, Math.floor(3200 / 79));
+  // 6 tasks x (instruction + 6 keywords + 6 globs + 6 targets) + advice = 115 strings over 3200 characters.
+  assert.equal(task.properties.instruction.maxLength, Math.floor(3200 / 115));
   assert.equal(task.properties.keywords.maxItems, 6);
-  assert.equal(task.properties.keywords.items.maxLength, Math.floor(3200 / 79));
-  assert.equal(fitted.properties.advice.maxLength, Math.floor(3200 / 79));
+  assert.equal(task.properties.keywords.items.maxLength, Math.floor(3200 / 115));
+  assert.equal(fitted.properties.advice.maxLength, Math.floor(3200 / 115));
 });
 
 test('enums, existing caps and tiny budgets', () => {

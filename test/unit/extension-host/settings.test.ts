@@ -13,6 +13,7 @@ test('readSettings takes valid values and normalises them', () => {
     'remote.baseUrl': 'https://openrouter.ai/api/v1', 'remote.model': 'gpt-5', protocol: 'minion', maxRounds: 5,
     'jobs.perTask': 3, 'jobs.maxPerRound': 100, 'index.include': ['src/**', ' ', 3], 'index.exclude': ['**/*.gen.ts'],
     'index.maxFileBytes': 2048, 'index.chunkTokens': 400, 'index.onStartup': false, privacy: 'strict',
+    'index.pdf.maxPages': 50, 'index.pdf.timeBudgetMs': 5000,
     prices: { 'my-model': { input: 1, output: 2, cachedInput: 0.5 }, bad: { input: -1, output: 2 }, half: { input: 1 } },
   };
   const s = readSettings((k) => values[k]);
@@ -26,7 +27,7 @@ test('readSettings takes valid values and normalises them', () => {
   assert.equal(s.protocol, 'minion');
   assert.equal(s.maxRounds, 5);
   assert.deepEqual(s.jobs, { perTask: 3, maxPerRound: 100, samples: 2 });
-  assert.deepEqual(s.index, { include: ['src/**'], exclude: ['**/*.gen.ts'], maxFileBytes: 2048, chunkTokens: 400, onStartup: false });
+  assert.deepEqual(s.index, { include: ['src/**'], exclude: ['**/*.gen.ts'], maxFileBytes: 2048, chunkTokens: 400, onStartup: false, pdfMaxPages: 50, pdfTimeBudgetMs: 5000 });
   assert.equal(s.privacy, 'strict');
   assert.deepEqual(s.prices, { 'my-model': { input: 1, output: 2, cachedInput: 0.5 } });
 });

@@ -24,11 +24,12 @@ describe('minions index / minions search', () => {
   const cache = mkdtempSync(join(tmpdir(), 'minions-cli-cache-'));
   made.push(ws, cache);
 
-  test('index --json prints files, chunks, bytes, skipped, ms', () => {
+  test('index --json prints files, chunks, bytes, skipped, ms, documents', () => {
     const r = minions(['index', '--workspace', ws, '--cache', cache, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(out), ['files', 'chunks', 'bytes', 'skipped', 'ms']);
+    assert.deepEqual(Object.keys(out), ['files', 'chunks', 'bytes', 'skipped', 'ms', 'documents']);
+    assert.deepEqual(out.documents, []);
     assert.equal(out.files, 2);
     assert.equal(out.skipped, 1);
     assert.ok(out.chunks >= 2 && out.bytes > 0 && out.ms >= 0);

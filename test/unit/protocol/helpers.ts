@@ -26,9 +26,9 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(o: { ollama?: FakeOllamaOptions; openai?: FakeOpenAIOptions; localTimeoutMs?: number; remoteModel?: string; remoteKey?: string } = {}): Promise<Rig> {
+export async function rig(o: { ollama?: FakeOllamaOptions; openai?: FakeOpenAIOptions; localTimeoutMs?: number; remoteModel?: string; remoteKey?: string; root?: string } = {}): Promise<Rig> {
   resetLearnedQuirks();
-  const index = await openIndex({ roots: [FIXTURE_REPO], workers: 0 });
+  const index = await openIndex({ roots: [o.root ?? FIXTURE_REPO], workers: 0 });
   const ollama = await FakeOllama.start(o.ollama);
   const openai = await FakeOpenAI.start(o.openai);
   const local = new OllamaModel({ url: ollama.url, model: 'qwen2.5-coder:3b', timeoutMs: o.localTimeoutMs ?? 10_000, retry: FAST });
