@@ -17,7 +17,7 @@ const Q2 = 'And how many attempts does it make?';
 const Q3 = 'What happens after the last attempt fails?';
 const A1 = 'It doubles the delay after each failure (src/retry.ts:9).';
 const A2 = 'It tries up to 3 times (src/retry.ts:2-12).';
-const A3 = 'After the last attempt the error is rethrown to the caller <img src=x onerror="window.__minionsPwned=\'stream\'"> as the final step of `withRetry` (src/retry.ts:11). ' + 'The caller sees the original error, unchanged. '.repeat(12);
+const A3 = 'After the last attempt the error is rethrown to the caller <img src=x onerror="window.__minionsPwned=\'stream\'"> as the final step of `withRetry` (src/retry.ts:9-12). ' + 'The caller sees the original error, unchanged. '.repeat(12);
 const TASK = { instruction: 'Find where failed operations are retried and how the delay between attempts grows.', keywords: ['retry', 'delay', 'attempt', 'backoff'], globs: [] };
 
 function remote(body: OpenAIChatBody) {
@@ -113,7 +113,7 @@ describe('end to end: a conversation in the panel', () => {
       }));
       assert.deepEqual({ pwned: probe.pwned, imgs: probe.imgs, handlers: probe.handlers }, { pwned: null, imgs: 0, handlers: 0 }, 'the partial answer is inert');
       await web.locator('#answer:not(.streaming)').waitFor({ state: 'visible', timeout: 60_000 });
-      const link = web.locator('#answer-body a', { hasText: 'src/retry.ts:11' });
+      const link = web.locator('#answer-body a', { hasText: 'src/retry.ts:9-12' });
       await link.first().waitFor({ state: 'visible', timeout: 10_000 });
       await until(async () => /3 turns/.test(await s.webviewText('#thread-title')), 'the thread header to count three turns');
       const turns = await s.webviewText('#thread-turns');

@@ -27,6 +27,8 @@ function writeSettings(workspace: string, localUrl: string, remoteUrl: string): 
     'minions.local.model': LOCAL_MODEL,
     'minions.remote.baseUrl': remoteUrl,
     'minions.remote.model': REMOTE_MODEL,
+    // These tests watch local requests (a slow job to cancel): none may come from the job cache.
+    'minions.cache.jobs': false,
   });
 }
 

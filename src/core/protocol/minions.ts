@@ -118,7 +118,8 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
     ctx.emit({ type: 'synthesis', round, decision: final ? 'answer' : 'continue', ...(missing.trim() ? { missing: missing.trim() } : {}) });
     if (final) {
       const text = answer.trim() || `The workers' findings were not enough to answer.${missing.trim() ? ` Still missing: ${missing.trim()}` : ''}`;
-      return { answer: text, rounds: round, findings };
+      // The answer may rest on what earlier turns of the thread found as well as on this turn's.
+      return { answer: text, rounds: round, findings: convo ? [...findings, ...convo.findings] : findings };
     }
     // The synthesizer planned the next round itself; when it did not, a plan call does, from
     // what was found and what is missing (a tighter digest than the synthesizer's).
@@ -184,7 +185,7 @@ async function followUpStart(ctx: RunContext, synthesizer: typeof ctx.remote, co
   if (decision === 'answer' && answer.trim()) {
     ctx.answerCompletionTokens = synth.result.usage.completionTokens;
     ctx.emit({ type: 'synthesis', round: 1, decision: 'answer' });
-    return { answer: answer.trim(), rounds: 1 };
+    return { answer: answer.trim(), rounds: 1, findings: convo.findings };
   }
   live.retract();
   const plan = tasks?.some((t) => String(t.instruction ?? '').trim()) ? normalizePlan({ tasks, advice: advice ?? '' }, req.budgets.maxTasks, 1, req.question) : undefined;

@@ -4,33 +4,16 @@
 // model output, so what it sends is untrusted). What a run is and where it is kept is the
 // recorder's business (recorder.ts); this class only shows it.
 
-import type { Conversations } from '../conversations';
 import { handleThreadMessage, postThreads, type ThreadMessage } from './thread-messages';
 import * as vscode from 'vscode';
-import type { Citation, ProtocolName, RunEvent, SavedJob } from '../../shared/run/events';
+import type { RunEvent } from '../../shared/run/events';
 import { runReport } from '../../shared/run/summary';
 import { parseWebviewMessage, type HostToWebview, type PanelNotice, type RunSummary, type WebviewToHost } from '../../shared/messages';
 import { panelHtml } from './html';
 import type { RecorderListener, RunRecorder } from './recorder';
+import type { PanelActions } from './actions';
 
-/** What the panel asks of the extension host; the host owns runs and editors. */
-export interface PanelActions {
-  /** The panel's own input box. */
-  ask(question: string): void;
-  /** The Cancel button (and Escape in the panel). */
-  cancel(): void;
-  /**
-   * Opens the cited file at its lines, after checking that the path names a file inside a
-   * workspace folder (following links). Resolves false, opening nothing, when it does not.
-   */
-  openCitation(citation: Citation): Promise<boolean>;
-  /** Retry answer: run only the synthesis again on a saved run's findings. Optional. */
-  retryAnswer?(question: string, scope: readonly string[], retry: { protocol: ProtocolName; jobs: readonly SavedJob[] }): void;
-  /** The follow-up box: a question that continues the current conversation. */
-  followUp?(question: string): void;
-  /** The workspace's threads (the conversation list, reopen, export, delete). */
-  conversations?: Conversations;
-}
+export type { PanelActions } from './actions';
 
 /** What a panel is shown with: the runs and the host's actions. */
 export interface PanelHost {

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { HostToWebview, PanelNotice, WebviewToHost } from '../../shared/messages';
 import { threadPanelView } from '../conversations';
-import type { PanelActions } from './panel';
+import type { PanelActions } from './actions';
 import { redactSecrets } from '../../shared/redact';
 import { threadToMarkdown } from './thread-markdown';
 

@@ -3,12 +3,11 @@
 // partial answer is as inert as a whole one); its last, possibly half-written word stays plain
 // text until a space follows it, so a citation becomes a link only once it is complete.
 
-import type { Citation } from '../../core/protocol/events';
 import { h, replaceChildren } from '../dom';
 import { citationText } from '../../shared/run/format';
 import { CITATION_CLASS, citationOf, type AnswerRenderer } from '../markdown';
 import type { RunView } from '../../shared/run/view';
-import type { CitationCheck } from '../../shared/run/events';
+import type { Citation, CitationCheck } from '../../shared/run/events';
 
 export class AnswerView {
   readonly el: HTMLElement;

@@ -19,6 +19,8 @@ const SETTINGS: [string, (s: ScriptedServers) => unknown][] = [
   ['remote.baseUrl', (s) => s.openai.url],
   ['remote.model', () => REMOTE_MODEL],
   ['protocol', () => 'minions'],
+  // The suites count and cancel local requests: none may be answered from the job cache.
+  ['cache.jobs', () => false],
 ];
 
 /** Points the extension at fresh scripted servers for `body`, then restores settings, key and servers. */

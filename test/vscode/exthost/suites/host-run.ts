@@ -67,25 +67,18 @@ suite('host run', () => {
 
   test('Cancel Run stops a slow run and closes its connections', async () => {
     const { services } = await minionsApi();
-    // The earlier runs asked the same question: jobs served from the job cache would send no local request to cancel.
-    const config = vscode.workspace.getConfiguration('minions');
-    await config.update('cache.jobs', false, vscode.ConfigurationTarget.Global);
-    try {
-      await withServers(async (s) => {
-        s.setJobDelay(60_000);
-        const running = vscode.commands.executeCommand<AskResult>('minions.ask', 'How does the retry policy back off?');
-        await waitFor(() => (s.ollama.requests.some((r) => r.path === '/api/chat' && !r.closed) ? true : undefined), 'a local job to start', 20_000);
-        await vscode.commands.executeCommand('minions.cancelRun');
-        // The jobs are scripted to take a minute: an outcome before that means the cancel stopped them.
-        const outcome = await running;
-        assert.equal(outcome.status, 'cancelled', JSON.stringify(outcome));
-        await waitFor(() => (s.ollama.requests.filter((r) => r.path === '/api/chat').every((r) => r.closed) ? true : undefined), 'every local request to close', 5000);
-        assert.ok(s.ollama.requests.some((r) => r.abortedByClient), 'no request was aborted by the client');
-        assert.equal(services.runs.running, false);
-      });
-    } finally {
-      await config.update('cache.jobs', undefined, vscode.ConfigurationTarget.Global);
-    }
+    await withServers(async (s) => {
+      s.setJobDelay(60_000);
+      const running = vscode.commands.executeCommand<AskResult>('minions.ask', 'How does the retry policy back off?');
+      await waitFor(() => (s.ollama.requests.some((r) => r.path === '/api/chat' && !r.closed) ? true : undefined), 'a local job to start', 20_000);
+      await vscode.commands.executeCommand('minions.cancelRun');
+      // The jobs are scripted to take a minute: an outcome before that means the cancel stopped them.
+      const outcome = await running;
+      assert.equal(outcome.status, 'cancelled', JSON.stringify(outcome));
+      await waitFor(() => (s.ollama.requests.filter((r) => r.path === '/api/chat').every((r) => r.closed) ? true : undefined), 'every local request to close', 5000);
+      assert.ok(s.ollama.requests.some((r) => r.abortedByClient), 'no request was aborted by the client');
+      assert.equal(services.runs.running, false);
+    });
   }, { timeoutMs: 90_000 });
 
   test('a synthesis that fails after the jobs ran ends partial in the history; Retry answer answers from its findings, no local request', async () => {
