@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'remote-timeout'
   | 'remote-refused'
   | 'context-too-long'
+  | 'budget-exceeded'
+  | 'reasoning-exhausted'
   | 'server-error'
   | 'cancelled'
   | 'bad-input'

@@ -6,8 +6,9 @@ import type { CodeIndex } from './index/types';
 import { mergePrices } from './ledger/pricing';
 import { createLocalModel, createRemoteModelFor, type LocalModelConfig, type RemoteModelConfig } from './llm/factory';
 import type { ChatModel } from './llm/types';
-import type { RunEvent } from './protocol/events';
-import { runProtocol, type RunRequest } from './protocol/index';
+import type { ProtocolName, RunEvent } from './protocol/events';
+import { retryAnswer, runProtocol, type RunRequestAny, type SavedJob } from './protocol/index';
+import { remoteProtocolOf } from './protocol/protocols';
 import type { RunSettings } from './settings';
 import { JobCache } from './protocol/job-cache';
 import type { Conversation } from './protocol/thread';
@@ -22,6 +23,8 @@ export interface RunFromSettings {
   remoteModel?: ChatModel;
   index: CodeIndex;
   signal?: AbortSignal;
+  /** Retry answer: synthesize again from a saved run's jobs with its protocol (no local job runs). */
+  retry?: { protocol: ProtocolName; jobs: readonly SavedJob[] } | undefined;
   /** Where the job cache lives (beside the index cache); used when `settings.cache.jobs` is on. */
   cacheDir?: string;
   /** A follow-up: the thread's earlier turns and findings. */
@@ -46,7 +49,7 @@ export function remoteModelConfig(remote: RunSettings['remote'], apiKey: string 
 }
 
 /** The engine's request for one question under the settings. */
-export function requestFromSettings(s: RunSettings, question: string, scope: readonly string[]): RunRequest {
+export function requestFromSettings(s: RunSettings, question: string, scope: readonly string[]): RunRequestAny {
   return {
     question,
     protocol: s.protocol,
@@ -55,6 +58,10 @@ export function requestFromSettings(s: RunSettings, question: string, scope: rea
     parallel: s.local.parallelJobs,
     privacy: s.privacy,
     budgets: { jobsPerTask: s.jobs.perTask, maxJobsPerRound: s.jobs.maxPerRound, samples: s.jobs.samples },
+    budget: {
+      ...(s.budget.maxUsdPerRun !== null ? { maxUsd: s.budget.maxUsdPerRun } : {}),
+      ...(s.budget.maxRemoteTokensPerRun !== null ? { maxRemoteTokens: s.budget.maxRemoteTokensPerRun } : {}),
+    },
   };
 }
 
@@ -62,13 +69,15 @@ export function requestFromSettings(s: RunSettings, question: string, scope: rea
 export async function* runFromSettings(input: RunFromSettings): AsyncGenerator<RunEvent> {
   const s = input.settings;
   const local = await createLocalModel(localModelConfig(s.local));
-  const remote = input.remoteModel ?? createRemoteModelFor(s.protocol, remoteModelConfig(s.remote, input.apiKey));
-  yield* runProtocol(
-    { ...requestFromSettings(s, input.question, input.scope), ...(input.conversation ? { conversation: input.conversation } : {}) },
-    {
-      index: input.index, local, remote, pricing: mergePrices(s.prices).table,
-      ...(s.cache.jobs && input.cacheDir ? { jobCache: JobCache.inDir(input.cacheDir) } : {}),
-    },
-    input.signal,
-  );
+  const protocol = input.retry?.protocol ?? s.protocol;
+  const remote = input.remoteModel ?? createRemoteModelFor(remoteProtocolOf(protocol), remoteModelConfig(s.remote, input.apiKey));
+  const request = { ...requestFromSettings(s, input.question, input.scope), ...(input.conversation ? { conversation: input.conversation } : {}) };
+  const deps = {
+    index: input.index, local, remote, pricing: mergePrices(s.prices).table,
+    ...(s.cache.jobs && input.cacheDir ? { jobCache: JobCache.inDir(input.cacheDir) } : {}),
+  };
+  // Retry answer: the saved run's findings synthesized again, no local job run.
+  yield* input.retry
+    ? retryAnswer({ ...request, protocol: input.retry.protocol, jobs: input.retry.jobs }, deps, input.signal)
+    : runProtocol(request, deps, input.signal);
 }

@@ -4,7 +4,7 @@
 // factory (run-from-settings.ts), so the two can never run with different defaults.
 // Plain data only: the extension's activation bundle imports this, not the model clients.
 
-import type { ProtocolName } from './protocol/events';
+import type { ProtocolChoice } from './protocol/protocols';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
 export const DEFAULT_REMOTE_URL = 'https://api.openai.com/v1';
@@ -40,7 +40,10 @@ export interface MinionsSettings {
     baseUrl: string;
     model: string;
   };
-  protocol: ProtocolName;
+  /** `auto`: the cheaper of MinionS and remote-only for each question and scope. */
+  protocol: ProtocolChoice;
+  /** Hard caps on one run's remote spend (null: none). */
+  budget: { maxUsdPerRun: number | null; maxRemoteTokensPerRun: number | null };
   maxRounds: number;
   jobs: {
     /** Chunks taken per planned task (top K). */
@@ -88,7 +91,8 @@ export const DEFAULT_SETTINGS: MinionsSettings = {
     parallelJobs: 4,
   },
   remote: { provider: 'openai-compatible', baseUrl: DEFAULT_REMOTE_URL, model: 'gpt-4.1' },
-  protocol: 'minions',
+  protocol: 'auto',
+  budget: { maxUsdPerRun: null, maxRemoteTokensPerRun: null },
   maxRounds: 3,
   // samples: chosen by npm run bench:quality (gold recall 38% -> 50% for 1.8x local requests); the engine's DEFAULT_SAMPLES agrees.
   jobs: { perTask: 24, maxPerRound: 96, samples: 2 },

@@ -6,7 +6,8 @@
 import type { Conversation } from '../core/protocol/thread';
 import type { WorkspaceRoot } from '../core/index/paths';
 import type { CodeIndex, IndexProgress } from '../core/index/types';
-import type { RunEvent } from '../core/protocol/events';
+import type { RunEvent, ProtocolName } from '../core/protocol/events';
+import type { SavedJob } from '../core/protocol/answer';
 import type { ChatModel } from '../core/llm/types';
 import type { MinionsSettings } from './settings';
 
@@ -47,6 +48,8 @@ export interface RunInput {
   apiKey: string | undefined;
   index: CodeIndex;
   signal: AbortSignal;
+  /** Retry answer: synthesize again from a saved run's jobs (no local job runs). */
+  retry?: { protocol: ProtocolName; jobs: readonly SavedJob[] };
   /** A remote model made in the extension host (VS Code's own language models); else one is built from the settings. */
   remoteModel?: ChatModel;
   /** Where the job cache lives (beside the index cache); used when `minions.cache.jobs` is on. */

@@ -10,8 +10,11 @@ export interface CostTotals {
   runs: number;
   /** Dollars spent on the remote model (runs whose price was unknown add nothing here). */
   spentUsd: number;
-  /** Baseline minus actual, summed over runs where both were priced. */
+  /** Headline baseline (the smaller of the two) minus actual, summed over runs where both were priced; negative when runs cost more. */
   savedUsd: number;
+  /** The two baselines summed over priced runs that reported them (both are estimates counted here). */
+  sameContextUsd: number;
+  remoteOnlyUsd: number;
   remotePromptTokens: number;
   remoteCompletionTokens: number;
   localTokens: number;
@@ -20,7 +23,7 @@ export interface CostTotals {
 }
 
 export function emptyTotals(): CostTotals {
-  return { runs: 0, spentUsd: 0, savedUsd: 0, remotePromptTokens: 0, remoteCompletionTokens: 0, localTokens: 0, unpricedRuns: 0 };
+  return { runs: 0, spentUsd: 0, savedUsd: 0, sameContextUsd: 0, remoteOnlyUsd: 0, remotePromptTokens: 0, remoteCompletionTokens: 0, localTokens: 0, unpricedRuns: 0 };
 }
 
 /**
@@ -29,11 +32,14 @@ export function emptyTotals(): CostTotals {
  */
 export function addRun(totals: CostTotals, ledger: LedgerSnapshot, outcome: RunOutcome = 'ok'): CostTotals {
   const priced = ledger.remote.costUsd !== null;
-  const saved = priced && hasBaseline(outcome) && ledger.savings.costUsd !== null ? ledger.savings.costUsd : 0;
+  const counted = priced && hasBaseline(outcome);
+  const saved = counted && ledger.savings.costUsd !== null ? ledger.savings.costUsd : 0;
   return {
     runs: totals.runs + 1,
     spentUsd: totals.spentUsd + (ledger.remote.costUsd ?? 0),
     savedUsd: totals.savedUsd + saved,
+    sameContextUsd: totals.sameContextUsd + (counted ? ledger.baselines?.sameContext.costUsd ?? 0 : 0),
+    remoteOnlyUsd: totals.remoteOnlyUsd + (counted ? ledger.baselines?.remoteOnly.costUsd ?? 0 : 0),
     remotePromptTokens: totals.remotePromptTokens + ledger.remote.promptTokens,
     remoteCompletionTokens: totals.remoteCompletionTokens + ledger.remote.completionTokens,
     localTokens: totals.localTokens + ledger.local.promptTokens + ledger.local.completionTokens,
@@ -49,7 +55,8 @@ export function parseTotals(value: unknown): CostTotals {
   const out = { ...empty };
   for (const key of Object.keys(empty) as (keyof CostTotals)[]) {
     const n = v[key];
-    if (typeof n === 'number' && Number.isFinite(n) && n >= 0) out[key] = n;
+    // The saving is the one total that may be negative (runs that cost more than remote-only).
+    if (typeof n === 'number' && Number.isFinite(n) && (n >= 0 || key === 'savedUsd')) out[key] = n;
   }
   return out;
 }
@@ -72,7 +79,9 @@ export function formatTooltip(totals: CostTotals): string {
     '',
     `Runs: ${totals.runs}`,
     `Remote spent: ${formatUsd(totals.spentUsd)}`,
-    `Saved vs remote-only: ${formatUsd(totals.savedUsd)}`,
+    `${totals.savedUsd >= 0 ? 'Saved' : 'Cost more'} vs the smaller baseline: ${formatUsd(Math.abs(totals.savedUsd))}`,
+    `Same-context baseline: ${formatUsd(totals.sameContextUsd)} (the remote reading every chunk the local jobs answered or abstained on; estimated)`,
+    `Remote-only baseline: ${formatUsd(totals.remoteOnlyUsd)} (the one request the remote-only protocol would send; estimated)`,
     `Remote tokens: ${formatTokensShort(totals.remotePromptTokens)} in, ${formatTokensShort(totals.remoteCompletionTokens)} out`,
     `Local tokens: ${formatTokensShort(totals.localTokens)} (free)`,
   ];

@@ -50,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): MinionsApi {
   const conversations = new Conversations(context);
   const actions: PanelActions = {
     ask: (question) => void runs?.ask(question),
+    retryAnswer: (question, scope, retry) => void runs?.ask(question, scope, { retry }),
     followUp: (question) => void runs?.ask(question, [], { followUp: true }),
     conversations,
     cancel: () => void runs?.cancel(),

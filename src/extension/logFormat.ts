@@ -21,6 +21,10 @@ export function formatRunEvent(event: RunEvent, now: Date = new Date()): string 
     case 'run-started':
       return `${t} [run] started ${event.runId} protocol=${event.protocol} local=${event.localModel} remote=${event.remoteModel}` +
         (event.scope.length ? ` scope=${event.scope.join(',')}` : '');
+    case 'estimate': {
+      const cap = [event.cap.maxUsd !== undefined ? formatUsd(event.cap.maxUsd) : '', event.cap.maxRemoteTokens !== undefined ? `${event.cap.maxRemoteTokens} tokens` : ''].filter(Boolean).join(', ');
+      return `${t} [run] expected ~${event.expected.promptTokens + event.expected.completionTokens} remote tokens ${formatUsd(event.expected.costUsd)}; remote-only ~${formatUsd(event.remoteOnly.costUsd)} (estimated with ${event.expected.tokenizer})${cap ? `; cap ${cap}` : ''}`;
+    }
     case 'round-started':
       return `${t} [run] round ${event.round}/${event.maxRounds}`;
     case 'plan':
@@ -44,13 +48,15 @@ export function formatRunEvent(event: RunEvent, now: Date = new Date()): string 
       return `${t} [run] cancelled; remote ${formatUsd(event.ledger.remote.costUsd)}`;
     case 'run-finished': {
       const l = event.ledger;
-      return `${t} [run] finished ok=${event.ok} rounds=${event.rounds} ${Math.round(event.ms)} ms; remote ${l.remote.requests} req ${usage(l.remote)} ${formatUsd(l.remote.costUsd)}; local ${l.local.requests} req ${usage(l.local)}; baseline ${formatUsd(l.baseline.costUsd)}; saved ${formatUsd(l.savings.costUsd)}`;
+      return `${t} [run] finished ok=${event.ok}${event.status ? ` status=${event.status}` : ''}${event.reason ? ` reason=${event.reason}` : ''} rounds=${event.rounds} ${Math.round(event.ms)} ms; remote ${l.remote.requests} req ${usage(l.remote)} ${formatUsd(l.remote.costUsd)}; local ${l.local.requests} req ${usage(l.local)}; baseline ${formatUsd(l.baseline.costUsd)}; saved ${formatUsd(l.savings.costUsd)}`;
     }
     case 'conversation':
       return `${t} [run] follow-up: turn ${event.turn} of ${event.thread}, ${event.earlierTurns} earlier turn(s), ${event.findings} finding(s) kept, ${event.stale.length} stale`;
     case 'job-queued':
     case 'job-started':
     case 'usage':
+    // What was sent is in the run (panel, export); the log keeps the one-line model-call instead.
+    case 'remote-request':
     case 'answer-delta':
       return undefined;
   }

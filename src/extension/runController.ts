@@ -8,7 +8,7 @@ import { MinionsError, isCancellation, toMinionsError } from '../core/errors';
 import type { LedgerSnapshot } from '../core/ledger/types';
 import type { RunEvent } from '../core/protocol/events';
 import { emptyLedger, ledgerOf } from '../shared/run/ledger';
-import type { CoreApi } from './coreApi';
+import type { CoreApi, RunInput } from './coreApi';
 import { currentSettings } from './config';
 import type { IndexService } from './indexService';
 import type { MinionsLog } from './log';
@@ -73,8 +73,11 @@ export class RunController implements vscode.Disposable {
     this.showRunPanel();
   }
 
-  /** Asks a question; `followUp` continues the current conversation (the remote sees its earlier turns). */
-  async ask(question: string, scope: readonly string[] = [], options: { followUp?: boolean } = {}): Promise<AskResult> {
+  /**
+   * Asks a question; `followUp` continues the current conversation (the remote sees its earlier
+   * turns); `retry` runs only the synthesis again, on a saved run's findings.
+   */
+  async ask(question: string, scope: readonly string[] = [], options: { followUp?: boolean; retry?: RunInput['retry'] } = {}): Promise<AskResult> {
     const q = question.trim();
     if (q === '') return this.notStarted('The question is empty');
     if (!vscode.workspace.isTrusted) {
@@ -93,7 +96,7 @@ export class RunController implements vscode.Disposable {
     this.active = run;
     void vscode.commands.executeCommand('setContext', 'minions.running', true);
     this.statusBar.setRunning(true);
-    run.done = this.execute(run, q, scope, options.followUp === true).finally(() => {
+    run.done = this.execute(run, q, scope, options).finally(() => {
       if (this.active === run) this.active = undefined;
       void vscode.commands.executeCommand('setContext', 'minions.running', this.active !== undefined);
       this.statusBar.setRunning(this.active !== undefined);
@@ -125,10 +128,13 @@ export class RunController implements vscode.Disposable {
     return outcome;
   }
 
-  private async execute(run: ActiveRun, question: string, scope: readonly string[], followUp: boolean): Promise<AskResult> {
+  private async execute(run: ActiveRun, question: string, scope: readonly string[], options: { followUp?: boolean; retry?: RunInput['retry'] }): Promise<AskResult> {
+    const { retry } = options;
+    const followUp = options.followUp === true;
     const settings = currentSettings();
     try {
-      if (!(await this.setup.check())) return { status: 'not-started', events: 0, error: 'setup incomplete' };
+      // Retry answer asks only the remote: the local server is not checked (nor asked anything).
+      if (!(await this.setup.check(retry ? { quietWhenOk: true, settings: { ...settings, protocol: 'remote' } } : undefined))) return { status: 'not-started', events: 0, error: 'setup incomplete' };
       if (run.abort.signal.aborted) return { status: 'cancelled', events: 0 };
       const handle = await this.index.ensure();
       if (run.abort.signal.aborted) return { status: 'cancelled', events: 0 };
@@ -139,7 +145,7 @@ export class RunController implements vscode.Disposable {
       const seen: RunEvent[] = [];
       const stream = kept(this.core.runProtocol({
         question, scope, settings, apiKey: key, index: handle.index, signal: run.abort.signal, cacheDir: this.index.cacheDir(),
-        ...(remoteModel ? { remoteModel } : {}), ...(turn?.conversation ? { conversation: turn.conversation } : {}),
+        ...(remoteModel ? { remoteModel } : {}), ...(turn?.conversation ? { conversation: turn.conversation } : {}), ...(retry ? { retry } : {}),
       }), seen);
       const outcome = await this.consume(run, stream);
       if (turn && seen.some((e) => e.type === 'run-finished')) {
@@ -195,7 +201,7 @@ export class RunController implements vscode.Disposable {
             await this.statusBar.recordRun(event.ledger, 'cancelled');
             return { status: 'cancelled', events: run.events, ledger: event.ledger, ...(run.runId ? { runId: run.runId } : {}) };
           case 'run-finished': {
-            await this.statusBar.recordRun(event.ledger, event.ok ? 'ok' : 'failed');
+            await this.statusBar.recordRun(event.ledger, event.status === 'partial' ? 'partial' : event.ok ? 'ok' : 'failed');
             if (!event.ok && fatal) {
               void this.setup.show({ severity: 'error', message: fatal.toUserString(), actions: actionsForErrorCode(fatal.code) });
             }

@@ -3,7 +3,7 @@
 // unit-tested and every consumer reads the same normalised values. The type and the defaults
 // are the core's (core/settings.ts), shared with the CLI.
 
-import { PROTOCOLS } from '../core/protocol/protocols';
+import { PROTOCOL_CHOICES } from '../core/protocol/protocols';
 import { DEFAULT_SETTINGS, type MinionsSettings, type PriceOverride } from '../core/settings';
 
 export { DEFAULT_SETTINGS } from '../core/settings';
@@ -28,7 +28,8 @@ export function readSettings(get: SettingGetter): MinionsSettings {
       baseUrl: url(get('remote.baseUrl'), d.remote.baseUrl),
       model: nonEmpty(get('remote.model'), d.remote.model),
     },
-    protocol: oneOf(get('protocol'), PROTOCOLS, d.protocol),
+    protocol: oneOf(get('protocol'), PROTOCOL_CHOICES, d.protocol),
+    budget: { maxUsdPerRun: positiveOrNull(get('budget.maxUsdPerRun')), maxRemoteTokensPerRun: positiveOrNull(get('budget.maxRemoteTokensPerRun')) },
     maxRounds: int(get('maxRounds'), d.maxRounds, 1, 10),
     jobs: {
       perTask: int(get('jobs.perTask'), d.jobs.perTask, 1, 100),
@@ -50,6 +51,11 @@ export function readSettings(get: SettingGetter): MinionsSettings {
     privacy: oneOf(get('privacy'), ['standard', 'strict'] as const, d.privacy),
     prices: prices(get('prices')),
   };
+}
+
+/** A cap: a positive finite number, or null (none) for anything else (unset, 0, junk). */
+function positiveOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null;
 }
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], fallback: T): T {

@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { toMinionsError } from '../core/errors';
+import { remoteProtocolOf } from '../core/protocol/protocols';
 import type { CoreApi, RemoteCheck } from './coreApi';
 import { currentSettings } from './config';
 import type { ApiKeyStore } from './secrets';
@@ -24,12 +25,14 @@ export class SetupChecker {
 
   /** `offeredLmModel`: a VS Code model the caller already holds (the one picked in the chat), so none need be looked up. */
   async gather(settings: MinionsSettings = currentSettings(), offeredLmModel?: string): Promise<SetupFacts> {
+    // Auto may pick either MinionS or remote-only per question, so it needs what MinionS needs.
+    const protocol = remoteProtocolOf(settings.protocol);
     const facts: SetupFacts = {
-      protocol: settings.protocol, localProvider: settings.local.provider, localUrl: settings.local.url, localModel: settings.local.model,
+      protocol, localProvider: settings.local.provider, localUrl: settings.local.url, localModel: settings.local.model,
       remoteBaseUrl: settings.remote.baseUrl, remoteModel: settings.remote.model, keySet: false,
     };
     const tasks: Promise<void>[] = [];
-    if (usesLocal(settings.protocol)) {
+    if (usesLocal(protocol)) {
       tasks.push((async () => {
         try {
           const models = await this.core.listLocalModels(settings.local, AbortSignal.timeout(LOCAL_CHECK_TIMEOUT_MS));
@@ -39,7 +42,7 @@ export class SetupChecker {
         }
       })());
     }
-    if (usesRemote(settings.protocol)) {
+    if (usesRemote(protocol)) {
       facts.remoteProvider = settings.remote.provider;
       tasks.push((async () => {
         if (settings.remote.provider === 'vscode-lm') {
@@ -79,8 +82,8 @@ export class SetupChecker {
    * Runs the checks; when something is wrong, shows it (non-modal, with fixing buttons) and
    * returns false. `quietWhenOk` false also says "all good" (the walkthrough's button).
    */
-  async check(options: { quietWhenOk: boolean; offeredLmModel?: string } = { quietWhenOk: true }): Promise<boolean> {
-    const problems = diagnose(await this.gather(currentSettings(), options.offeredLmModel));
+  async check(options: { quietWhenOk: boolean; offeredLmModel?: string; settings?: MinionsSettings } = { quietWhenOk: true }): Promise<boolean> {
+    const problems = diagnose(await this.gather(options.settings ?? currentSettings(), options.offeredLmModel));
     for (const p of problems) this.log.error(`setup: ${p.message}`);
     if (problems.length === 0) {
       if (!options.quietWhenOk) void vscode.window.showInformationMessage('Minions is ready: the local model and the remote key work.');

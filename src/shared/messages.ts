@@ -57,6 +57,8 @@ export type WebviewToHost =
   | { type: 'open-citation'; path: string; startLine: number; endLine: number }
   | { type: 'open-run'; runId: string }
   | { type: 'export-run'; runId: string }
+  /** Retry answer: synthesize a partial run again from its saved findings (no local job runs). */
+  | { type: 'retry-answer'; runId: string }
   | { type: 'delete-run'; runId: string }
   /** A question asked in the follow-up box: it continues the current conversation. */
   | { type: 'follow-up'; question: string }
@@ -108,6 +110,7 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
     }
     case 'open-run':
     case 'export-run':
+    case 'retry-answer':
     case 'delete-run':
       return isRunId(m.runId) ? { type: m.type, runId: m.runId } : undefined;
     default:

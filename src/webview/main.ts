@@ -16,6 +16,7 @@ import { JobsView } from './views/jobs';
 import { LedgerView } from './views/ledger';
 import { NoticesView } from './views/notices';
 import { PlanView } from './views/plan';
+import { RemoteRequestsView } from './views/remote';
 import { ThreadView } from './views/thread';
 
 interface VsCodeApi {
@@ -55,7 +56,7 @@ const askButton = h('button', { type: 'submit', id: 'ask' }, 'Ask');
 const askForm = h('form', { class: 'ask', id: 'ask-form', 'aria-label': 'Ask Minions' }, question, askButton);
 const liveBanner = h('div', { class: 'live-banner', hidden: true },
   h('span', {}, 'A run is in progress.'), h('button', { type: 'button', class: 'secondary', id: 'show-live' }, 'Show it'));
-const header = new HeaderView(() => send({ type: 'cancel' }));
+const header = new HeaderView(() => send({ type: 'cancel' }), (runId) => send({ type: 'retry-answer', runId }));
 const notices = new NoticesView();
 const renderer = createAnswerRenderer(window);
 const answer = new AnswerView(renderer);
@@ -69,13 +70,14 @@ const thread = new ThreadView(renderer, {
 const ledger = new LedgerView();
 const plan = new PlanView();
 const jobs = new JobsView(openCitation, () => scheduleSave());
+const remoteRequests = new RemoteRequestsView();
 const history = new HistoryView({
   open: (runId) => send({ type: 'open-run', runId }),
   exportRun: (runId) => send({ type: 'export-run', runId }),
   remove: (runId) => send({ type: 'delete-run', runId }),
 });
 const app = document.getElementById('app') ?? document.body;
-app.append(askForm, liveBanner, thread.el, header.el, notices.el, answer.el, thread.followUpEl, ledger.el, plan.el, jobs.el, history.el, thread.listEl);
+app.append(askForm, liveBanner, thread.el, header.el, notices.el, answer.el, thread.followUpEl, ledger.el, plan.el, jobs.el, remoteRequests.el, history.el, thread.listEl);
 
 // ---- state --------------------------------------------------------------------------------
 
@@ -116,7 +118,7 @@ function show(next: Shown | undefined): void {
   maxRenderMs = 0;
   shownAt = performance.now();
   historyDirty = true;
-  pending = { header: true, plan: true, jobs: true, answer: true, ledger: true, errors: true };
+  pending = { header: true, plan: true, jobs: true, answer: true, ledger: true, errors: true, remote: true };
   scheduleRender();
 }
 
@@ -154,7 +156,7 @@ function scheduleRender(): void {
 }
 
 function renderAll(): void {
-  pending = { header: true, plan: true, jobs: true, answer: true, ledger: true, errors: true };
+  pending = { header: true, plan: true, jobs: true, answer: true, ledger: true, errors: true, remote: true };
   renderPending();
 }
 
@@ -174,6 +176,7 @@ function renderPending(): void {
   if (change.ledger) ledger.update(view);
   if (change.plan) plan.update(view);
   if (change.jobs) jobs.update(view);
+  if (change.remote) remoteRequests.update(view);
   if (historyDirty) {
     historyDirty = false;
     history.update(runs, view?.runId);

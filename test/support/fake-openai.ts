@@ -25,7 +25,12 @@ export interface OpenAIChatScript {
   refusal?: string;
   finishReason?: 'stop' | 'length' | 'content_filter';
   /** Defaults: characters / 4 of the prompt and content; cached 0. */
-  usage?: { prompt?: number; completion?: number; cached?: number };
+  usage?: { prompt?: number; completion?: number; cached?: number; reasoning?: number };
+  /**
+   * With delayMs: the provider finishes (and bills) the request even though the client stopped
+   * waiting, as real providers do for a request the client timed out on.
+   */
+  billedAfterClientGone?: boolean;
   /** An error reply: status, OpenAI error body, extra headers (e.g. retry-after). */
   status?: number;
   error?: { message: string; type?: string; code?: string | null; param?: string | null };
@@ -132,7 +137,10 @@ export class FakeOpenAI {
       return this.error(res, 400, "Unsupported value: 'temperature' does not support 0.2 with this model. Only the default (1) value is supported.", 'invalid_request_error', 'unsupported_value', 'temperature');
     }
     const script = await this.chat(body, req);
-    if (script.delayMs && !(await delay(script.delayMs, clientGone))) return;
+    if (script.delayMs && !(await delay(script.delayMs, clientGone))) {
+      if (script.billedAfterClientGone) this.count(script.usage?.prompt ?? promptTokensOf(body.messages), 0, script.usage?.completion ?? completionTokensOf(script.content ?? ''));
+      return;
+    }
     if (script.hang) return hang(clientGone);
     if (script.status && script.status >= 400) {
       const e = script.error ?? { message: 'The server had an error while processing your request.', type: 'server_error' };
@@ -148,7 +156,7 @@ export class FakeOpenAI {
     const completion = script.usage?.completion ?? completionTokensOf(content ?? script.refusal ?? '');
     const cached = script.usage?.cached ?? 0;
     const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion,
-      prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 } };
+      prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: script.usage?.reasoning ?? 0, audio_tokens: 0 } };
     const id = `chatcmpl-fake${++this.seq}`;
     const created = Math.floor(Date.now() / 1000);
     const finish = script.refusal ? 'stop' : (script.finishReason ?? 'stop');

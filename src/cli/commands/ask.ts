@@ -1,43 +1,46 @@
 // `minions ask`: answers a question about a workspace with MinionS (or Minion, remote-only,
 // local-only), printing progress and the answer for a person, or with --json exactly one
-// object (the contract of issue 4, built by the shared run model's runReport). Flags and the
+// object (the contract of issue 4, built by the shared run model's runReport;
+// the ending and exit codes in ask-output.ts). Flags and the
 // environment become the same RunSettings the extension uses, from the same defaults, and
 // the same factory runs them. The remote key comes only from the environment
 // (MINIONS_REMOTE_API_KEY or OPENAI_API_KEY) and is never printed.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MinionsError } from '../../core/errors';
 import type { LocalModelConfig, RemoteModelConfig } from '../../core/llm/factory';
 import { mergePrices, type PriceTable } from '../../core/ledger/pricing';
-import type { LedgerSnapshot } from '../../core/ledger/types';
-import type { EventError, ProtocolName, RunEvent } from '../../core/protocol/events';
-import type { RunRequest } from '../../core/protocol/index';
-import { isProtocolName, PROTOCOLS } from '../../core/protocol/protocols';
+import type { ProtocolName, RunEvent } from '../../core/protocol/events';
+import type { RunRequestAny, SavedJob } from '../../core/protocol/index';
+import { isProtocolChoice, isProtocolName, PROTOCOL_CHOICES, remoteProtocolOf, type ProtocolChoice } from '../../core/protocol/protocols';
 import { localModelConfig, remoteModelConfig, requestFromSettings, runFromSettings } from '../../core/run-from-settings';
 import { DEFAULT_OLLAMA_URL, DEFAULT_REMOTE_URL, DEFAULT_SETTINGS, type AnyLocalProvider, type PriceOverride, type RunSettings } from '../../core/settings';
-import { formatUsd, savingFigures, savingPhrase } from '../../shared/run/format';
-import { reportOf, type RunQuality } from '../../shared/run/summary';
+import { reportOf } from '../../shared/run/summary';
 import { applyEvent, createRunView, JobIndex, type RunView } from '../../shared/run/view';
+import { EXIT_CODES, jsonOutput, textOutput } from './ask-output';
 import { INDEX_OPTIONS, defaultCacheDir, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
 import { JobCache } from '../../core/protocol/job-cache';
 import { conversationOf, newThread, turnFromEvents, type Thread } from '../../core/protocol/thread';
 import { ThreadStore, isThreadId } from '../../core/protocol/thread-store';
 import { cacheKey } from '../../core/index/store';
 
+export { ledgerLine, qualityLine } from './ask-output';
+
 const D = DEFAULT_SETTINGS;
 const LOCAL_PROVIDERS: readonly AnyLocalProvider[] = ['ollama', 'openai-compatible', 'embedded'];
 
-const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol ${PROTOCOLS.join('|')}]
+const ASK_HELP = `usage: minions ask [--workspace DIR] [--scope PATH]... [--protocol ${PROTOCOL_CHOICES.join('|')}]
                    [--local-url URL] [--local-model NAME] [--remote-url URL] [--remote-model NAME]
-                   [--max-rounds N] [--parallel N] [--privacy standard|strict] [--json]
-                   [--continue | --thread ID] [--no-job-cache] QUESTION
+                   [--max-rounds N] [--parallel N] [--privacy standard|strict] [--max-usd X] [--max-remote-tokens N]
+                   [--json [--show-remote]] [--retry-answer FILE] [--continue | --thread ID] [--no-job-cache] QUESTION
 
 Answers QUESTION about the code in DIR (default: the current folder).
 
   -w, --workspace DIR        folder to ask about
   -s, --scope PATH           limit every round to this file or folder (repeatable)
-  -p, --protocol NAME        minions (default), minion, remote (remote-only), local (local-only)
+  -p, --protocol NAME        auto (default: the cheaper of minions and remote for this scope), minions,
+                             minion, remote (remote-only), local (local-only)
       --local-provider NAME  ollama (default), openai-compatible, embedded
       --local-url URL        default $OLLAMA_HOST or ${DEFAULT_OLLAMA_URL}
       --local-model NAME     default $MINIONS_LOCAL_MODEL or ${D.local.model}
@@ -48,10 +51,16 @@ Answers QUESTION about the code in DIR (default: the current folder).
       --parallel N           local jobs at once, default ${D.local.parallelJobs}
       --max-jobs N           local jobs per round at most, default ${D.jobs.maxPerRound}
       --privacy MODE         strict: no line of source code is sent to the remote
-      --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage, thread, turn
+      --max-usd X            hard cap on the run's remote spend in USD: no request that could pass it is sent
+      --max-remote-tokens N  hard cap on the run's remote tokens (prompt + completion)
+      --json                 print one JSON object: answer, protocol, rounds, citations, jobs, usage, status, thread, turn, ...
+      --show-remote          with --json: add remoteRequests, every request sent to the remote (no key) and its reply
+      --retry-answer FILE    synthesize again from the findings saved in FILE (a --json output); no local job runs
       --continue             a follow-up: continue the workspace's latest thread (the remote sees the earlier turns)
       --thread ID            a follow-up in the thread ID (from an earlier --json's "thread")
       --no-job-cache         read every chunk again instead of reusing cached job results
+
+Exit codes: 0 answered, 3 partial (findings, usage and the error kept), 1 failed, 130 cancelled.
   plus the index options of 'minions index --help' (--cache, --no-cache, --include, --exclude)
 
 Job results and threads are kept in the cache folder (--cache DIR, default $XDG_CACHE_HOME/minions);
@@ -102,9 +111,12 @@ export const ASK_OPTIONS = {
   parallel: { type: 'string' },
   privacy: { type: 'string' },
   'max-usd': { type: 'string' },
+  'max-remote-tokens': { type: 'string' },
+  'show-remote': { type: 'boolean' },
+  'retry-answer': { type: 'string' },
 } as const;
 
-export type AskFlags = Partial<Record<Exclude<keyof typeof ASK_OPTIONS, 'scope' | 'include' | 'exclude' | 'json' | 'no-cache' | 'help'>, string>> & IndexFlags & { scope?: string[] };
+export type AskFlags = Partial<Record<Exclude<keyof typeof ASK_OPTIONS, 'scope' | 'include' | 'exclude' | 'json' | 'no-cache' | 'help' | 'show-remote'>, string>> & IndexFlags & { scope?: string[] };
 
 /**
  * What the flags and the environment make of a run, before any model or index is opened: the
@@ -113,13 +125,9 @@ export type AskFlags = Partial<Record<Exclude<keyof typeof ASK_OPTIONS, 'scope' 
  */
 export interface AskSetup {
   settings: RunSettings;
-  protocol: ProtocolName;
+  /** `auto`: the engine picks the cheaper of MinionS and remote-only per question and scope. */
+  protocol: ProtocolChoice;
   privacy: 'standard' | 'strict';
-  /**
-   * The spend cap in USD from --max-usd, carried to whoever builds the run. The engine's cap
-   * (minions.budget.maxUsdPerRun) is where it is enforced; until that lands it is only reported.
-   */
-  spendCapUsd?: number;
   pricing: PriceTable;
   remote: RemoteModelConfig;
   local: LocalModelConfig;
@@ -127,7 +135,7 @@ export interface AskSetup {
 
 export function askSetupFromFlags(values: AskFlags, env: NodeJS.ProcessEnv = process.env): AskSetup {
   const protocol = values.protocol ?? D.protocol;
-  if (!isProtocolName(protocol)) throw new MinionsError('bad-input', `Unknown protocol '${values.protocol}'`, 'Use --protocol minions, minion, remote or local');
+  if (!isProtocolChoice(protocol)) throw new MinionsError('bad-input', `Unknown protocol '${values.protocol}'`, `Use --protocol ${PROTOCOL_CHOICES.join(', ')}`);
   const privacy = values.privacy ?? D.privacy;
   if (privacy !== 'standard' && privacy !== 'strict') throw new MinionsError('bad-input', `Unknown privacy mode '${privacy}'`, 'Use --privacy standard or --privacy strict');
   const provider = (values['local-provider'] ?? D.local.provider) as AnyLocalProvider;
@@ -136,6 +144,7 @@ export function askSetupFromFlags(values: AskFlags, env: NodeJS.ProcessEnv = pro
   const parallel = positiveInt(values.parallel, '--parallel');
   const maxJobs = positiveInt(values['max-jobs'], '--max-jobs');
   const spendCapUsd = usdAmount(values['max-usd'], '--max-usd');
+  const maxRemoteTokens = positiveInt(values['max-remote-tokens'], '--max-remote-tokens');
   const prices = env.MINIONS_PRICING_JSON ? parsePricing(env.MINIONS_PRICING_JSON) : undefined;
   const pricing = mergePrices(prices);
   if (pricing.invalid.length) throw new MinionsError('bad-input', `MINIONS_PRICING_JSON has invalid entries: ${pricing.invalid.join(', ')}`, 'Each entry needs numeric input and output prices (USD per 1M tokens), e.g. {"gpt-4o":{"input":2.5,"output":10}}');
@@ -156,6 +165,7 @@ export function askSetupFromFlags(values: AskFlags, env: NodeJS.ProcessEnv = pro
       model: values['remote-model'] ?? env.MINIONS_REMOTE_MODEL ?? D.remote.model,
     },
     protocol,
+    budget: { maxUsdPerRun: spendCapUsd ?? D.budget.maxUsdPerRun, maxRemoteTokensPerRun: maxRemoteTokens ?? D.budget.maxRemoteTokensPerRun },
     maxRounds: maxRounds ?? D.maxRounds,
     jobs: { ...D.jobs, maxPerRound: maxJobs ?? D.jobs.maxPerRound },
     privacy,
@@ -164,15 +174,13 @@ export function askSetupFromFlags(values: AskFlags, env: NodeJS.ProcessEnv = pro
   const apiKey = env.MINIONS_REMOTE_API_KEY || env.OPENAI_API_KEY || '';
   return {
     settings, protocol, privacy, pricing: pricing.table,
-    ...(spendCapUsd !== undefined ? { spendCapUsd } : {}),
     remote: remoteModelConfig(settings.remote, apiKey),
     local: localModelConfig(settings.local),
   };
 }
 
 /** The engine's request for one question under `setup` (protocol and scope may differ per question). */
-export function runRequestFor(setup: AskSetup, question: string, protocol: ProtocolName, scope: string[]): RunRequest {
-  // setup.spendCapUsd belongs here as the engine's spend cap once RunRequest has one.
+export function runRequestFor(setup: AskSetup, question: string, protocol: ProtocolChoice, scope: string[]): RunRequestAny {
   return requestFromSettings({ ...setup.settings, protocol }, question, scope);
 }
 
@@ -199,9 +207,14 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(ASK_HELP + '\n');
     return 0;
   }
-  const question = positionals.join(' ').trim();
+  const retry = values['retry-answer'] ? readSavedRun(values['retry-answer']) : undefined;
+  const question = positionals.join(' ').trim() || retry?.question || '';
   if (!question) throw new MinionsError('bad-input', 'No question given', "Pass the question as an argument, e.g. minions ask 'where is the retry policy decided?'");
   const setup = askSetupFromFlags(values);
+  // Retry answer runs the saved run's protocol unless --protocol names one.
+  const retryWith = retry
+    ? { protocol: values.protocol === undefined && retry.protocol ? retry.protocol : remoteProtocolOf(setup.protocol), jobs: retry.jobs }
+    : undefined;
 
   if (values.continue && values.thread) throw new MinionsError('bad-input', '--continue and --thread both name a thread', 'Pass --continue for the latest thread, or --thread ID for a given one');
   const { index, workspace } = await openFromFlags(values);
@@ -224,17 +237,15 @@ export async function run(argv: string[]): Promise<number> {
   // The run is folded once, by the shared run model: the progress lines and the summary read it.
   const view = createRunView('');
   const jobIndex = new JobIndex(view);
-  let fatal: EventError | undefined;
   try {
     const stream = runFromSettings({
-      question, scope: scopeOf(values.scope ?? [], workspace), settings, apiKey: setup.remote.apiKey, index, signal: controller.signal,
+      question, scope: scopeOf(values.scope ?? [], workspace), settings, apiKey: setup.remote.apiKey, index, signal: controller.signal, retry: retryWith,
       ...(cacheDir ? { cacheDir } : {}), ...(conversation ? { conversation } : {}),
     });
     progress = values.json ? undefined : new Progress();
     for await (const e of stream) {
       events.push(e);
       applyEvent(view, e, jobIndex);
-      if (e.type === 'error' && e.fatal) fatal ??= e.error;
       progress?.show(e, view);
     }
     if (events.at(-1)?.type === 'run-finished') {
@@ -246,16 +257,34 @@ export async function run(argv: string[]): Promise<number> {
     process.removeListener('SIGINT', onSigint);
     await index.dispose();
   }
-  if (view.outcome === 'cancelled') throw new MinionsError('cancelled', 'The run was cancelled', 'Nothing more was sent; run the command again to start over');
-  if (view.outcome !== 'ok') throw new MinionsError((fatal?.code as MinionsError['code']) ?? 'internal', fatal?.message ?? 'The run failed', fatal?.hint);
-  const summary = { ...reportOf(view), thread: thread.id, turn: thread.turns.length };
-  if (values.json) process.stdout.write(JSON.stringify(summary) + '\n');
-  else {
-    // The answer already streamed as it was written, unless the final text differs from it.
-    const streamed = progress?.streamed?.trim() === summary.answer;
-    process.stdout.write(`${streamed ? '\n' : `\nanswer:\n${summary.answer}\n`}\nledger:\n${ledgerLine(summary.usage)}\n${summary.citationChecks ? `${qualityLine(summary.quality)}\n` : ''}thread:   ${thread.id}, turn ${thread.turns.length} (continue it with --continue or --thread ${thread.id})\n`);
+  const report = reportOf(view);
+  const summary = { ...report, thread: thread.id, turn: thread.turns.length };
+  if (values.json) process.stdout.write(jsonOutput(summary, values['show-remote'] === true) + '\n');
+  // The answer already streamed as it was written, unless the final text differs from it.
+  else process.stdout.write(textOutput(report, progress?.streamed?.trim() === report.answer, { id: thread.id, turn: thread.turns.length }));
+  // A run that did not answer also says why on stderr, in the one-line form every error has.
+  if (report.status !== 'answered') {
+    const err = report.status === 'cancelled' ? new MinionsError('cancelled', 'The run was cancelled', 'Nothing more was sent; run the command again to start over')
+      : new MinionsError((report.error?.code as MinionsError['code']) ?? 'internal', report.error?.message ?? 'The run failed', report.error?.hint);
+    process.stderr.write(`minions: ${report.status === 'partial' ? 'partial: ' : ''}${err.toUserString()}\n`);
   }
-  return 0;
+  return EXIT_CODES[report.status];
+}
+
+/** A saved `--json` output, for --retry-answer: its question, protocol and jobs (findings with their citations). */
+function readSavedRun(file: string): { question?: string; protocol?: ProtocolName; jobs: SavedJob[] } {
+  let saved: { question?: unknown; protocol?: unknown; jobs?: unknown };
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8')) as typeof saved;
+  } catch (err) {
+    throw new MinionsError('bad-input', `--retry-answer ${file} is not a readable JSON file (${(err as Error).message})`, "Pass the file a 'minions ask --json' run wrote");
+  }
+  if (!Array.isArray(saved.jobs)) throw new MinionsError('bad-input', `--retry-answer ${file} has no jobs`, "Pass the file a 'minions ask --json' run wrote");
+  return {
+    ...(typeof saved.question === 'string' ? { question: saved.question } : {}),
+    ...(isProtocolName(saved.protocol) ? { protocol: saved.protocol } : {}),
+    jobs: saved.jobs as SavedJob[],
+  };
 }
 
 function parsePricing(text: string): unknown {
@@ -264,24 +293,6 @@ function parsePricing(text: string): unknown {
   } catch (err) {
     throw new MinionsError('bad-input', `MINIONS_PRICING_JSON is not valid JSON (${(err as Error).message})`, 'Set it to an object of model name to {input, cachedInput, output} prices');
   }
-}
-
-/** The evidence checks in one line: what reached the remote, what was kept out, which answer citations no finding supports. */
-export function qualityLine(q: RunQuality): string {
-  return `quality: ${q.verified} verified finding${q.verified === 1 ? '' : 's'}, ${q.unverified} unverified (not sent to the remote), ${q.unsupportedCitations} of ${q.citations} answer citation${q.citations === 1 ? '' : 's'} unsupported`;
-}
-
-export function ledgerLine(l: LedgerSnapshot): string {
-  const f = savingFigures(l);
-  const saving = l.savings.costUsd === null
-    ? 'saving unknown (no price for the remote model)'
-    : `${savingPhrase(l.savings.costUsd, 'ok')}${l.savings.costUsd >= 0 && f.costRatio !== 'unknown' ? ` (${f.costRatio})` : ''}`;
-  return [
-    `remote:   ${l.remote.requests} requests, ${l.remote.promptTokens} prompt (${l.remote.cachedPromptTokens} cached) + ${l.remote.completionTokens} completion tokens, ${formatUsd(l.remote.costUsd)}`,
-    `local:    ${l.local.requests} requests, ${l.local.promptTokens} prompt + ${l.local.completionTokens} completion tokens, free`,
-    `baseline: remote-only over the same chunks: ${l.baseline.remotePromptTokens} prompt + ${l.baseline.remoteCompletionTokens} completion tokens, ${formatUsd(l.baseline.costUsd)}`,
-    `saving:   ${saving}${f.tokenRatio !== 'unknown' ? `; ${f.tokenRatio}` : ''}`,
-  ].join('\n');
 }
 
 /** Progress for a person, on stdout before the answer (stderr carries only the one-line error, if any). */

@@ -2,6 +2,7 @@
 // clients as JSON Schema and validates every call's arguments and every result against them).
 // Descriptions are written for the calling agent: they say when to reach for each tool.
 import { z } from 'zod';
+import { PROTOCOL_CHOICES } from '../../core/protocol/protocols';
 
 const lineRange = {
   path: z.string().describe('Workspace-relative path, / separated'),
@@ -27,13 +28,13 @@ export const searchOutput = {
   })).describe('Best first'),
 };
 
-export const PROTOCOL_NAMES = ['minions', 'minion', 'remote', 'local'] as const;
+export const PROTOCOL_NAMES = PROTOCOL_CHOICES;
 
 export const askInput = {
   question: z.string().trim().min(1).max(8000).describe('A question about the code, in plain words'),
   scope,
   protocol: z.enum(PROTOCOL_NAMES).optional()
-    .describe('minions (default: the local model reads in parallel, the remote plans and answers), minion (a chat between the two), remote (the remote reads the code itself: the costly baseline), local (the local model alone: free)'),
+    .describe('auto (the cheaper of minions and remote for this scope), minions (the local model reads in parallel, the remote plans and answers), minion (a chat between the two), remote (the remote reads the code itself: the costly baseline), local (the local model alone: free)'),
   max_usd: z.number().positive().optional().describe('Most this question may cost in remote-model spend, in USD'),
 };
 

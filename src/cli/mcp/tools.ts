@@ -6,7 +6,8 @@ import { MinionsError } from '../../core/errors';
 import { createLocalModel, createRemoteModelFor } from '../../core/llm/factory';
 import type { ChatModel } from '../../core/llm/types';
 import type { WorkspaceIndex } from '../../core/index/index';
-import { runProtocol, type RunEvent, type ProtocolName } from '../../core/protocol/index';
+import { runProtocol, type RunEvent } from '../../core/protocol/index';
+import { remoteProtocolOf, type ProtocolChoice } from '../../core/protocol/protocols';
 import { runReport } from '../../shared/run/summary';
 import { ledgerLine, runRequestFor, scopeOf, type AskSetup } from '../commands/ask';
 import { AskProgress, type ProgressReport } from './progress';
@@ -57,14 +58,16 @@ export async function searchTool(ctx: ToolContext, args: SearchArgs) {
 
 const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
 
-export interface AskArgs { question: string; scope?: string[] | undefined; protocol?: ProtocolName | undefined; max_usd?: number | undefined }
+export interface AskArgs { question: string; scope?: string[] | undefined; protocol?: ProtocolChoice | undefined; max_usd?: number | undefined }
 
 export async function askTool(ctx: ToolContext, args: AskArgs, signal: AbortSignal, onProgress?: (p: ProgressReport) => void) {
   const protocol = args.protocol ?? ctx.setup.protocol;
   const scope = scopeOf(args.scope ?? [], ctx.workspace, 'scope');
-  // A per-call max_usd overrides the server's --max-usd; both travel as setup.spendCapUsd.
-  const setup: AskSetup = args.max_usd !== undefined ? { ...ctx.setup, spendCapUsd: args.max_usd } : ctx.setup;
-  const remote = createRemoteModelFor(protocol, setup.remote);
+  // A per-call max_usd overrides the server's --max-usd: both are the run's spend cap.
+  const setup: AskSetup = args.max_usd !== undefined
+    ? { ...ctx.setup, settings: { ...ctx.setup.settings, budget: { ...ctx.setup.settings.budget, maxUsdPerRun: args.max_usd } } }
+    : ctx.setup;
+  const remote = createRemoteModelFor(remoteProtocolOf(protocol), setup.remote);
   const [local, index] = await Promise.all([ctx.localModel(), ctx.index()]);
   const events: RunEvent[] = [];
   const progress = onProgress ? new AskProgress(onProgress) : undefined;
@@ -94,7 +97,7 @@ export async function askTool(ctx: ToolContext, args: AskArgs, signal: AbortSign
       ratio: l.savings.ratio,
       remoteTokens: { prompt: l.remote.promptTokens, cachedPrompt: l.remote.cachedPromptTokens, completion: l.remote.completionTokens, requests: l.remote.requests },
       localTokens: { prompt: l.local.promptTokens, completion: l.local.completionTokens, requests: l.local.requests },
-      maxUsd: setup.spendCapUsd ?? null,
+      maxUsd: setup.settings.budget.maxUsdPerRun,
     },
   };
   const parts = [summary.answer.trim()];

@@ -4,7 +4,8 @@
 // per endpoint (and remembers for the process): strict `json_schema` → `json_object` →
 // schema-in-the-prompt, `temperature` or not, `max_tokens` vs `max_completion_tokens`.
 import OpenAI, { BadRequestError } from 'openai';
-import type { ChatModel, ChatRequest, ChatResult, FinishReason, Role } from './types';
+import type { ChatModel, ChatRequest, ChatResult, FinishReason, HttpAttempt, Role } from './types';
+import { completionLimit, isReasoningModel } from './reasoning';
 import { AttemptController } from './abort';
 import { classifyOpenAI, withoutSecret, type CallContext } from './classify';
 import { DEFAULT_RETRY, withRetries, type RetryPolicy } from './retry';
@@ -28,6 +29,8 @@ export interface EndpointQuirks {
   structured: StructuredMode;
   temperature: boolean;
   maxTokensParam: 'max_tokens' | 'max_completion_tokens';
+  /** Whether to send `reasoning_effort` (reasoning models only; dropped if the endpoint rejects it). */
+  reasoningEffort: boolean;
 }
 
 /** What each endpoint (URL + model) was found to accept, shared by every client in the process. */
@@ -35,8 +38,8 @@ const learned = new Map<string, EndpointQuirks>();
 
 /** Reasoning models (o-series, GPT-5) reject `temperature` and `max_tokens`; start them right. */
 function initialQuirks(model: string): EndpointQuirks {
-  const reasoning = /^(openai\/)?(o\d|gpt-5)/i.test(model);
-  return { structured: 'json_schema', temperature: !reasoning, maxTokensParam: reasoning ? 'max_completion_tokens' : 'max_tokens' };
+  const reasoning = isReasoningModel(model);
+  return { structured: 'json_schema', temperature: !reasoning, maxTokensParam: reasoning ? 'max_completion_tokens' : 'max_tokens', reasoningEffort: reasoning };
 }
 
 export function quirksOf(url: string, model: string): EndpointQuirks {
@@ -61,6 +64,10 @@ function adaptTo(err: unknown, q: EndpointQuirks, sentSchema: boolean): boolean 
   const text = `${typeof body?.message === 'string' ? body.message : err.message} ${typeof body?.param === 'string' ? body.param : ''}`;
   if (sentSchema && q.structured !== 'prompt' && /response_format|json_schema|json_object|structured|schema/i.test(text)) {
     q.structured = q.structured === 'json_schema' ? 'json_object' : 'prompt';
+    return true;
+  }
+  if (q.reasoningEffort && /reasoning_effort/i.test(text)) {
+    q.reasoningEffort = false;
     return true;
   }
   if (q.temperature && /temperature/i.test(text)) {
@@ -118,11 +125,19 @@ export class OpenAICompatibleModel implements ChatModel {
           const attempt = new AttemptController(request.signal, this.timeoutMs);
           ctx = { role: this.role, provider: 'openai-compatible', url: this.url, model: this.model, timeoutMs: this.timeoutMs, timedOut: false, cancelled: false };
           const quirks = quirksOf(this.url, this.model);
+          const started = Date.now();
+          const body = this.buildBody(request, quirks, request.onDelta !== undefined);
           try {
-            return await this.once(request, quirks, attempt);
+            const result = await this.once(request, body, attempt);
+            this.report(request, { body, ms: result.ms, ok: true, timedOut: false, content: result.content, finishReason: result.finishReason, usage: result.usage });
+            return result;
           } catch (err) {
             ctx.timedOut = attempt.timedOut;
             ctx.cancelled = attempt.cancelledByCaller;
+            if (!ctx.cancelled) {
+              const e = withoutSecret(classifyOpenAI(err, ctx), this.#apiKey).error;
+              this.report(request, { body, ms: Date.now() - started, ok: false, timedOut: ctx.timedOut, error: { code: e.code, message: e.message } });
+            }
             if (adapt < 4 && !ctx.timedOut && !ctx.cancelled && adaptTo(err, quirks, request.schema !== undefined)) continue;
             throw err;
           } finally {
@@ -136,6 +151,13 @@ export class OpenAICompatibleModel implements ChatModel {
     );
   }
 
+  /** Hands one attempt to the caller, with any echo of the key scrubbed (the body is ours, but a prompt could quote it). */
+  private report(request: ChatRequest, attempt: HttpAttempt): void {
+    if (!request.onAttempt) return;
+    const text = JSON.stringify(attempt);
+    request.onAttempt(text.includes(this.#apiKey) ? (JSON.parse(text.split(this.#apiKey).join('[redacted]')) as HttpAttempt) : attempt);
+  }
+
   private buildBody(request: ChatRequest, q: EndpointQuirks, stream: boolean): Record<string, unknown> {
     const messages = request.messages.map((m) => ({ role: m.role, content: m.content }));
     if (request.schema && q.structured !== 'json_schema') {
@@ -147,7 +169,9 @@ export class OpenAICompatibleModel implements ChatModel {
       body.stream_options = { include_usage: true };
     }
     if (request.temperature !== undefined && q.temperature) body.temperature = request.temperature;
-    if (request.maxTokens !== undefined) body[q.maxTokensParam] = request.maxTokens;
+    // A reasoning model's limit covers its hidden reasoning too: give it room beyond the answer.
+    if (request.maxTokens !== undefined) body[q.maxTokensParam] = q.maxTokensParam === 'max_completion_tokens' ? completionLimit(this.model, request.maxTokens) : request.maxTokens;
+    if (request.reasoningEffort && q.reasoningEffort) body.reasoning_effort = request.reasoningEffort;
     if (request.schema && q.structured === 'json_schema') {
       body.response_format = { type: 'json_schema', json_schema: { name: request.schema.name, schema: request.schema.schema, strict: true } };
     } else if (request.schema && q.structured === 'json_object') {
@@ -156,10 +180,9 @@ export class OpenAICompatibleModel implements ChatModel {
     return body;
   }
 
-  private async once(request: ChatRequest, q: EndpointQuirks, attempt: AttemptController): Promise<ChatResult> {
+  private async once(request: ChatRequest, body: Record<string, unknown>, attempt: AttemptController): Promise<ChatResult> {
     const started = Date.now();
     const stream = request.onDelta !== undefined;
-    const body = this.buildBody(request, q, stream);
     if (!stream) {
       const res = (await this.client.chat.completions.create(body as never, { signal: attempt.signal })) as OpenAI.Chat.ChatCompletion;
       const choice = res.choices?.[0];
@@ -170,6 +193,7 @@ export class OpenAICompatibleModel implements ChatModel {
           promptTokens: res.usage?.prompt_tokens ?? 0,
           completionTokens: res.usage?.completion_tokens ?? 0,
           cachedPromptTokens: res.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+          ...reasoningOf(res.usage),
         },
         finishReason: choice ? openAIFinishReason(choice.finish_reason, refusal) : 'other',
         model: res.model || this.model,
@@ -203,10 +227,17 @@ export class OpenAICompatibleModel implements ChatModel {
         promptTokens: usage?.prompt_tokens ?? 0,
         completionTokens: usage?.completion_tokens ?? 0,
         cachedPromptTokens: usage?.prompt_tokens_details?.cached_tokens ?? 0,
+        ...reasoningOf(usage),
       },
       finishReason: openAIFinishReason(finish, refusal),
       model,
       ms: Date.now() - started,
     };
   }
+}
+
+/** Hidden reasoning tokens, when the server reports them (they are already inside completion_tokens). */
+function reasoningOf(usage: OpenAI.CompletionUsage | undefined): { reasoningTokens?: number } {
+  const n = usage?.completion_tokens_details?.reasoning_tokens;
+  return n ? { reasoningTokens: n } : {};
 }

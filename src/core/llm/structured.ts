@@ -73,6 +73,8 @@ export interface JsonCallOptions {
   repairs?: number;
   /** Called once per request sent, in order. */
   onCall?: (record: CallRecord) => void;
+  /** Called before each request (repairs included) with what it will send; throwing stops it unsent (the spend cap). */
+  beforeCall?: (request: ChatRequest) => void;
 }
 
 export interface JsonAnswer<T> {
@@ -100,6 +102,7 @@ export async function chatJson<T>(model: ChatModel, request: ChatRequest & { sch
   for (let attempt = 0; attempt <= repairs; attempt++) {
     let result: ChatResult;
     const started = Date.now();
+    options.beforeCall?.({ ...request, messages });
     try {
       result = await model.chat({ ...request, messages });
     } catch (err) {
@@ -121,6 +124,13 @@ export async function chatJson<T>(model: ChatModel, request: ChatRequest & { sch
       throw fail(new MinionsError(model.role === 'remote' ? 'remote-refused' : 'local-bad-output',
         `${model.model} refused to answer (${result.finishReason === 'refusal' ? 'refusal' : 'content filter'})`,
         'Rephrase the question, or narrow the scope to the code it is about'));
+    }
+    if (model.role === 'remote' && result.finishReason === 'length' && !result.content.trim()) {
+      // A reasoning model spent the whole limit thinking: asking again the same way fails the same way.
+      const hidden = result.usage.reasoningTokens ? ` (${result.usage.reasoningTokens} of them on hidden reasoning)` : '';
+      throw fail(new MinionsError('reasoning-exhausted',
+        `${model.model} used its whole completion limit of ${result.usage.completionTokens} tokens${hidden} and wrote no answer`,
+        'Choose a non-reasoning model, or one that accepts a lower reasoning_effort; the tokens were billed'));
     }
     const parsed = result.finishReason === 'length'
       ? ({ ok: false, error: 'the reply was cut off at the token limit; answer more briefly' } as const)

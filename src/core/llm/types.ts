@@ -24,8 +24,26 @@ export interface ChatRequest {
   signal?: AbortSignal;
   /** Called with each streamed text delta, when the provider streams. */
   onDelta?: (text: string) => void;
+  /** Reasoning models only (o-series, GPT-5), where the endpoint accepts it: how much hidden reasoning to spend. */
+  reasoningEffort?: 'low' | 'medium' | 'high';
+  /** Called once per HTTP request sent (retries and quirk fallbacks included), for the ledger and the audit of what left the machine. */
+  onAttempt?: (attempt: HttpAttempt) => void;
   /** Called when a streamed attempt starts (a retry or repair starts the text over). */
   onStreamStart?: () => void;
+}
+
+/** One HTTP request to a model server, as it was sent and as it ended. */
+export interface HttpAttempt {
+  /** The request body exactly as sent (the API key travels in a header, never here; an echo of it is redacted). */
+  body: Record<string, unknown>;
+  ms: number;
+  ok: boolean;
+  /** The client stopped waiting (its timeout): the server may still have finished, and billed, the request. */
+  timedOut: boolean;
+  content?: string;
+  finishReason?: FinishReason;
+  usage?: CallUsage;
+  error?: { code: string; message: string };
 }
 
 export type FinishReason = 'stop' | 'length' | 'content_filter' | 'refusal' | 'other';

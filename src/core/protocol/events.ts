@@ -3,7 +3,7 @@
 // it. Every run ends with exactly one of `run-finished` or `cancelled`, and nothing follows it.
 
 import type { LedgerSnapshot, CallUsage } from '../ledger/types';
-import type { Role } from '../llm/types';
+import type { HttpAttempt, Role } from '../llm/types';
 
 export type ProtocolName = 'minions' | 'minion' | 'remote' | 'local';
 
@@ -57,6 +57,24 @@ export interface JobInfo {
   symbol?: string;
 }
 
+/** How a run ended: answered; partial (findings, ledger and the error kept, no full answer); failed; cancelled. */
+export type RunStatus = 'answered' | 'partial' | 'failed' | 'cancelled';
+
+/** Expected remote cost of a run, before it starts (counted here: an estimate). */
+export interface CostEstimate {
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number | null;
+  tokenizer: string;
+}
+
+/** One HTTP request to the remote, exactly as sent, and its reply: what left this machine. */
+export interface RemoteRequestRecord {
+  purpose: string;
+  model: string;
+  attempt: HttpAttempt;
+}
+
 export interface EventError {
   code: string;
   message: string;
@@ -65,7 +83,13 @@ export interface EventError {
 
 export type RunEvent =
   | { type: 'run-started'; runId: string; protocol: ProtocolName; question: string; scope: string[]; startedAt: number;
-      localModel: string; remoteModel: string }
+      localModel: string; remoteModel: string;
+      /** Set when the protocol was chosen by `auto`: why this one. */
+      protocolReason?: string }
+  /** Before the first remote request: what the run will likely cost, and the cap it runs under. */
+  | { type: 'estimate'; protocol: ProtocolName; expected: CostEstimate; remoteOnly: CostEstimate; cap: { maxUsd?: number; maxRemoteTokens?: number } }
+  /** One HTTP request sent to the remote (retries included), with its reply. */
+  | { type: 'remote-request'; request: RemoteRequestRecord }
   /**
    * A follow-up in a thread: how much of the conversation the run carries. `stale`: earlier
    * findings dropped because their code changed since they were read.
@@ -77,6 +101,8 @@ export type RunEvent =
   | { type: 'job-started'; jobId: string }
   | { type: 'job-finished'; jobId: string; status: 'answered' | 'abstained' | 'failed';
       finding?: string; citation?: Citation; error?: EventError; usage?: CallUsage; ms: number;
+      /** The worker's one-line quote (standard privacy), kept so a saved run can be synthesized again. */
+      quote?: string;
       /** Answered jobs: whether the quote was found in the chunk (only verified findings reach the remote). */
       verified?: boolean;
       /** Why a finding is unverified, or why a "relevant" reply counted as an abstention. */
@@ -103,6 +129,8 @@ export type RunEvent =
   /** fatal: the run cannot go on (a `run-finished` with ok=false follows). */
   | { type: 'error'; error: EventError; fatal: boolean }
   | { type: 'cancelled'; ledger: LedgerSnapshot }
-  | { type: 'run-finished'; ok: boolean; rounds: number; ms: number; ledger: LedgerSnapshot };
+  | { type: 'run-finished'; ok: boolean; rounds: number; ms: number; ledger: LedgerSnapshot;
+      /** answered (ok), partial or failed; `reason` says why a run did not answer (`budget`, or the error's code). */
+      status?: Exclude<RunStatus, 'cancelled'>; reason?: string };
 
 export type RunEventType = RunEvent['type'];

@@ -12,7 +12,10 @@ import { jsonCall, textCall } from './calls';
 export async function runMinion(ctx: RunContext): Promise<ProtocolOutcome> {
   const req = ctx.request;
   const chunks = packChunks(ctx.index, req.question, req.scope, req.budgets.localContextTokens);
-  for (const c of chunks) ctx.chunksRead.set(c.id, c);
+  for (const c of chunks) {
+    ctx.chunksRead.set(c.id, c);
+    ctx.chunksAnswered.set(c.id, c);
+  }
   const context = chunks.map((c) => renderChunk(c)).join('\n\n');
   const files = chunks.length ? chunks.map((c) => `- ${c.path}:${c.startLine}-${c.endLine}${c.symbol ? ` (${c.symbol})` : ''}`).join('\n') : '(no code matched the question)';
   const conversation: ChatMessage[] = [

@@ -70,7 +70,7 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
     if (!next) {
       const plan = await jsonCall<PlanAnswer>(ctx, planner, 'plan', {
         messages: planMessages({ question: req.question, repoMap, scope: req.scope, round, maxRounds: req.maxRounds, maxTasks: req.budgets.maxTasks, history, ...(conversation ? { conversation } : {}) }),
-        schema: PLAN_SCHEMA, temperature: 0.2, maxTokens: 2000,
+        schema: PLAN_SCHEMA, temperature: 0.2, maxTokens: 2000, reasoningEffort: 'low',
       });
       next = normalizePlan(plan.value, req.budgets.maxTasks, round, req.question);
     }
@@ -87,8 +87,8 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
     for (const job of jobs) ctx.emit({ type: 'job-queued', job: job.info });
     await executeJobs(ctx, jobs, advice, findings, strict, coverage);
     ctx.usageNow();
+    ctx.jobs.throwIfAllFailed();
 
-    const last = round >= req.maxRounds;
     // With a scratchpad from earlier rounds, only the rounds after it are sent in full; a
     // follow-up starts from the notes its thread kept.
     const since = scratchpad.writtenAfterRound;
@@ -96,15 +96,21 @@ export async function runMinions(ctx: RunContext): Promise<ProtocolOutcome> {
       new Map([...coverage.tasks].filter(([, c]) => c.round > since))) };
     const pad = since ? scratchpad.current : threadNotes;
     const live = answerDeltas((e) => ctx.emit(e), round);
-    const synth = await jsonCall<SynthesisAnswer>(ctx, synthesizer, 'synthesis', {
+    const synthesisRequest = (isLast: boolean) => ({
       messages: synthesisMessages({
         question: req.question, digest: digest.text, round, maxRounds: req.maxRounds,
         ...(pad ? { scratchpad: pad } : {}),
         ...(conversation ? { conversation } : {}),
-        ...(last ? {} : { nextTasks: req.budgets.maxTasks, repoMap }),
+        ...(isLast ? {} : { nextTasks: req.budgets.maxTasks, repoMap }),
       }),
-      schema: last ? SYNTHESIS_SCHEMA : SYNTHESIS_PLAN_SCHEMA, temperature: 0.2, maxTokens: 3000, ...live.hooks,
+      schema: isLast ? SYNTHESIS_SCHEMA : SYNTHESIS_PLAN_SCHEMA, temperature: 0.2, maxTokens: 3000, reasoningEffort: 'low' as const, ...live.hooks,
     });
+    // Under a spend cap, a round is only continued if this synthesis, the next plan and the next
+    // synthesis all fit: otherwise this synthesis must answer from what the run has.
+    const capped = round < req.maxRounds && !ctx.guard.fits(synthesisRequest(false), 3);
+    if (capped) ctx.guard.shortened = true;
+    const last = round >= req.maxRounds || capped;
+    const synth = await jsonCall<SynthesisAnswer>(ctx, synthesizer, 'synthesis', synthesisRequest(last));
     ctx.answerCompletionTokens = synth.result.usage.completionTokens;
     const { decision, answer, missing } = synth.value;
     const final = decision === 'answer' || last;
@@ -173,7 +179,7 @@ async function followUpStart(ctx: RunContext, synthesizer: typeof ctx.remote, co
       question: req.question, digest: digest.text, round: 0, maxRounds: req.maxRounds, nextTasks: req.budgets.maxTasks,
       conversation: convo.text, ...(req.conversation?.scratchpad ? { scratchpad: req.conversation.scratchpad } : {}),
     }),
-    schema: SYNTHESIS_PLAN_SCHEMA, temperature: 0.2, maxTokens: 3000, ...live.hooks,
+    schema: SYNTHESIS_PLAN_SCHEMA, temperature: 0.2, maxTokens: 3000, reasoningEffort: 'low', ...live.hooks,
   });
   const { decision, answer, tasks, advice } = synth.value;
   if (decision === 'answer' && answer.trim()) {
@@ -205,6 +211,8 @@ async function executeJobs(ctx: RunContext, jobs: readonly PlannedJob[], advice:
       const reading: Reading = hit ? readingOf(chunk, hit.answer) : await readJob(ctx, job, advice, n, signal, usage);
       const { verdict, finding } = reading;
       const ms = Date.now() - started;
+      // Read to the end (answered, unverified or abstained): the same-context baseline counts it.
+      ctx.chunksAnswered.set(chunk.id, chunk);
       const samples = reading.samples ? { samples: reading.samples } : {};
       if (!hit) rememberResult(ctx, job, reading, ms, usage);
       if (verdict.kind === 'abstained') {
@@ -226,7 +234,10 @@ async function executeJobs(ctx: RunContext, jobs: readonly PlannedJob[], advice:
         ...(!strict && reading.quote ? { quote: reading.quote } : {}),
         ...(reading.disputed ? { disputed: reading.disputed } : {}),
       });
-      ctx.emit({ type: 'job-finished', jobId: info.id, status: 'answered', finding, citation: verdict.citation, ms, usage, verified: true, findingId: id, ...samples, ...cached });
+      ctx.emit({
+        type: 'job-finished', jobId: info.id, status: 'answered', finding, citation: verdict.citation, ms, usage, verified: true, findingId: id, ...samples, ...cached,
+        ...(!strict && reading.quote ? { quote: reading.quote } : {}),
+      });
     } catch (err) {
       const e = toMinionsError(err);
       if (e.code === 'cancelled') {

@@ -1,6 +1,7 @@
 // What a run is asked to do, and the defaults and caps that make any request safe to run.
 import { MinionsError } from '../errors';
 import type { ProtocolName } from './events';
+import { checkCap, type SpendCap } from './budget';
 import type { Conversation } from './thread';
 import { isProtocolName, MAX_QUESTION_CHARS } from './protocols';
 
@@ -50,6 +51,8 @@ export interface RunRequest {
   /** strict: no line of source text reaches the remote (only paths, line numbers and the workers' own words). */
   privacy?: 'standard' | 'strict';
   budgets?: RunBudgets;
+  /** The hard spend cap on the remote (default: none). */
+  budget?: SpendCap;
   /** Id for the run's events (default: random). */
   runId?: string;
   /** A follow-up: the thread's earlier turns and findings (see thread.ts). */
@@ -82,6 +85,7 @@ export function resolveRequest(req: RunRequest, localContext: number | undefined
     maxRounds: clamp(req.maxRounds, 3, 1, 10),
     parallel: clamp(req.parallel, 4, 1, 64),
     privacy,
+    budget: checkCap(req.budget),
     runId: req.runId ?? `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
     ...(req.conversation ? { conversation: req.conversation } : {}),
     budgets: {

@@ -2,7 +2,10 @@
 // cancellation signal, and the bookkeeping of model calls (each call is counted in the ledger
 // from what its server reported and announced as a `model-call` event).
 import type { CodeIndex, Chunk } from '../index/types';
-import type { ChatModel } from '../llm/types';
+import type { ChatModel, HttpAttempt } from '../llm/types';
+import { countMessages, tokenizerFor } from '../llm/tokens';
+import { SpendGuard } from './budget';
+import { JobTracker } from './outcome';
 import type { CallRecord } from '../llm/structured';
 import { Ledger } from '../ledger/ledger';
 import type { RunEvent, EventError } from './events';
@@ -20,8 +23,14 @@ export const USAGE_EVENT_INTERVAL_MS = 250;
 export class RunContext {
   private lastUsageAt = 0;
   private usageTimer: NodeJS.Timeout | undefined;
-  /** Distinct chunks the local side read, for the baseline. */
+  /** Distinct chunks the local side was given (later rounds skip them). */
   readonly chunksRead = new Map<string, Chunk>();
+  /** Distinct chunks whose job answered or abstained: the same-context baseline (failed and cancelled jobs are not in it). */
+  readonly chunksAnswered = new Map<string, Chunk>();
+  /** Every job's state and finding, from the events (terminal states and findings survive a stop). */
+  readonly jobs = new JobTracker();
+  /** Checks each remote request's worst case against the run's cap before it is sent. */
+  readonly guard: SpendGuard;
   /** Chunks behind the earlier turns' findings a follow-up uses (for the baseline; not "read before" by this run). */
   readonly earlierChunks = new Map<string, Chunk>();
   /** Completion tokens of the call that produced the final answer (the baseline's answer length). */
@@ -37,10 +46,28 @@ export class RunContext {
     readonly ledger: Ledger,
     readonly signal: AbortSignal,
     private readonly sink: (event: RunEvent) => void,
-  ) {}
+  ) {
+    this.guard = new SpendGuard(request.budget, ledger, remote.model);
+  }
+
+  /**
+   * One HTTP attempt to a model. Remote attempts are announced with what was sent (the audit of
+   * what left the machine); one the client timed out on gets no usage from the server, which
+   * may still have billed it, so its prompt is counted here and labelled an estimate.
+   */
+  recordAttempt(model: ChatModel, purpose: string, attempt: HttpAttempt): void {
+    if (model.role !== 'remote') return;
+    if (!attempt.ok && attempt.timedOut) {
+      const tokenizer = tokenizerFor(model.model);
+      const messages = (attempt.body.messages ?? []) as { role: 'system' | 'user' | 'assistant'; content: string }[];
+      this.ledger.addUnreported(countMessages(messages, tokenizer), tokenizer.name);
+    }
+    this.emit({ type: 'remote-request', request: { purpose, model: model.model, attempt } });
+  }
 
   emit(event: RunEvent): void {
     if (this.signal.aborted) return;
+    this.jobs.see(event);
     this.sink(event);
   }
 

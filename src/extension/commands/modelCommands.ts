@@ -7,8 +7,9 @@ import { connectionGist } from '../setupAdvice';
 import type { ProtocolName } from '../../core/protocol/events';
 import type { Services } from './services';
 
-const PROTOCOLS: { id: ProtocolName; label: string; detail: string }[] = [
-  { id: 'minions', label: 'MinionS', detail: 'Remote plans, local model reads chunks in parallel, remote answers. Cheapest for good answers (default).' },
+const PROTOCOLS: { id: ProtocolName | 'auto'; label: string; detail: string }[] = [
+  { id: 'auto', label: 'Auto', detail: 'Counts what remote-only and MinionS would send for each question and scope, and runs the cheaper (default).' },
+  { id: 'minions', label: 'MinionS', detail: 'Remote plans, local model reads chunks in parallel, remote answers. Cheapest for good answers on real repositories.' },
   { id: 'minion', label: 'Minion', detail: 'The remote chats with the local model that holds the best chunks. Cheaper still, less accurate.' },
   { id: 'remote', label: 'Remote only', detail: 'The remote model reads the relevant code itself. Most expensive; the baseline.' },
   { id: 'local', label: 'Local only', detail: 'The local model answers alone. Free, weakest on large questions.' },

@@ -1,6 +1,7 @@
 // What the panel asks of the extension host (its own module, so the panel and its message
 // handlers both name it without importing each other).
-import type { Citation } from '../../core/protocol/events';
+import type { Citation, ProtocolName } from '../../core/protocol/events';
+import type { SavedJob } from '../../core/protocol/answer';
 import type { Conversations } from '../conversations';
 
 /** What the panel asks of the extension host; the host owns runs and editors. */
@@ -14,6 +15,8 @@ export interface PanelActions {
    * workspace folder (following links). Resolves false, opening nothing, when it does not.
    */
   openCitation(citation: Citation): Promise<boolean>;
+  /** Retry answer: run only the synthesis again on a saved run's findings. Optional. */
+  retryAnswer?(question: string, scope: readonly string[], retry: { protocol: ProtocolName; jobs: readonly SavedJob[] }): void;
   /** The follow-up box: a question that continues the current conversation. */
   followUp?(question: string): void;
   /** The workspace's threads (the conversation list, reopen, export, delete). */

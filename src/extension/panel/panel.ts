@@ -6,7 +6,8 @@
 
 import { handleThreadMessage, postThreads, type ThreadMessage } from './thread-messages';
 import * as vscode from 'vscode';
-import type { Citation, RunEvent } from '../../core/protocol/events';
+import type { RunEvent } from '../../shared/run/events';
+import { runReport } from '../../shared/run/summary';
 import { parseWebviewMessage, type HostToWebview, type PanelNotice, type RunSummary, type WebviewToHost } from '../../shared/messages';
 import { panelHtml } from './html';
 import type { RecorderListener, RunRecorder } from './recorder';
@@ -152,6 +153,17 @@ export class MinionsPanel implements RecorderListener {
       }
       case 'export-run':
         return (await this.exportRun(message.runId)) ? 'accepted' : 'refused';
+      case 'retry-answer': {
+        const events = await recorder.eventsOf(message.runId);
+        const saved = events ? runReport(events) : undefined;
+        if (!saved || !saved.jobs.some((j) => j.status === 'answered')) {
+          this.notice({ level: 'error', message: 'That run has no saved findings to answer from', hint: 'Ask the question again instead.' });
+          return 'refused';
+        }
+        const started = events!.find((e): e is Extract<RunEvent, { type: 'run-started' }> => e.type === 'run-started');
+        actions.retryAnswer?.(saved.question, started?.scope ?? [], { protocol: saved.protocol, jobs: saved.jobs });
+        return 'accepted';
+      }
       case 'delete-run':
         if (message.runId === recorder.liveRunId) {
           this.notice({ level: 'info', message: 'A running run cannot be deleted', hint: 'Cancel it first, or wait until it ends.' });

@@ -3,7 +3,8 @@
 // names the core's event and ledger types.
 
 export type {
-  Citation, CitationCheck, EventError, JobInfo, JobStatus, PlanTask, ProtocolName, RunEvent,
+  Citation, CitationCheck, CostEstimate, EventError, JobInfo, JobStatus, PlanTask, ProtocolName, RemoteRequestRecord, RunEvent, RunStatus,
 } from '../../core/protocol/events';
+export type { SavedJob } from '../../core/protocol/answer';
 export type { LedgerSnapshot } from '../../core/ledger/types';
 export { PROTOCOLS, MAX_QUESTION_CHARS } from '../../core/protocol/protocols';

@@ -1,17 +1,22 @@
 // How a run ended, one vocabulary for the page, the history, the export and the CLI.
 
-/** How a run ended. `interrupted`: the window closed or reloaded while it ran. */
-export type RunOutcome = 'running' | 'ok' | 'failed' | 'cancelled' | 'interrupted';
+/**
+ * How a run ended. `partial`: its plan or synthesis failed (or the spend cap stopped it) after
+ * local jobs ran; the findings, the ledger and the error are kept. `interrupted`: the window
+ * closed or reloaded while it ran.
+ */
+export type RunOutcome = 'running' | 'ok' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
 
 /** Short words for lists (the history row, the export). */
 export const OUTCOME_WORD: Record<RunOutcome, string> = {
-  running: 'running', ok: 'finished', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted',
+  running: 'running', ok: 'finished', partial: 'partial', failed: 'failed', cancelled: 'cancelled', interrupted: 'interrupted',
 };
 
 /** The header's label. */
 export const OUTCOME_LABEL: Record<RunOutcome, string> = {
   running: 'Running',
   ok: 'Finished',
+  partial: 'Partial: the findings are kept, the answer failed',
   failed: 'Failed',
   cancelled: 'Cancelled',
   interrupted: 'Interrupted (the window closed while it ran)',
@@ -23,7 +28,8 @@ export const OUTCOME_LABEL: Record<RunOutcome, string> = {
  * ledger holds spend so far and no saving: comparing it with a zero baseline would read as a loss.
  */
 export function hasBaseline(outcome: RunOutcome): boolean {
-  return outcome === 'ok';
+  // A partial run's baselines are set over the jobs it kept, as a finished run's are.
+  return outcome === 'ok' || outcome === 'partial';
 }
 
 /** What the saving reads while there is none to show. */

@@ -2,10 +2,12 @@
 // the history's one line per run, and the CLI's `--json` object (the contract of issue 4).
 // Built from the events alone, so a recorded stream summarizes the same way as a live one.
 
-import type { Citation, CitationCheck, JobStatus, LedgerSnapshot, ProtocolName, RunEvent } from './events';
+import type {
+  Citation, CitationCheck, EventError, LedgerSnapshot, ProtocolName, RemoteRequestRecord, RunEvent, RunStatus, SavedJob,
+} from './events';
 import { emptyLedger } from './ledger';
 import type { RunOutcome } from './outcome';
-import { buildRunView, type RunView } from './view';
+import { buildRunView, type JobView, type RunView } from './view';
 
 /** One line of the run history (the full events are loaded on demand). */
 export interface RunSummary {
@@ -42,15 +44,11 @@ export function historySummary(runId: string, events: readonly RunEvent[]): RunS
   return summary;
 }
 
-export interface JobReport {
-  round: number;
-  task: string;
-  path: string;
-  startLine: number;
-  endLine: number;
-  status: JobStatus;
-  /** The worker's finding ('' for abstentions and failures). */
-  answer: string;
+/**
+ * A job as the report keeps it: what Retry answer needs to answer again from its finding, and
+ * how far its finding can be trusted.
+ */
+export interface JobReport extends SavedJob {
   /**
    * Whether the job's reply passed the local checks: an answered job whose quote is in its chunk,
    * or an abstention (it claims nothing). False for unverified findings, failed and unfinished jobs.
@@ -86,6 +84,20 @@ export interface RunReport {
   quality: RunQuality;
   /** MinionS: each answer citation checked (absent for the other protocols). */
   citationChecks?: CitationCheck[];
+  /** answered, partial (jobs, usage and the error kept; no full answer), failed, or cancelled. */
+  status: RunStatus;
+  /** Why the run did not simply answer: `budget`, or the error's code. */
+  reason?: string;
+  /** The fatal error of a partial or failed run. */
+  error?: EventError;
+  /** Why `auto` chose this protocol. */
+  protocolReason?: string;
+  /** What the run was expected to cost before it started. */
+  estimate?: RunView['estimate'];
+  /** The question asked (what Retry answer asks again). */
+  question: string;
+  /** Every HTTP request sent to the remote, exactly as sent (no key), with its reply. */
+  remoteRequests: RemoteRequestRecord[];
 }
 
 export function runReport(events: readonly RunEvent[]): RunReport {
@@ -93,17 +105,8 @@ export function runReport(events: readonly RunEvent[]): RunReport {
 }
 
 export function reportOf(view: RunView): RunReport {
-  const jobs = view.jobs.map((j): JobReport => {
-    const verified = j.status === 'abstained' || (j.status === 'answered' && j.verified !== false);
-    const reason = j.status === 'failed' ? `the job failed: ${j.error?.message ?? 'unknown error'}`
-      : j.status === 'queued' || j.status === 'running' ? 'not finished' : j.reason;
-    return {
-      round: j.round, task: j.task, path: j.path, startLine: j.startLine, endLine: j.endLine, status: j.status,
-      answer: j.status === 'answered' ? (j.finding ?? '') : '', verified,
-      ...(reason ? { reason } : {}), ...(j.findingId ? { findingId: j.findingId } : {}),
-      cached: j.cached === true,
-    };
-  });
+  const status = STATUS_OF[view.outcome];
+  const jobs = view.jobs.map(jobReport);
   const citations = view.answer?.citations ?? [];
   const checks = view.answer?.checks;
   return {
@@ -120,5 +123,33 @@ export function reportOf(view: RunView): RunReport {
       unsupportedCitations: checks?.filter((c) => c.status !== 'supported').length ?? 0,
     },
     ...(checks ? { citationChecks: checks } : {}),
+    status,
+    ...(view.reason ? { reason: view.reason } : {}),
+    ...(view.fatalError && status !== 'answered' ? { error: view.fatalError } : {}),
+    ...(view.protocolReason ? { protocolReason: view.protocolReason } : {}),
+    ...(view.estimate ? { estimate: view.estimate } : {}),
+    question: view.question,
+    remoteRequests: view.remoteRequests ?? [],
+  };
+}
+
+/** A run that never reached its end (running, or a stored one that was interrupted) did not answer. */
+const STATUS_OF: Record<RunOutcome, RunStatus> = {
+  ok: 'answered', partial: 'partial', failed: 'failed', cancelled: 'cancelled', running: 'failed', interrupted: 'failed',
+};
+
+function jobReport(j: JobView): JobReport {
+  const answered = j.status === 'answered';
+  const verified = j.status === 'abstained' || (answered && j.verified !== false);
+  const reason = j.status === 'failed' ? `the job failed: ${j.error?.message ?? 'unknown error'}`
+    : j.status === 'queued' || j.status === 'running' ? 'not finished' : j.reason;
+  return {
+    round: j.round, task: j.task, path: j.path, startLine: j.startLine, endLine: j.endLine, status: j.status,
+    answer: answered ? (j.finding ?? '') : '', verified,
+    ...(reason ? { reason } : {}), ...(j.findingId ? { findingId: j.findingId } : {}),
+    cached: j.cached === true,
+    taskId: j.taskId,
+    ...(answered && j.citation ? { citation: j.citation } : {}),
+    ...(answered && j.quote ? { quote: j.quote } : {}),
   };
 }

@@ -7,7 +7,9 @@
 // object per event: a round of a thousand jobs is three thousand events, and copying the job
 // list for each would make a live run quadratic. Callers that need a snapshot serialise it.
 
-import type { Citation, CitationCheck, EventError, JobInfo, JobStatus, LedgerSnapshot, PlanTask, ProtocolName, RunEvent } from './events';
+import type {
+  Citation, CitationCheck, CostEstimate, EventError, JobInfo, JobStatus, LedgerSnapshot, PlanTask, ProtocolName, RemoteRequestRecord, RunEvent,
+} from './events';
 import type { RunOutcome } from './outcome';
 
 /** A job as queued (`JobInfo`) plus what has happened to it since. */
@@ -16,6 +18,8 @@ export interface JobView extends JobInfo {
   finding?: string;
   /** The worker's citation (checked by the engine against the chunk's range). */
   citation?: Citation;
+  /** The worker's quote of the code it cites (what Retry answer sends again). */
+  quote?: string;
   error?: EventError;
   ms?: number;
   /** false: the finding's quote is not in its chunk (kept out of the remote's evidence); `reason` says why. */
@@ -53,8 +57,18 @@ export interface RunView {
   /** A follow-up: its thread, turn, and the earlier findings it dropped as stale. */
   conversation?: { thread: string; turn: number; earlierTurns: number; findings: number; stale: Citation[] };
   errors: EventError[];
+  /** The error that stopped the run, if one did. */
+  fatalError?: EventError;
   ledger?: LedgerSnapshot;
   ms?: number;
+  /** Why `auto` chose this protocol. */
+  protocolReason?: string;
+  /** Why the run did not simply answer (`budget`, or an error code). */
+  reason?: string;
+  /** What the run was expected to cost before it started, and the cap it ran under. */
+  estimate?: { expected: CostEstimate; remoteOnly: CostEstimate; cap: { maxUsd?: number; maxRemoteTokens?: number } };
+  /** Every request sent to the remote, as sent, with its reply (what left this machine). */
+  remoteRequests?: RemoteRequestRecord[];
 }
 
 /** Which parts of the view an event touched, so the renderer redraws only those. */
@@ -65,6 +79,7 @@ export interface ViewChange {
   answer?: boolean;
   ledger?: boolean;
   errors?: boolean;
+  remote?: boolean;
 }
 
 export const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'answered', 'abstained', 'failed'];
@@ -128,7 +143,14 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       view.localModel = event.localModel;
       view.remoteModel = event.remoteModel;
       view.outcome = 'running';
+      if (event.protocolReason) view.protocolReason = event.protocolReason;
       return { header: true };
+    case 'estimate':
+      view.estimate = { expected: { ...event.expected }, remoteOnly: { ...event.remoteOnly }, cap: { ...event.cap } };
+      return { ledger: true };
+    case 'remote-request':
+      (view.remoteRequests ??= []).push(event.request);
+      return { remote: true };
     case 'round-started':
       view.round = event.round;
       view.maxRounds = event.maxRounds;
@@ -159,6 +181,7 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       job.ms = event.ms;
       if (event.finding !== undefined) job.finding = event.finding;
       if (event.citation !== undefined) job.citation = { ...event.citation };
+      if (event.quote !== undefined) job.quote = event.quote;
       if (event.error !== undefined) job.error = { ...event.error };
       if (event.verified !== undefined) job.verified = event.verified;
       if (event.reason !== undefined) job.reason = event.reason;
@@ -188,7 +211,10 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       return { header: true, answer: true };
     case 'error':
       view.errors.push({ ...event.error });
-      if (event.fatal) view.outcome = 'failed';
+      if (event.fatal) {
+        view.outcome = 'failed';
+        view.fatalError = { ...event.error };
+      }
       return { errors: true, header: event.fatal };
     case 'cancelled':
       view.outcome = 'cancelled';
@@ -196,7 +222,8 @@ export function applyEvent(view: RunView, event: RunEvent, index: JobIndex): Vie
       settleUnfinishedJobs(view);
       return { header: true, ledger: true, jobs: true };
     case 'run-finished':
-      view.outcome = event.ok ? 'ok' : 'failed';
+      view.outcome = event.status === 'partial' ? 'partial' : event.ok ? 'ok' : 'failed';
+      if (event.reason) view.reason = event.reason;
       view.ms = event.ms;
       view.ledger = event.ledger;
       if (event.rounds > 0) view.round = event.rounds;

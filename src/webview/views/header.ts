@@ -11,11 +11,18 @@ export class HeaderView {
   private readonly meta = h('p', { class: 'run-meta', id: 'run-meta' });
   private readonly status = h('span', { class: 'run-status', id: 'run-status', role: 'status' });
   readonly cancelButton = h('button', { type: 'button', id: 'cancel', class: 'secondary', title: 'Stop the run (Escape)' }, 'Cancel');
+  /** A partial run kept its findings: answer again from them (no local job runs again). */
+  readonly retryButton = h('button', { type: 'button', id: 'retry-answer', title: 'Run only the answer again, on the saved findings' }, 'Retry answer');
+  private readonly reason = h('p', { class: 'run-meta', id: 'protocol-reason' });
+  private shownRunId: string | undefined;
 
-  constructor(onCancel: () => void) {
+  constructor(onCancel: () => void, onRetry: (runId: string) => void = () => undefined) {
     this.cancelButton.addEventListener('click', onCancel);
+    this.retryButton.addEventListener('click', () => {
+      if (this.shownRunId) onRetry(this.shownRunId);
+    });
     this.el = h('section', { class: 'run-header', 'aria-labelledby': 'run-question', hidden: true },
-      this.question, h('div', { class: 'run-line' }, this.status, this.cancelButton), this.meta);
+      this.question, h('div', { class: 'run-line' }, this.status, this.cancelButton, this.retryButton), this.meta, this.reason);
   }
 
   update(view: RunView | undefined, isLive: boolean): void {
@@ -25,6 +32,12 @@ export class HeaderView {
     const running = view.outcome === 'running' && isLive;
     this.cancelButton.hidden = !running;
     this.cancelButton.disabled = !running;
+    this.shownRunId = view.runId;
+    const retry = view.outcome === 'partial' && view.jobs.some((j) => j.status === 'answered');
+    this.retryButton.hidden = !retry;
+    this.retryButton.disabled = !retry;
+    this.reason.hidden = !view.protocolReason;
+    this.reason.textContent = view.protocolReason ? `auto chose ${view.protocol}: ${view.protocolReason}` : '';
     const round = view.maxRounds > 0 ? ` · round ${view.round} of ${view.maxRounds}` : '';
     const time = view.ms !== undefined ? ` in ${formatMs(view.ms)}` : '';
     this.status.className = `run-status outcome-${view.outcome}`;

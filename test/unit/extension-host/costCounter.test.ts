@@ -77,3 +77,24 @@ test('parseTotals keeps valid numbers and drops junk', () => {
   assert.equal(t.localTokens, 0);
   assert.equal('extra' in t, false);
 });
+
+test('a negative saving survives a reload (the totals read back from storage keep it)', () => {
+  const ledger = {
+    local: { requests: 3, promptTokens: 900, completionTokens: 60 },
+    remote: { requests: 2, promptTokens: 3000, cachedPromptTokens: 0, completionTokens: 200, costUsd: 0.002 },
+    baseline: { remotePromptTokens: 900, remoteCompletionTokens: 200, costUsd: 0.0009 },
+    baselines: {
+      sameContext: { promptTokens: 900, completionTokens: 200, costUsd: 0.0009, tokenizer: 'o200k_base', estimated: true, calls: 1 },
+      remoteOnly: { promptTokens: 1100, completionTokens: 200, costUsd: 0.0011, tokenizer: 'o200k_base', estimated: true },
+      headline: 'sameContext' as const,
+    },
+    savings: { costUsd: -0.0011, ratio: 0.45 },
+  };
+  const saved = addRun(emptyTotals(), ledger);
+  const reloaded = parseTotals(JSON.parse(JSON.stringify(saved)));
+  assert.ok(Math.abs(reloaded.savedUsd + 0.0011) < 1e-12);
+  assert.match(formatStatusText(reloaded), /cost \$0\.0011 more/);
+  const tip = formatTooltip(reloaded);
+  assert.match(tip, /Same-context baseline: \$0\.0009/);
+  assert.match(tip, /Remote-only baseline: \$0\.0011/);
+});

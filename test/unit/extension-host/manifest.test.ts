@@ -61,7 +61,7 @@ test('every setting has a description and a default that settings.ts reads back 
   readSettings((k) => { read.push(k); return undefined; });
   for (const k of read) assert.ok(`minions.${k}` in props, `minions.${k} is read but not contributed`);
   for (const area of ['local.provider', 'local.url', 'local.model', 'local.numCtxPolicy', 'local.parallelJobs', 'remote.baseUrl', 'remote.model',
-    'protocol', 'maxRounds', 'jobs.perTask', 'jobs.maxPerRound', 'index.include', 'index.exclude', 'index.maxFileBytes', 'privacy', 'prices']) {
+    'protocol', 'maxRounds', 'jobs.perTask', 'jobs.maxPerRound', 'index.include', 'index.exclude', 'index.maxFileBytes', 'privacy', 'prices', 'budget.maxUsdPerRun', 'budget.maxRemoteTokensPerRun']) {
     assert.ok(`minions.${area}` in props, `minions.${area} is missing`);
   }
   assert.ok(!Object.keys(props).some((k) => /key|secret|token$/i.test(k.replace('chunkTokens', ''))), 'a setting looks like it holds a secret');

@@ -44,7 +44,7 @@ test('readSettings falls back on invalid values and clamps out-of-range numbers'
   assert.equal(s.local.model, DEFAULT_SETTINGS.local.model);
   assert.equal(s.local.parallelJobs, 1);
   assert.equal(s.maxRounds, 10);
-  assert.equal(s.protocol, 'minions');
+  assert.equal(s.protocol, 'auto', 'an unknown protocol falls back to the default');
   assert.equal(s.privacy, 'standard');
   assert.equal(s.local.numCtx, DEFAULT_SETTINGS.local.numCtx);
   assert.deepEqual(s.prices, {});

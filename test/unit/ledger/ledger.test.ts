@@ -30,7 +30,7 @@ test('the ledger sums what it is given, prices the remote and computes the savin
   l.add('local', { promptTokens: 500, completionTokens: 40 });
   l.add('local', { promptTokens: 700, completionTokens: 60 });
   l.add('remote', { promptTokens: 2000, cachedPromptTokens: 1000, completionTokens: 300 });
-  l.setBaseline(100_000, 300);
+  l.setBaselines({ kind: 'counted', tokenizer: 'o200k_base', sameContext: { promptTokens: 100_000, completionTokens: 300, calls: 1 }, remoteOnly: { promptTokens: 120_000, completionTokens: 300 } });
   const s = l.snapshot();
   assert.deepEqual(s.local, { requests: 2, promptTokens: 1200, completionTokens: 100 });
   assert.equal(s.remote.requests, 1);
@@ -45,7 +45,7 @@ test('the ledger sums what it is given, prices the remote and computes the savin
 test('an unknown remote model gives null dollars everywhere, tokens still counted', () => {
   const l = new Ledger('mystery-model');
   l.add('remote', { promptTokens: 10, completionTokens: 5 });
-  l.setBaseline(1000, 5);
+  l.setBaselines({ kind: 'counted', tokenizer: 'o200k_base', sameContext: { promptTokens: 1000, completionTokens: 5, calls: 1 }, remoteOnly: { promptTokens: 1000, completionTokens: 5 } });
   const s = l.snapshot();
   assert.equal(s.remote.costUsd, null);
   assert.equal(s.baseline.costUsd, null);

@@ -32,7 +32,8 @@ interface Session {
 async function connect(args: string[], env: Record<string, string>): Promise<Session> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'mcp', '--no-cache', '--workspace', FIXTURE_REPO, ...args],
+    // These tests exercise MinionS; `auto` (the default) would send the small fixture repo remote-only.
+    args: ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'mcp', '--no-cache', '--workspace', FIXTURE_REPO, '--protocol', 'minions', ...args],
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
     cwd: ROOT,
     stderr: 'pipe',

@@ -53,13 +53,15 @@ describe('minions ask', () => {
   test('--json prints exactly the contract object, token figures equal to the servers', async () => {
     openai.chat = REMOTE();
     const before = { local: { ...ollama.reported }, remote: { ...openai.reported } };
-    const r = await cli([...flags, '--json', '--parallel', '2', 'Where is the retry policy decided?'], env);
+    const r = await cli([...flags, '--json', '--protocol', 'minions', '--parallel', '2', 'Where is the retry policy decided?'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '', '--json prints nothing else');
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     const out = JSON.parse(lines[0]!);
-    assert.deepEqual(Object.keys(out), ['answer', 'protocol', 'rounds', 'citations', 'jobs', 'usage', 'quality', 'citationChecks', 'thread', 'turn']);
+    // The original fields first, in their order; what issues 12, 11 and 13 added after them.
+    assert.deepEqual(Object.keys(out), ['answer', 'protocol', 'rounds', 'citations', 'jobs', 'usage', 'quality', 'citationChecks', 'status', 'estimate', 'question', 'thread', 'turn']);
+    assert.equal(out.status, 'answered');
     assert.equal(out.protocol, 'minions');
     assert.equal(out.rounds, 1);
     assert.deepEqual(out.citations, [{ path: 'src/http/retry.ts', startLine: 16, endLine: 19 }]);
@@ -71,7 +73,9 @@ describe('minions ask', () => {
       assert.equal(j.cached, false);
       assert.ok(['answered', 'abstained', 'failed'].includes(j.status));
     }
-    assert.deepEqual(Object.keys(out.usage), ['local', 'remote', 'baseline', 'savings']);
+    assert.deepEqual(Object.keys(out.usage), ['local', 'remote', 'baseline', 'baselines', 'savings']);
+    assert.deepEqual(Object.keys(out.usage.baselines.sameContext), ['promptTokens', 'completionTokens', 'costUsd', 'tokenizer', 'estimated', 'calls']);
+    assert.deepEqual(Object.keys(out.usage.baselines.remoteOnly), ['promptTokens', 'completionTokens', 'costUsd', 'tokenizer', 'estimated']);
     assert.deepEqual(Object.keys(out.usage.local), ['requests', 'promptTokens', 'completionTokens']);
     assert.deepEqual(Object.keys(out.usage.remote), ['requests', 'promptTokens', 'cachedPromptTokens', 'completionTokens', 'costUsd']);
     assert.deepEqual(Object.keys(out.usage.baseline), ['remotePromptTokens', 'remoteCompletionTokens', 'costUsd']);
@@ -103,7 +107,7 @@ describe('minions ask', () => {
 
   test('without --json: progress, the answer and the ledger on stdout, nothing on stderr', async () => {
     openai.chat = REMOTE();
-    const r = await cli([...flags, 'Where is the retry policy decided?'], env);
+    const r = await cli([...flags, '--protocol', 'minions', 'Where is the retry policy decided?'], env);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, '');
     assert.match(r.stdout, /round 1\/3/);
@@ -112,14 +116,15 @@ describe('minions ask', () => {
     // Every job is listed with its state, abstentions included, and the ledger has the baseline and the saving.
     assert.match(r.stdout, /\[\d\/\d\] answered\s+src\/http\/retry\.ts:\d+-\d+/);
     assert.match(r.stdout, /abstained/);
-    assert.match(r.stdout, /baseline: remote-only over the same chunks: \d+ prompt/);
+    assert.match(r.stdout, /baseline: same context.*: \d+ prompt .*estimated with o200k_base/);
+    assert.match(r.stdout, /baseline: remote-only protocol.*: \d+ prompt/);
     assert.match(r.stdout, /saving: /);
     assert.match(r.stdout, /quality: \d+ verified findings?, \d+ unverified \(not sent to the remote\), \d+ of 1 answer citation unsupported/);
   });
 
   test('--scope limits every job to the scope (relative to the workspace or the current folder)', async () => {
     openai.chat = REMOTE();
-    const r = await cli([...flags, '--json', '--scope', 'src/store', 'Where is the retry policy decided?'], env);
+    const r = await cli([...flags, '--json', '--protocol', 'minions', '--scope', 'src/store', 'Where is the retry policy decided?'], env);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.ok(out.jobs.length > 0, 'the scope is read even though the keywords miss it');
@@ -130,8 +135,8 @@ describe('minions ask', () => {
     const cases: [string[], Record<string, string>, RegExp][] = [
       [[...flags, 'q'], {}, /^minions: No API key is set for the remote model\. .*MINIONS_REMOTE_API_KEY/],
       [[...flags, 'q'], { MINIONS_REMOTE_API_KEY: 'sk-wrong' }, /^minions: The remote API at .* rejected the API key \(401/],
-      [[...flags, '--local-model', 'nope:1b', 'q'], env, /^minions: Model "nope:1b" is not installed in Ollama .*ollama pull nope:1b/],
-      [['--local-url', 'http://127.0.0.1:9', '--remote-url', openai.url, '--remote-model', 'gpt-4o-mini', 'q'], env, /^minions: Cannot reach Ollama at http:\/\/127\.0\.0\.1:9 .*ollama serve/],
+      [[...flags, '--protocol', 'minions', '--local-model', 'nope:1b', 'q'], env, /^minions: Model "nope:1b" is not installed in Ollama .*ollama pull nope:1b/],
+      [['--protocol', 'minions', '--local-url', 'http://127.0.0.1:9', '--remote-url', openai.url, '--remote-model', 'gpt-4o-mini', 'q'], env, /^minions: Cannot reach Ollama at http:\/\/127\.0\.0\.1:9 .*ollama serve/],
       [[...flags, '--remote-model', 'gpt-nope', 'q'], env, /^minions: The remote API at .* has no model "gpt-nope"/],
       [[...flags, '--protocol', 'fast', 'q'], env, /^minions: Unknown protocol 'fast'/],
       [[...flags], env, /^minions: No question given/],

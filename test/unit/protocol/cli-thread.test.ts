@@ -34,7 +34,8 @@ describe('minions ask: job cache and threads', () => {
     cache = mkdtempSync(join(tmpdir(), 'cli-thread-'));
     ollama = await FakeOllama.start({ chat: wordFinder(['shouldRetry']) });
     openai = await FakeOpenAI.start({ chat: remote() });
-    base = ['--cache', cache, '--workspace', FIXTURE_REPO, '--local-url', ollama.url, '--remote-url', openai.url, '--remote-model', 'gpt-4o-mini', '--json'];
+    // MinionS pinned: auto would answer the small fixture repository remote-only, reading nothing.
+    base = ['--cache', cache, '--protocol', 'minions', '--workspace', FIXTURE_REPO, '--local-url', ollama.url, '--remote-url', openai.url, '--remote-model', 'gpt-4o-mini', '--json'];
   });
   after(async () => {
     await ollama.close();

@@ -107,7 +107,10 @@ describe('engine faults', () => {
     assert.equal(err.code, 'local-unreachable');
     assert.match(err.message, new RegExp(r.ollama.url.replace(/[.:/]/g, '\\$&')));
     assert.match(err.hint!, /ollama serve/);
-    assert.ok(ofType(events, 'job-finished').length <= 2, 'stops after the first failures');
+    const finished = ofType(events, 'job-finished');
+    assert.ok(finished.filter((e) => e.error?.code !== 'cancelled').length <= 2, 'stops after the first failures');
+    // Every queued job still ends with a state of its own (none is left "running").
+    assert.deepEqual(new Set(finished.map((e) => e.jobId)), new Set(ofType(events, 'job-queued').map((e) => e.job.id)));
   });
 
   test('local model missing: one fatal local-model-missing with the pull command', async () => {

@@ -15,7 +15,8 @@ export function copyFixtureWorkspace(label: string): string {
 
 export function writeWorkspaceSettings(workspace: string, settings: Record<string, unknown>): void {
   mkdirSync(join(workspace, '.vscode'), { recursive: true });
-  writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify(settings, null, 2));
+  // The e2e files exercise MinionS; `auto` (the default) would send this small fixture remote-only.
+  writeFileSync(join(workspace, '.vscode/settings.json'), JSON.stringify({ 'minions.protocol': 'minions', ...settings }, null, 2));
 }
 
 /** Removes a copy made by copyFixtureWorkspace (its temp parent too); tolerates undefined. */

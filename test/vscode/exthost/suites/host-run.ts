@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { suite, test } from '../registry';
 import { minionsApi, withServers } from '../host-support';
 import { waitFor } from '../wait';
+import { schemaNameOf } from '../../../support/fake-openai';
 import { excerptOf, ANSWER, FAKE_KEY } from './host-fakes';
 import type { AskResult } from '../../../../src/extension/runController';
 
@@ -77,6 +78,28 @@ suite('host run', () => {
       await waitFor(() => (s.ollama.requests.filter((r) => r.path === '/api/chat').every((r) => r.closed) ? true : undefined), 'every local request to close', 5000);
       assert.ok(s.ollama.requests.some((r) => r.abortedByClient), 'no request was aborted by the client');
       assert.equal(services.runs.running, false);
+    });
+  }, { timeoutMs: 90_000 });
+
+  test('a synthesis that fails after the jobs ran ends partial in the history; Retry answer answers from its findings, no local request', async () => {
+    const { services } = await minionsApi();
+    await withServers(async (s) => {
+      const scripted = s.openai.chat;
+      s.openai.chat = (body, req) => (schemaNameOf(body) === 'minions_synthesis' ? { content: 'not json' } : scripted(body, req));
+      const failed = await vscode.commands.executeCommand<AskResult>('minions.ask', 'How does the retry policy back off?');
+      assert.equal(failed.status, 'failed', JSON.stringify(failed));
+      const runId = failed.runId!;
+      const info = () => vscode.commands.executeCommand<{ history: { runId: string; outcome: string }[] }>('minions.test.panelInfo');
+      await waitFor(async () => ((await info()).history.find((r) => r.runId === runId)?.outcome === 'partial' ? true : undefined), 'the partial run in the history', 10_000);
+      s.openai.chat = scripted;
+      const localBefore = s.ollama.requests.length;
+      const accepted = await vscode.commands.executeCommand('minions.test.panelMessage', { type: 'retry-answer', runId });
+      assert.equal(accepted, 'accepted');
+      await waitFor(() => (services.runs.lastOutcome?.runId && services.runs.lastOutcome.runId !== runId ? true : undefined), 'the retried run to end', 20_000);
+      const retried = services.runs.lastOutcome!;
+      assert.equal(retried.status, 'finished', JSON.stringify(retried));
+      assert.equal(retried.answer, ANSWER);
+      assert.deepEqual(s.ollama.requests.slice(localBefore).map((r) => `${r.method} ${r.path}`), [], 'the local server saw no request');
     });
   }, { timeoutMs: 90_000 });
 
