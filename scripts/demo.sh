@@ -70,6 +70,6 @@ EOF
 fi
 
 echo "question: $QUESTION" >&2
-node dist/cli.js ask --workspace . --scope "$SCOPE" \
+node dist/cli.js ask --workspace . --scope "$SCOPE" --protocol minions \
   --local-provider embedded --model-path "$MODEL" --parallel "$PARALLEL" \
   --max-rounds "$MAX_ROUNDS" --max-jobs "$MAX_JOBS" "${REMOTE_ARGS[@]}" "$QUESTION"

@@ -20,7 +20,6 @@ import { reportOf } from '../../shared/run/summary';
 import { applyEvent, createRunView, JobIndex, type RunView } from '../../shared/run/view';
 import { EXIT_CODES, jsonOutput, textOutput } from './ask-output';
 import { INDEX_OPTIONS, defaultCacheDir, openFromFlags, parseCommandArgs, type IndexFlags } from './index';
-import { JobCache } from '../../core/protocol/job-cache';
 import { conversationOf, newThread, turnFromEvents, type Thread } from '../../core/protocol/thread';
 import { ThreadStore, isThreadId } from '../../core/protocol/thread-store';
 import { cacheKey } from '../../core/index/store';

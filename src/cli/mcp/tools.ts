@@ -3,7 +3,7 @@
 // and the text a model reads; errors are thrown as MinionsError and become tool errors upstream.
 import { basename } from 'node:path';
 import { MinionsError } from '../../core/errors';
-import { createLocalModel, createRemoteModelFor } from '../../core/llm/factory';
+import { createRemoteModelFor } from '../../core/llm/factory';
 import type { ChatModel } from '../../core/llm/types';
 import type { WorkspaceIndex } from '../../core/index/index';
 import { runProtocol, type RunEvent } from '../../core/protocol/index';

@@ -3,7 +3,7 @@
 // and the workspace's conversations (reopen, export as Markdown, delete).
 
 import { h, replaceChildren } from '../dom';
-import { formatTokens, formatUsd } from '../../shared/run/format';
+import { formatTokens, formatUsd, savingPhrase } from '../../shared/run/format';
 import type { AnswerRenderer } from '../markdown';
 import type { RunView } from '../../shared/run/view';
 import type { ThreadPanelView, ThreadSummary } from '../../shared/messages';
@@ -71,12 +71,12 @@ export class ThreadView {
     this.el.hidden = !thread;
     if (thread) {
       const t = thread.totals;
-      this.title.textContent = `Conversation · ${t.turns} turn${t.turns === 1 ? '' : 's'} · remote ${formatTokens(t.remoteTokens)} tokens, ${formatUsd(t.remoteCostUsd)} · saved ${formatUsd(t.savedUsd)} · ${t.cachedJobs} cached job${t.cachedJobs === 1 ? '' : 's'}`;
+      this.title.textContent = `Conversation · ${t.turns} turn${t.turns === 1 ? '' : 's'} · remote ${formatTokens(t.remoteTokens)} tokens, ${formatUsd(t.remoteCostUsd)} · ${savingPhrase(t.savedUsd, 'ok')} · ${t.cachedJobs} cached job${t.cachedJobs === 1 ? '' : 's'}`;
     }
     replaceChildren(this.turns, ...earlier.map((turn) => h('article', { class: 'thread-turn', 'data-turn': turn.turn },
       h('p', { class: 'thread-question' }, h('strong', {}, `Turn ${turn.turn}: `), turn.question),
       h('div', { class: 'markdown' }, this.renderer.render(turn.answer || `(no answer: ${turn.outcome})`)),
-      h('p', { class: 'muted' }, `spent ${formatUsd(turn.remoteCostUsd)} · saved ${formatUsd(turn.savedUsd)}${turn.cachedJobs ? ` · ${turn.cachedJobs} cached job${turn.cachedJobs === 1 ? '' : 's'}` : ''}`))));
+      h('p', { class: 'muted' }, `spent ${formatUsd(turn.remoteCostUsd)} · ${savingPhrase(turn.savedUsd, 'ok')}${turn.cachedJobs ? ` · ${turn.cachedJobs} cached job${turn.cachedJobs === 1 ? '' : 's'}` : ''}`))));
     const stale = view?.conversation?.stale ?? [];
     this.stale.hidden = stale.length === 0;
     this.stale.textContent = stale.length ? `Dropped ${stale.length} earlier finding${stale.length === 1 ? '' : 's'} as stale (the code changed): ${stale.slice(0, 6).map((c) => `${c.path}:${c.startLine}`).join(', ')}${stale.length > 6 ? ', …' : ''}` : '';
