@@ -33,7 +33,7 @@ export interface BaselineFigure {
   promptTokens: number;
   completionTokens: number;
   costUsd: number | null;
-  /** The tokenizer the counts were made with (`o200k_base`, or `estimate (o200k_base)`); `server` when billed figures are used. */
+  /** The tokenizer the counts were made with (`o200k_base`, or `o200k_base (approximate for this model)`); `server` when billed figures are used. */
   tokenizer: string;
   /** False only when the figure is what a server reported (remote-only compared with itself). */
   estimated: boolean;

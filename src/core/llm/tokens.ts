@@ -6,7 +6,7 @@ import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ChatMessage } from './types';
 
 export interface Tokenizer {
-  /** `o200k_base`, or `estimate (o200k_base)`. */
+  /** `o200k_base`, or `o200k_base (approximate for this model)`. */
   readonly name: string;
   /** False when the count is an estimate for a model whose tokenizer we do not have. */
   readonly exact: boolean;
@@ -14,7 +14,7 @@ export interface Tokenizer {
 }
 
 const O200K: Tokenizer = { name: 'o200k_base', exact: true, count: (t) => countO200k(t) };
-const ESTIMATE: Tokenizer = { name: 'estimate (o200k_base)', exact: false, count: (t) => countO200k(t) };
+const ESTIMATE: Tokenizer = { name: 'o200k_base (approximate for this model)', exact: false, count: (t) => countO200k(t) };
 
 /** The tokenizer of a remote model family, by name (provider prefixes like `openai/` are ignored). */
 export function tokenizerFor(model: string): Tokenizer {
