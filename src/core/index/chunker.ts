@@ -69,12 +69,17 @@ async function chunkOnly(req: ChunkRequest): Promise<ChunkResult> {
     parser.setLanguage(language);
     parsers.set(req.grammar, parser);
   }
-  const deadline = performance.now() + req.parseBudgetMs;
-  // Returning true from the progress callback cancels the parse (the typings say void).
-  const progressCallback = (() => performance.now() > deadline) as unknown as () => void;
   let tree;
   try {
-    tree = parser.parse(req.text, null, { progressCallback });
+    tree = parseWithin(parser, req.text, req.parseBudgetMs);
+    // The first parses with a grammar also pay for compiling its wasm (V8 compiles lazily, and
+    // on a busy machine that alone can pass the budget): a grammar's first timeout is retried
+    // once, so a file falls back to lines for its own size, not for the grammar's warm-up.
+    if (!tree && !warmed.has(req.grammar)) {
+      parser.reset();
+      tree = parseWithin(parser, req.text, req.parseBudgetMs);
+    }
+    warmed.add(req.grammar);
   } catch {
     // A grammar can trap inside wasm (seen with a few scanners); never reuse that parser.
     parsers.delete(req.grammar);
@@ -89,4 +94,15 @@ async function chunkOnly(req: ChunkRequest): Promise<ChunkResult> {
   } finally {
     tree.delete();
   }
+}
+
+/** Grammars that have finished one parse here (their wasm is compiled). */
+const warmed = new Set<string>();
+
+/** A parse cancelled once it runs past `budgetMs` (undefined then). */
+function parseWithin(parser: TreeSitterParser, text: string, budgetMs: number) {
+  const deadline = performance.now() + budgetMs;
+  // Returning true from the progress callback cancels the parse (the typings say void).
+  const progressCallback = (() => performance.now() > deadline) as unknown as () => void;
+  return parser.parse(text, null, { progressCallback });
 }
