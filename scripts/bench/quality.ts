@@ -24,6 +24,7 @@ import { FakeOpenAI, schemaNameOf, type OpenAIChatBody, type OpenAIChatScript } 
 import { excerptLines } from '../../test/support/scripted-models';
 import { writeQualityRepo, type GoldQuestion } from './quality-fixture';
 import { locateQuote } from '../../src/core/protocol/verify';
+import { seededRandom as rng } from '../../test/support/seeded-random';
 
 /** The last commit before the evidence checks: the "before" engine. */
 const BEFORE = '9859147';
@@ -32,16 +33,6 @@ const RATES = { invent: 0.2, wrongLines: 0.2, negative: 0.1, confident: 0.15 };
 
 type Engine = (req: RunRequest, deps: { index: WorkspaceIndex; local: ChatModel; remote: ChatModel }) => AsyncIterable<RunEvent>;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const hash = (s: string) => [...s].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7);
 
 /** A worker that finds the lines carrying the task's term, and errs at RATES (each reading of the same prompt draws anew). */

@@ -4,18 +4,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeTruncatedJson } from '../../../src/core/llm/close-json';
+import { seededRandom as rng } from '../../support/seeded-random';
 
-/** mulberry32: small, seeded, good enough to spread shapes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['a', 'Z', ' ', '"', '\\', '/', '\n', '\t', 'é', '→', '😀', '\u0001', 'true', '1.5', ',', ':', '{', ']', 'null'];
 

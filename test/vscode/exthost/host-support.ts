@@ -23,16 +23,21 @@ const SETTINGS: [string, (s: ScriptedServers) => unknown][] = [
   ['cache.jobs', () => false],
 ];
 
-/** Points the extension at fresh scripted servers for `body`, then restores settings, key and servers. */
-export async function withServers(body: (s: ScriptedServers) => Promise<void>): Promise<void> {
+/**
+ * Points the extension at fresh scripted servers for `body` (with the test key unless `withKey`
+ * is false, and any `extra` settings), then restores settings, key and servers.
+ */
+export async function withServers(body: (s: ScriptedServers) => Promise<void>, options: { withKey?: boolean; extra?: [string, unknown][] } = {}): Promise<void> {
+  const { withKey = true, extra = [] } = options;
   const servers = await startScriptedServers();
   const config = vscode.workspace.getConfiguration('minions');
   try {
     for (const [key, value] of SETTINGS) await config.update(key, value(servers), vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('minions.setApiKey', FAKE_KEY);
+    for (const [key, value] of extra) await config.update(key, value, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand(withKey ? 'minions.setApiKey' : 'minions.clearApiKey', ...(withKey ? [FAKE_KEY] : []));
     await body(servers);
   } finally {
-    for (const [key] of SETTINGS) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
+    for (const [key] of [...SETTINGS, ...extra]) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('minions.clearApiKey');
     await servers.close();
   }

@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { suite, test } from '../registry';
 import { minionsApi } from './host-basics';
 import { waitFor } from '../wait';
-import { startScriptedServers, ANSWER, FAKE_KEY, LOCAL_MODEL, REMOTE_MODEL, excerptOf, type ScriptedServers } from './host-fakes';
+import { withServers as withSharedServers } from '../host-support';
+import { ANSWER, excerptOf, type ScriptedServers } from './host-fakes';
 import type { MinionsChatResult } from '../../../../src/extension/chat/participant';
 
 /** Every call the handler made on the response stream, in order. */
@@ -28,27 +29,9 @@ function chatRequest(prompt: string, extra: Partial<Record<'command' | 'referenc
   return { prompt, command: undefined, references: [], toolReferences: [], toolInvocationToken: undefined, ...extra } as unknown as vscode.ChatRequest;
 }
 
-const SETTINGS: [string, (s: ScriptedServers) => unknown][] = [
-  ['local.url', (s) => s.ollama.url],
-  ['local.model', () => LOCAL_MODEL],
-  ['remote.baseUrl', (s) => s.openai.url],
-  ['remote.model', () => REMOTE_MODEL],
-  ['protocol', () => 'minions'],
-];
-
-async function withServers(body: (s: ScriptedServers) => Promise<void>, withKey = true, extra: [string, unknown][] = []): Promise<void> {
-  const servers = await startScriptedServers();
-  const config = vscode.workspace.getConfiguration('minions');
-  try {
-    for (const [key, value] of SETTINGS) await config.update(key, value(servers), vscode.ConfigurationTarget.Global);
-    for (const [key, value] of extra) await config.update(key, value, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand(withKey ? 'minions.setApiKey' : 'minions.clearApiKey', ...(withKey ? [FAKE_KEY] : []));
-    await body(servers);
-  } finally {
-    for (const [key] of [...SETTINGS, ...extra]) await config.update(key, undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('minions.clearApiKey');
-    await servers.close();
-  }
+/** The shared setup, with the key optional and extra settings (as this suite's calls give them). */
+function withServers(body: (s: ScriptedServers) => Promise<void>, withKey = true, extra: [string, unknown][] = []): Promise<void> {
+  return withSharedServers(body, { withKey, extra });
 }
 
 const noHistory: vscode.ChatContext = { history: [] };
