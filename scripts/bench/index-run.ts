@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     // Token estimate against exact o200k counts on a deterministic sample of chunks. (Loaded
     // only here: its tables would otherwise weigh on every scenario's start and profile.)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { countTokens } = require('gpt-tokenizer/encoding/o200k_base') as typeof import('gpt-tokenizer/encoding/o200k_base');
+    const { countText: countTokens } = require('../../src/core/llm/tokens') as typeof import('../../src/core/llm/tokens');
     let est = 0;
     let exact = 0;
     let absErr = 0;

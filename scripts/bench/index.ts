@@ -226,6 +226,11 @@ function main(): void {
     rmSync(tenK, { recursive: true, force: true });
   }
   benchCorpus("the project's node_modules", nodeModules, false);
+  // The documents part: PDF extraction and its share of a cold index (its own corpus). Run from
+  // here rather than chained in package.json, so `npm run bench:index -- --corpus DIR` passes
+  // the flags to this script (npm appends them to the last command of a chain).
+  const docs = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'index-docs.ts')], { cwd: ROOT, stdio: 'inherit' });
+  if (docs.status !== 0) throw new Error(`the documents benchmark failed (exit ${docs.status})`);
 }
 
 try {

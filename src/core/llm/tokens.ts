@@ -13,8 +13,13 @@ export interface Tokenizer {
   count(text: string): number;
 }
 
-const O200K: Tokenizer = { name: 'o200k_base', exact: true, count: (t) => countO200k(t) };
-const ESTIMATE: Tokenizer = { name: 'o200k_base (approximate for this model)', exact: false, count: (t) => countO200k(t) };
+// Text that contains a special token's spelling (`<|endoftext|>` in a tokenizer's own source, say)
+// is sent as ordinary text: the chat APIs never parse special tokens out of message content. So
+// it is counted as text; gpt-tokenizer's default would throw "Disallowed special token" instead.
+const AS_TEXT = { disallowedSpecial: new Set<string>() };
+const countAsText = (t: string) => countO200k(t, AS_TEXT);
+const O200K: Tokenizer = { name: 'o200k_base', exact: true, count: countAsText };
+const ESTIMATE: Tokenizer = { name: 'o200k_base (approximate for this model)', exact: false, count: countAsText };
 
 /** The tokenizer of a remote model family, by name (provider prefixes like `openai/` are ignored). */
 export function tokenizerFor(model: string): Tokenizer {
