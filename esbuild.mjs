@@ -79,6 +79,8 @@ const optionalNodeEntries = {
   'parse-worker': 'src/core/index/parse-worker.ts',
   // The extension's core (index, engine, tokenizer tables), loaded by the extension on first use.
   'extension-core': 'src/extension/core-impl.ts',
+  // The CLI's model commands (ask, mcp), loaded by dist/cli.js when one of them runs.
+  'cli-models': 'src/cli/models.ts',
 };
 for (const [name, file] of Object.entries(optionalNodeEntries)) {
   if (existsSync(join(root, file))) builds.push({ ...nodeCommon, entryPoints: { [name]: file }, outdir });

@@ -64,7 +64,7 @@ describe('packaged .vsix', () => {
     const main = String(manifest.main).replace(/^\.\//, '');
     const expected = ['package.json', main, 'dist/webview.js', 'dist/grammars/tree-sitter.wasm',
       // The parse worker extracts PDF text with pdf.js, loaded from these at run time.
-      'dist/parse-worker.js', 'dist/pdfjs/pdf.min.mjs', 'dist/pdfjs/pdf.worker.min.mjs', ...referencedFiles(manifest)];
+      'dist/parse-worker.js', 'dist/cli.js', 'dist/cli-models.js', 'dist/pdfjs/pdf.min.mjs', 'dist/pdfjs/pdf.worker.min.mjs', ...referencedFiles(manifest)];
     const missing = expected.filter((file) => !entries.includes(file));
     assert.deepEqual(missing, [], `missing from ${VSIX_PATH}; allow them in .vscodeignore`);
     assert.ok(entries.some((name) => /^dist\/grammars\/tree-sitter-\w+\.wasm$/.test(name)), 'no language grammar shipped');

@@ -1,8 +1,11 @@
 // Persistence of the live index: what a reopen restores from the disk cache, and when and how
 // changes are written back (debounced after updates, in the background after a refresh).
 import { join } from 'node:path';
+import { readCandidate } from './changes';
+import { TextSpool, type CacheFileRef, type IndexedContent } from './content';
 import { LexicalIndex } from './lexical';
 import { CACHE_FORMAT, readSnapshot, writeSnapshot, type CachedContent, type CachedFile, type CachedRecord, type CachedSkip, type CacheSnapshot } from './store';
+import { decodeText } from './text';
 import type { FileTable } from './file-table';
 import { yieldToLoop, type WalkRoot, type WalkedFile } from './walk';
 
@@ -41,6 +44,7 @@ export class IndexPersistence {
     if (!this.cacheDir) return;
     const snap = readSnapshot(this.cacheDir, this.key);
     if (!snap) return;
+    this.recoverFrom(snap.file);
     const m = this.memory;
     for (const [hash, c] of snap.contents) m.contents.set(hash, c);
     for (const k of snap.skipped ?? []) m.skippedByContent.set(k.path, k);
@@ -63,6 +67,38 @@ export class IndexPersistence {
     }
     table.nextFileSlot = live.nextFileSlot;
     return true;
+  }
+
+  /** Texts read back from `file` fall back on the indexed files themselves if it is replaced. */
+  private recoverFrom(file: CacheFileRef): void {
+    file.recover = this.recoverText;
+  }
+
+  private readonly recoverText = (hash: string): string | undefined => {
+    for (const r of this.memory.table.records.values()) {
+      if (r.hash !== hash) continue;
+      const read = readCandidate(r.abs, r.size, false);
+      if (read.kind === 'content' && read.hash === hash) return decodeText(read.bytes);
+    }
+    return undefined;
+  };
+
+  private textSpool: TextSpool | undefined;
+
+  /** A new content's text goes to the spool until the cache is written (see TextSpool). */
+  spool(content: IndexedContent): void {
+    if (!this.cacheDir) return;
+    if (!this.textSpool) {
+      TextSpool.removeStale(this.cacheDir);
+      this.textSpool = new TextSpool(this.cacheDir, this.recoverText);
+    }
+    this.textSpool.put(content);
+  }
+
+  /** After the last save: the spool is no longer read. */
+  close(): void {
+    this.textSpool?.close();
+    this.textSpool = undefined;
   }
 
   /** A write a while after the last update (see SAVE_DELAY_MS). */
@@ -117,7 +153,11 @@ export class IndexPersistence {
     const live = { records, lexical: m.table.lexical.snapshot(), nextFileSlot: m.table.nextFileSlot };
     try {
       const skipped = [...m.skippedByContent.values()];
-      await writeSnapshot(cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents, live, skipped }, yieldToLoop);
+      const places = await writeSnapshot(cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents, live, skipped }, yieldToLoop);
+      // The texts are on disk now: memory keeps only what is not (see content.ts).
+      for (const [content, place] of places) content.storedAt(place);
+      const first = places.values().next();
+      if (!first.done) this.recoverFrom(first.value.file);
     } catch {
       // A cache that cannot be written costs a slower next start, nothing else.
     }

@@ -11,6 +11,7 @@ import { decodeText, isMinified } from './text';
 import type { ChunkIdentifiers } from './terms';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
+import { IndexedContent } from './content';
 import { checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { admits, locate, readCandidate, sameStat } from './changes';
 import { DEFAULT_PDF_LIMITS, documentKindOf, maxBytesFor, type DocumentNote } from './documents';
@@ -221,13 +222,14 @@ export class Index implements WorkspaceIndex {
         onSkip(file.path, 'unreadable-document');
         return;
       }
-      content = { language: lang.id, text: result.text ?? text, specs: result.chunks, ...(result.partial ? { note: result.partial } : {}) };
+      content = new IndexedContent(read.hash, lang.id, result.chunks, { text: result.text ?? text }, result.partial, result.text !== undefined);
       identifiers = result.identifiers;
       contents.set(read.hash, content);
     }
     if (this.disposed) return;
     if (this.table.records.has(file.path)) this.removeRecord(file.path);
     this.table.add(file, read.hash, content, identifiers);
+    this.cache.spool(content);
     this.cache.dirty = true;
   }
 
@@ -345,6 +347,7 @@ export class Index implements WorkspaceIndex {
     this.disposed = true;
     await this.runner.close();
     await this.cache.save();
+    this.cache.close();
   }
 
   async closeAfterFailure(): Promise<void> {
@@ -352,5 +355,6 @@ export class Index implements WorkspaceIndex {
     this.cache.cancelScheduled();
     await this.runner.close();
     await this.cache.settled();
+    this.cache.close();
   }
 }

@@ -11,10 +11,18 @@ const SECRET_GLOBS = [
   'secrets.*', '*.secret', '*.secrets', 'terraform.tfstate*', '*.tfvars',
 ];
 
-const matchers = SECRET_GLOBS.map((g) => new Minimatch(g, { dot: true, nocase: true }));
+// One regular expression for all the globs (minimatch's own translation of each, joined): the walk
+// tests every file's name, and 38 separate matchers were a fifth of a warm reopen's walk.
+const SECRET_NAME = new RegExp(
+  SECRET_GLOBS.map((g) => {
+    const re = new Minimatch(g, { dot: true, nocase: true }).makeRe();
+    if (!re) throw new Error(`bad secret glob ${g}`);
+    return `(?:${re.source})`;
+  }).join('|'),
+  'i',
+);
 
 /** True when a file's name looks like it holds a secret. Only the base name is checked. */
 export function isSecretFileName(path: string): boolean {
-  const base = path.slice(path.lastIndexOf('/') + 1);
-  return matchers.some((m) => m.match(base));
+  return SECRET_NAME.test(path.slice(path.lastIndexOf('/') + 1));
 }

@@ -1,24 +1,20 @@
 // The on-disk cache. One file per workspace configuration (roots + options), written
 // atomically (temp file + rename) with v8 serialisation. It records, per path, the stat that was
-// seen and the content hash, and per content hash the text and the chunk ranges — so a reopen
+// seen and the content hash, and per content hash the chunk ranges and the text — so a reopen
 // re-reads nothing whose stat is unchanged, and a renamed or copied file is never re-parsed.
+// Texts are stored as raw UTF-8 beside the frames and are not read on open (see content.ts).
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import type { ChunkSpec } from './chunk-types';
+import { CacheFileRef, IndexedContent, textSum, type TextPlace } from './content';
 import type { LexicalSnapshot } from './lexical';
 
-/** Bump when chunking or term extraction changes so old caches are rebuilt, not trusted. */
-export const CACHE_FORMAT = 6;
+/** Bump when chunking, term extraction or this layout changes so old caches are rebuilt, not trusted. */
+export const CACHE_FORMAT = 7;
 
-export interface CachedContent {
-  readonly language: string;
-  readonly text: string;
-  readonly specs: readonly ChunkSpec[];
-  /** A document read in part: why, and what to do (PDF page cap, time budget). */
-  readonly note?: { reason: string; hint: string };
-}
+export type CachedContent = IndexedContent;
 
 export interface CachedFile {
   readonly path: string;
@@ -54,6 +50,8 @@ export interface CacheSnapshot {
   /** The live index itself (records + lexical index), so a reopen re-tokenises nothing. */
   readonly live?: { records: CachedRecord[]; lexical: LexicalSnapshot; nextFileSlot: number };
   readonly skipped?: CachedSkip[];
+  /** The file the snapshot was read from (contents read their texts back from it). */
+  readonly file: CacheFileRef;
 }
 
 export function cacheKey(parts: unknown): string {
@@ -65,16 +63,34 @@ function cacheFile(cacheDir: string, key: string): string {
 }
 
 // File layout: a sequence of frames, each a 4-byte little-endian length and a v8-serialised
-// value: the header {format, key, files, live?, batches}, then `batches` frames of [hash, content]
-// pairs. Writing frame by frame keeps the memory a save needs to one batch, not the whole index.
+// value. First the header {format, key, files, live?, skipped?, batches}; then `batches` content
+// frames, each {items: [hash, meta][], textBytes} followed by `textBytes` bytes: the UTF-8 texts
+// of the frame's items, in item order, each `meta.len` long. A derived text (PDF, notebook) is
+// kept inline in its meta instead. Writing frame by frame keeps the memory a save needs to one
+// batch; reading skips the text bytes, which are read back per content when needed.
 const CONTENT_BATCH = 500;
 
-function writeFrame(fd: number, value: unknown): void {
+interface ContentMeta {
+  language: string;
+  specs: readonly ChunkSpec[];
+  note?: { reason: string; hint: string };
+  /** Bytes of text after the frame, and their checksum; absent for a derived text, which is `text`. */
+  len?: number;
+  sum?: string;
+  text?: string;
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
+}
+
+function writeFrame(fd: number, value: unknown): number {
   const body = serialize(value);
   const len = Buffer.alloc(4);
   len.writeUInt32LE(body.length, 0);
-  writeSync(fd, len);
-  writeSync(fd, body);
+  writeAll(fd, len);
+  writeAll(fd, body);
+  return 4 + body.length;
 }
 
 function readFrame(fd: number, pos: { at: number }, size: number): unknown {
@@ -92,15 +108,28 @@ function readFrame(fd: number, pos: { at: number }, size: number): unknown {
 /** Reads a snapshot; a missing, older or damaged cache is simply absent (the index rebuilds it). */
 export function readSnapshot(cacheDir: string, key: string): CacheSnapshot | undefined {
   let fd: number | undefined;
+  const path = cacheFile(cacheDir, key);
   try {
-    fd = openSync(cacheFile(cacheDir, key), 'r');
+    fd = openSync(path, 'r');
+    const file = CacheFileRef.ofOpenFile(path, fd);
     const size = fstatSync(fd).size;
     const pos = { at: 0 };
-    const head = readFrame(fd, pos, size) as Omit<CacheSnapshot, 'contents'> & { batches: number };
+    const head = readFrame(fd, pos, size) as Omit<CacheSnapshot, 'contents' | 'file'> & { batches: number };
     if (!head || head.format !== CACHE_FORMAT || head.key !== key || !Array.isArray(head.files)) return undefined;
     const contents = new Map<string, CachedContent>();
-    for (let b = 0; b < head.batches; b++) for (const [hash, c] of readFrame(fd, pos, size) as [string, CachedContent][]) contents.set(hash, c);
-    return { format: head.format, key: head.key, files: head.files, contents, ...(head.live ? { live: head.live } : {}), ...(head.skipped ? { skipped: head.skipped } : {}) };
+    for (let b = 0; b < head.batches; b++) {
+      const frame = readFrame(fd, pos, size) as { items: [string, ContentMeta][]; textBytes: number };
+      let at = pos.at;
+      for (const [hash, m] of frame.items) {
+        const source = m.len === undefined ? { text: m.text ?? '' } : { place: { file, at, len: m.len, sum: m.sum ?? '' } };
+        contents.set(hash, new IndexedContent(hash, m.language, m.specs, source, m.note, m.len === undefined));
+        at += m.len ?? 0;
+      }
+      if (at !== pos.at + frame.textBytes || at > size) throw new Error('damaged cache');
+      pos.at = at;
+    }
+    if (pos.at !== size) throw new Error('damaged cache');
+    return { format: head.format, key: head.key, files: head.files, contents, file, ...(head.live ? { live: head.live } : {}), ...(head.skipped ? { skipped: head.skipped } : {}) };
   } catch {
     return undefined; // absent, older or damaged: rebuild
   } finally {
@@ -113,20 +142,39 @@ let tempCounter = 0;
 /**
  * Writes a snapshot to a temporary file, then renames it over the cache file (a reader never sees
  * half a cache). Between frames it awaits `pause`, so a big save does not hold the thread.
+ * Returns where each content's text now sits (derived texts excepted), in the renamed file.
  */
-export async function writeSnapshot(cacheDir: string, snap: CacheSnapshot, pause: () => Promise<void> = async () => {}): Promise<void> {
+export async function writeSnapshot(cacheDir: string, snap: Omit<CacheSnapshot, 'file'>, pause: () => Promise<void> = async () => {}): Promise<Map<CachedContent, TextPlace>> {
   mkdirSync(cacheDir, { recursive: true });
   const target = cacheFile(cacheDir, snap.key);
   const temp = `${target}.${process.pid}.${Date.now()}.${tempCounter++}.tmp`;
   const fd = openSync(temp, 'w');
+  const placed: [CachedContent, number, number, string][] = [];
+  let file: CacheFileRef;
   try {
     const entries = [...snap.contents];
     const batches = Math.ceil(entries.length / CONTENT_BATCH);
-    writeFrame(fd, { format: snap.format, key: snap.key, files: snap.files, live: snap.live, skipped: snap.skipped, batches });
+    let at = writeFrame(fd, { format: snap.format, key: snap.key, files: snap.files, live: snap.live, skipped: snap.skipped, batches });
     for (let b = 0; b < batches; b++) {
       await pause();
-      writeFrame(fd, entries.slice(b * CONTENT_BATCH, (b + 1) * CONTENT_BATCH));
+      const batch = entries.slice(b * CONTENT_BATCH, (b + 1) * CONTENT_BATCH);
+      const texts = batch.map(([, c]) => (c.derived ? undefined : c.textBytes()));
+      const sums = texts.map((t, i) => (t ? (batch[i]![1].knownSum ?? textSum(t)) : ''));
+      const items = batch.map(([hash, c], i): [string, ContentMeta] => {
+        const meta: ContentMeta = { language: c.language, specs: c.specs, ...(c.note ? { note: c.note } : {}) };
+        return [hash, texts[i] ? { ...meta, len: texts[i].length, sum: sums[i] } : { ...meta, text: c.text }];
+      });
+      const textBytes = texts.reduce((n, t) => n + (t?.length ?? 0), 0);
+      at += writeFrame(fd, { items, textBytes });
+      for (let i = 0; i < batch.length; i++) {
+        const t = texts[i];
+        if (!t) continue;
+        writeAll(fd, t);
+        placed.push([batch[i]![1], at, t.length, sums[i]!]);
+        at += t.length;
+      }
     }
+    file = CacheFileRef.ofOpenFile(target, fd);
   } catch (err) {
     closeSync(fd);
     rmSync(temp, { force: true });
@@ -134,6 +182,7 @@ export async function writeSnapshot(cacheDir: string, snap: CacheSnapshot, pause
   }
   closeSync(fd);
   renameSync(temp, target);
+  return new Map(placed.map(([c, at, len, sum]) => [c, { file, at, len, sum }]));
 }
 
 /** Removes every index cache file in the folder (and nothing else). */

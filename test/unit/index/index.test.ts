@@ -1,6 +1,6 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { renameSync, rmSync, utimesSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, utimesSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openIndex, clearIndexCache, type WorkspaceIndex } from '../../../src/core/index/index';
@@ -204,6 +204,55 @@ describe('on-disk cache', () => {
       await restored.dispose();
       await fresh.dispose();
     }
+  });
+
+  test('texts come back from the cache file; cleared, replaced or damaged, from the files themselves', async () => {
+    const dir = workspace(REPO);
+    const cacheDir = tempDir();
+    const textsOf = (index: WorkspaceIndex) => Object.keys(REPO).map((p) => index.chunksOf(p).map((c) => c.text).join('\n'));
+    const fresh = await open(dir);
+    const expected = textsOf(fresh);
+    await fresh.dispose();
+    // A build spools its texts beside the cache (a crashed process's spool is cleared) and reads
+    // them back from there; closing removes the spool.
+    writeFileSync(join(cacheDir, 'spool-999999999-0.tmp'), 'left by a crash');
+    const building = await open(dir, { cacheDir });
+    assert.deepEqual(textsOf(building), expected);
+    const spools = readdirSync(cacheDir).filter((n) => n.startsWith('spool-'));
+    assert.equal(spools.length, 1, `one spool, the crashed one removed: ${spools.join(', ')}`);
+    assert.match(spools[0]!, new RegExp(`^spool-${process.pid}-\\d+\\.tmp$`));
+    await building.dispose();
+    assert.deepEqual(readdirSync(cacheDir).filter((n) => n.startsWith('spool-')), []);
+    const cacheFile = () => join(cacheDir, readdirSync(cacheDir).find((n) => n.startsWith('index-'))!);
+
+    // Read back from the cache: nothing in the workspace is opened for them.
+    const { opened, restore } = recordOpens();
+    try {
+      const reopened = await open(dir, { cacheDir });
+      assert.deepEqual(textsOf(reopened), expected);
+      assert.deepEqual(opened.filter((p) => p.startsWith(dir)), [], 'texts were read from the cache');
+      await reopened.dispose();
+    } finally {
+      restore();
+    }
+
+    // The cache cleared under a live index: each text is read from its file (and checked by hash).
+    const cleared = await open(dir, { cacheDir });
+    await clearIndexCache(cacheDir);
+    assert.deepEqual(textsOf(cleared), expected);
+    await cleared.dispose();
+
+    // Damaged in place (same file, same size): the checksum refuses the bytes.
+    await (await open(dir, { cacheDir })).dispose();
+    const damaged = await open(dir, { cacheDir });
+    const file = cacheFile();
+    const bytes = readFileSync(file);
+    const at = bytes.indexOf(Buffer.from('RetryPolicy {'));
+    assert.ok(at > 0, 'the text is stored as UTF-8');
+    bytes.write('XXXXXXXXXXX', at, 'utf8');
+    writeFileSync(file, bytes);
+    assert.deepEqual(textsOf(damaged), expected);
+    await damaged.dispose();
   });
 
   test('a damaged cache file is ignored and rebuilt', async () => {

@@ -1,0 +1,205 @@
+// A file's indexed content (its text and chunk ranges), shared by every file with the same hash.
+// Its text is held in memory only while nothing else holds it: once the content is in the disk
+// cache, the text is dropped and read back from the cache file when a chunk is made (a search
+// hit, a job). A reopen therefore decodes no text at all, and a big workspace's memory is its
+// lexical index and chunk ranges, not a second copy of every file.
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChunkSpec } from './chunk-types';
+
+/**
+ * A cache file as this process wrote or read it. Its inode and size tell a file saved over it
+ * (saves rename a new file into place) at the cost of one fstat; each text's checksum catches
+ * the rest (a reused inode, bytes damaged in place).
+ */
+export class CacheFileRef {
+  /** Gives a content's text back from its source file when the cache file no longer holds it. */
+  recover: (hash: string) => string | undefined = () => undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly ino: number,
+    /** Undefined for a file that is still being appended to (a spool). */
+    private readonly size: number | undefined,
+  ) {}
+
+  static ofOpenFile(path: string, fd: number): CacheFileRef {
+    const st = fstatSync(fd);
+    return new CacheFileRef(path, st.ino, st.size);
+  }
+
+  /**
+   * The bytes at `place`, or undefined when the file is gone, is no longer the one the offsets
+   * were taken from (another process saved over it, the cache was cleared) or is damaged there.
+   */
+  read({ at, len, sum }: TextPlace): Buffer | undefined {
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.path, 'r');
+      const st = fstatSync(fd);
+      if (st.ino !== this.ino || (this.size !== undefined && st.size !== this.size)) return undefined;
+      const out = Buffer.allocUnsafe(len);
+      for (let got = 0; got < len; ) {
+        const n = readSync(fd, out, got, len - got, at + got);
+        if (n === 0) return undefined;
+        got += n;
+      }
+      return textSum(out) === sum ? out : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+}
+
+/** Where a content's text sits in a cache file (UTF-8 bytes), and their checksum. */
+export interface TextPlace {
+  readonly file: CacheFileRef;
+  readonly at: number;
+  readonly len: number;
+  readonly sum: string;
+}
+
+/** A short checksum of a stored text: a damaged cache gives the text back from the file instead. */
+export function textSum(bytes: Uint8Array): string {
+  return createHash('sha1').update(bytes).digest('base64').slice(0, 12);
+}
+
+export class IndexedContent {
+  private held: string | undefined;
+  private place: TextPlace | undefined;
+
+  constructor(
+    readonly hash: string,
+    readonly language: string,
+    readonly specs: readonly ChunkSpec[],
+    source: { text: string } | { place: TextPlace },
+    /** A document read in part: why, and what to do (PDF page cap, time budget). */
+    readonly note?: { reason: string; hint: string },
+    /**
+     * The text is derived (PDF pages, notebook cells), not the file's decoded bytes: it cannot be
+     * recovered from the file cheaply, so it stays in memory and is stored inline in the cache.
+     */
+    readonly derived = false,
+  ) {
+    if ('text' in source) this.held = source.text;
+    else this.place = source.place;
+  }
+
+  get text(): string {
+    if (this.held !== undefined) return this.held;
+    const place = this.place!;
+    const bytes = place.file.read(place);
+    if (bytes) return bytes.toString('utf8');
+    // The cache file changed under us: the file itself gives the text back if it is unchanged.
+    // If it changed too, a refresh or update re-indexes it (its stat differs); until then its
+    // chunks read as empty rather than as someone else's text.
+    const recovered = place.file.recover(this.hash);
+    if (recovered !== undefined) {
+      this.held = recovered;
+      this.place = undefined;
+      return recovered;
+    }
+    return '';
+  }
+
+  /** The checksum of textBytes(), when it is known without reading them. */
+  get knownSum(): string | undefined {
+    return this.held === undefined ? this.place?.sum : undefined;
+  }
+
+  /** The text as UTF-8 for a cache write: copied from the cache file when it is not in memory. */
+  textBytes(): Buffer {
+    if (this.held === undefined && this.place) {
+      const bytes = this.place.file.read(this.place);
+      if (bytes) return bytes;
+    }
+    return Buffer.from(this.text, 'utf8');
+  }
+
+  /** True while the text is held in memory. */
+  get inMemory(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** The content was written at `place`: from now on its text is read from there, not held. */
+  storedAt(place: TextPlace): void {
+    if (this.derived) return;
+    this.place = place;
+    this.held = undefined;
+  }
+}
+
+/**
+ * Where a build puts texts until the cache is written: each new content's text is appended to a
+ * spool file in the cache folder and dropped from memory, so a cold index of a big workspace
+ * never holds every file's text at once. The cache write copies the bytes from here; the spool is
+ * deleted when the index closes (and, left behind by a crash, when the next index opens there).
+ */
+export class TextSpool {
+  private fd: number | undefined;
+  private file: CacheFileRef | undefined;
+  private end = 0;
+  private readonly path: string;
+  private static counter = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly recover: (hash: string) => string | undefined,
+  ) {
+    this.path = join(dir, `spool-${process.pid}-${TextSpool.counter++}.tmp`);
+  }
+
+  /** Moves a content's text to the spool; false (the text stays in memory) if it cannot be written. */
+  put(content: IndexedContent): boolean {
+    if (content.derived || !content.inMemory) return false;
+    try {
+      if (this.fd === undefined) {
+        mkdirSync(this.dir, { recursive: true });
+        this.fd = openSync(this.path, 'w+');
+        this.file = new CacheFileRef(this.path, fstatSync(this.fd).ino, undefined);
+        this.file.recover = this.recover;
+      }
+      const bytes = Buffer.from(content.text, 'utf8');
+      for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off, this.end + off);
+      content.storedAt({ file: this.file!, at: this.end, len: bytes.length, sum: textSum(bytes) });
+      this.end += bytes.length;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+    rmSync(this.path, { force: true });
+  }
+
+  /** Removes spools that crashed processes left in `dir`. */
+  static removeStale(dir: string): void {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const n of names) {
+      const m = /^spool-(\d+)-\d+\.tmp$/.exec(n);
+      if (m && !processAlive(Number(m[1]))) rmSync(join(dir, n), { force: true });
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
