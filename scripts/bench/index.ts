@@ -158,6 +158,12 @@ function benchCorpus(label: string, dir: string, withWarm: boolean): void {
   console.log(`bare parse:   main thread ${mbs(limit.codeBytes, limit.mainMs)} MB/s on one core (first pass ${mbs(limit.codeBytes, limit.mainFirstMs)} MB/s) -> ${f2(parseLimitMs / 1000)} s on ${limit.cores} cores`);
   console.log(`              ${limit.cores} workers ${f2(limit.workersMs / 1000)} s = ${mbs(limit.codeBytes / limit.cores, limit.workersMs)} MB/s per worker (first pass ${f2(limit.workersFirstMs / 1000)} s); workers/main-thread rate ${f2(limit.workersMs / parseLimitMs)}x the time`);
   console.log(`limit:        ${f2(limitMs / 1000)} s = I/O floor + bare parse over ${limit.cores} cores  (${Math.round(limit.files / (limitMs / 1000))} files/s)`);
+  // A cold index runs in a fresh process, which compiles each grammar's wasm once (V8 tiers the
+  // big lexer functions up to optimised code while it parses: seconds of CPU for the JS/TS
+  // grammars). The first pass of the bare parse pays the same; it is printed as a second limit,
+  // the warm one above staying the one the target is judged against.
+  const freshLimitMs = limit.ioMs + limit.mainFirstMs / limit.cores;
+  console.log(`fresh limit:  ${f2(freshLimitMs / 1000)} s = I/O floor + the bare parse's first pass (grammars compiled in it) over ${limit.cores} cores`);
 
   const colds: Cold[] = [];
   const baseColds: Cold[] = [];
@@ -170,7 +176,7 @@ function benchCorpus(label: string, dir: string, withWarm: boolean): void {
   const cpuMs = median(colds.map((c) => c.cpuMs));
   const rss = Math.max(...colds.map((c) => c.peakRssMB));
   console.log(`cold index:   ${f2(coldMs / 1000)} s median of ${repeat} (${colds.map((c) => f2(c.ms / 1000)).join(', ')})  ${Math.round(cold.files / (coldMs / 1000))} files/s  ${mbs(cold.bytes, coldMs)} MB/s  ${cold.files} files  ${cold.chunks} chunks  ${cold.skipped} skipped  peak RSS ${rss} MB  CPU ${f1(cpuMs / 1000)} s`);
-  console.log(`index/limit:  ${f2(coldMs / limitMs)}x wall clock (target <= 2x)`);
+  console.log(`index/limit:  ${f2(coldMs / limitMs)}x wall clock (target <= 2x); ${f2(coldMs / freshLimitMs)}x the fresh-process limit`);
   console.log(`cache write:  in the background once the index is ready; dispose() then waited ${f2(median(colds.map((c) => c.saveMs)) / 1000)} s for it`);
   console.log(`token estimate vs o200k on ${cold.tokenSample} chunks: total ratio ${f2(cold.tokenRatio)}, mean abs error ${f1(cold.tokenMeanAbsErr * 100)}%`);
   if (base) {

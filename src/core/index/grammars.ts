@@ -29,6 +29,13 @@ export function locateGrammars(): { runtime: string; grammars: string } {
 
 let init: Promise<void> | undefined;
 const languages = new Map<string, Promise<Language | undefined>>();
+/**
+ * Grammar loads run one at a time per thread. web-tree-sitter links each grammar's wasm into one
+ * shared module; two loads in flight at once can resolve each other's symbols ("bad export type
+ * for 'tree_sitter_typescript_external_scanner_create'"), seen when a fresh worker's first batch
+ * needed two grammars on a busy machine.
+ */
+let loading: Promise<unknown> = Promise.resolve();
 
 /** Loads a grammar once per thread; undefined when it cannot be loaded (the file is then line-chunked). */
 export function loadLanguage(grammar: string): Promise<Language | undefined> {
@@ -36,9 +43,11 @@ export function loadLanguage(grammar: string): Promise<Language | undefined> {
   if (!p) {
     const { runtime, grammars } = locateGrammars();
     init ??= Parser.init({ locateFile: () => runtime });
-    p = init.then(
+    const ready = init;
+    p = loading.then(() => ready).then(
       () => Language.load(join(grammars, `tree-sitter-${grammar}.wasm`)),
     ).catch(() => undefined);
+    loading = p;
     languages.set(grammar, p);
   }
   return p;

@@ -33,6 +33,14 @@ const MAX_BATCH_FILES = 64;
 const MAX_BATCH_CHARS = 512 * 1024;
 const BATCHES_PER_WORKER = 2;
 
+/**
+ * A wasm memory only grows: one big file leaves its worker holding the memory its tree needed
+ * for the rest of the build (~200 MB after a node_modules' largest files). A worker past this is
+ * retired once its batches are back and replaced by a fresh one (the grammars' compiled code is
+ * shared within the process, so a new worker starts in tens of milliseconds).
+ */
+export const RECYCLE_EXTERNAL_BYTES = 128 * 1024 * 1024;
+
 function startWorker(): Worker {
   const bundled = join(__dirname, 'parse-worker.js');
   if (existsSync(bundled)) return new Worker(bundled);
@@ -54,27 +62,51 @@ class InlineRunner implements ChunkRunner {
 class WorkerPool implements ChunkRunner {
   private readonly pool: Worker[] = [];
   private readonly outstanding: number[] = [];
+  /** Workers that get no more batches and are replaced once theirs are back. */
+  private readonly retiring: boolean[] = [];
+  /** Workers replaced so far (for tests and benchmarks). */
+  recycled = 0;
   private readonly queue: Pending[] = [];
   private readonly sent = new Map<number, Sent>();
   private nextId = 1;
   private flushScheduled = false;
   private failure: Error | undefined;
 
-  constructor(readonly workers: number) {}
+  constructor(
+    readonly workers: number,
+    private readonly recycleExternalBytes: number,
+  ) {}
 
   /** Workers start on the first file to parse: a reopen that parses nothing starts none. */
   private start(): void {
     for (let i = 0; i < this.workers; i++) {
-      const w = startWorker();
-      w.unref();
-      w.on('message', (m: ResultBatch) => this.receive(m));
-      w.on('error', (err) => this.fail(err));
-      w.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`parse worker exited with code ${code}`));
-      });
-      this.pool.push(w);
+      this.pool.push(this.spawn());
       this.outstanding.push(0);
+      this.retiring.push(false);
     }
+  }
+
+  private spawn(): Worker {
+    const w = startWorker();
+    w.unref();
+    w.on('message', (m: ResultBatch) => this.receive(m));
+    w.on('error', (err) => this.fail(err));
+    w.on('exit', (code) => {
+      if (code !== 0) this.fail(new Error(`parse worker exited with code ${code}`));
+    });
+    return w;
+  }
+
+  /** Swaps worker i (idle, retiring) for a fresh one. */
+  private replace(i: number): void {
+    const old = this.pool[i]!;
+    old.removeAllListeners('exit');
+    old.removeAllListeners('error');
+    old.on('error', () => {}); // an error while it terminates concerns nothing in flight
+    void old.terminate();
+    this.pool[i] = this.spawn();
+    this.retiring[i] = false;
+    this.recycled++;
   }
 
   private receive(m: ResultBatch): void {
@@ -82,6 +114,8 @@ class WorkerPool implements ChunkRunner {
     if (!sent) return;
     this.sent.delete(m.id);
     this.outstanding[sent.worker]!--;
+    if ((m.external ?? 0) > this.recycleExternalBytes) this.retiring[sent.worker] = true;
+    if (this.retiring[sent.worker] && this.outstanding[sent.worker] === 0 && !this.failure) this.replace(sent.worker);
     const results = decodeResults(m, sent.jobs.length);
     sent.jobs.forEach((job, i) => {
       const r = results[i]!;
@@ -121,9 +155,10 @@ class WorkerPool implements ChunkRunner {
     for (;;) {
       if (this.queue.length === 0 || this.failure) return;
       let best = -1;
-      for (let i = 0; i < this.pool.length; i++) if (this.outstanding[i]! < BATCHES_PER_WORKER && (best < 0 || this.outstanding[i]! < this.outstanding[best]!)) best = i;
+      const hasRoom = (i: number) => !this.retiring[i] && this.outstanding[i]! < BATCHES_PER_WORKER;
+      for (let i = 0; i < this.pool.length; i++) if (hasRoom(i) && (best < 0 || this.outstanding[i]! < this.outstanding[best]!)) best = i;
       if (best < 0) return;
-      const withRoom = this.outstanding.filter((n) => n < BATCHES_PER_WORKER).length;
+      const withRoom = this.pool.filter((_, i) => hasRoom(i)).length;
       const share = Math.min(MAX_BATCH_FILES, Math.ceil(this.queue.length / withRoom));
       const jobs: Pending[] = [];
       let chars = 0;
@@ -145,6 +180,6 @@ class WorkerPool implements ChunkRunner {
   }
 }
 
-export function createChunkRunner(workers: number): ChunkRunner {
-  return workers > 0 ? new WorkerPool(workers) : new InlineRunner();
+export function createChunkRunner(workers: number, recycleExternalBytes = RECYCLE_EXTERNAL_BYTES): ChunkRunner & { readonly recycled?: number } {
+  return workers > 0 ? new WorkerPool(workers, recycleExternalBytes) : new InlineRunner();
 }

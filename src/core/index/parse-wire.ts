@@ -31,6 +31,8 @@ export interface ResultBatch {
   /** Set when a request failed: its index and message (the other results still count). */
   errors?: [number, string][];
   docs?: [number, DocumentResult][];
+  /** The worker's memory outside its JS heap after the batch (tree-sitter's wasm memory, mostly). */
+  external?: number;
 }
 
 const METHODS = ['syntax', 'markdown', 'lines', 'lines-after-timeout', 'lines-after-error', 'lines-no-grammar', 'sections', 'pdf', 'notebook'];

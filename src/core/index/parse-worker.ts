@@ -17,6 +17,7 @@ if (port) {
       }
     }
     const { batch: out, transfer } = encodeResults(batch.id, results);
+    out.external = process.memoryUsage().external;
     port.postMessage(out, transfer);
   });
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openIndex, clearIndexCache, type WorkspaceIndex } from '../../../src/core/index/index';
 import { MinionsError } from '../../../src/core/errors';
+import { createChunkRunner } from '../../../src/core/index/parse-pool';
 import { makeWorkspace, recordOpens, removeWorkspace, writeFiles } from './workspace';
 
 const made: string[] = [];
@@ -300,6 +301,25 @@ describe('progress, cancellation, workers, roots', () => {
     } finally {
       await inline.dispose();
       await pooled.dispose();
+    }
+  });
+
+  test('a worker past its memory bound is replaced between batches, and nothing is lost', async () => {
+    // A bound every batch crosses: each worker is swapped after each batch it returns.
+    const runner = createChunkRunner(2, 1);
+    const inline = createChunkRunner(0);
+    try {
+      const reqs = Object.entries(REPO).flatMap(([path, text]) =>
+        Array.from({ length: 40 }, (_, i) => ({ text: `${text}\n// copy ${i}\n`, language: path.endsWith('.py') ? 'python' : path.endsWith('.md') ? 'markdown' : 'typescript', grammar: path.endsWith('.py') ? 'python' : path.endsWith('.md') ? undefined : 'typescript', chunkTokens: 40, parseBudgetMs: 120_000 })),
+      );
+      const [pooled, direct] = await Promise.all([Promise.all(reqs.map((r) => runner.chunk(r))), Promise.all(reqs.map((r) => inline.chunk(r)))]);
+      assert.deepEqual(pooled.map((r) => r.chunks), direct.map((r) => r.chunks));
+      assert.ok((runner.recycled ?? 0) >= 2, `workers replaced: ${runner.recycled}`);
+      // And after the swaps, the pool still answers.
+      assert.deepEqual((await runner.chunk(reqs[0]!)).chunks, direct[0]!.chunks);
+    } finally {
+      await runner.close();
+      await inline.close();
     }
   });
 
