@@ -3,7 +3,7 @@
 // known binary extensions, the size cap. Symbolic links are never followed, so link loops and
 // links that leave the workspace cannot pull anything in.
 import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import { MinionsError } from '../errors';
 import { IgnoreStack } from './ignore-rules';
@@ -107,7 +107,9 @@ export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions
       for (const e of entries) {
         const rel = dir.rel === '' ? e.name : `${dir.rel}/${e.name}`;
         const path = root.prefix + rel;
-        const abs = join(dir.abs, e.name);
+        // A directory entry's name has no separator and the folder is normalised already: plain
+        // concatenation gives join()'s result without its normalising pass (a tenth of a walk).
+        const abs = dir.abs.endsWith(sep) ? dir.abs + e.name : dir.abs + sep + e.name;
         if (e.isSymbolicLink()) {
           skip(path, 'symlink');
           continue;
@@ -162,7 +164,7 @@ export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions
 /** The walk's starting frame for a folder: the ignore rules of every folder above it applied. */
 function startOf(root: WalkRoot, rel: string): { abs: string; rel: string; rules: IgnoreStack } {
   let rules = IgnoreStack.forRoot(root.abs);
-  if (!rel) return { abs: root.abs, rel: '', rules };
+  if (!rel) return { abs: join(root.abs), rel: '', rules }; // normalised: children are concatenated to it
   const parts = rel.split('/');
   for (let i = 1; i < parts.length; i++) {
     const dirRel = parts.slice(0, i).join('/');
