@@ -25,6 +25,8 @@ export interface OpenIndexOptions {
   workers?: number;
   /** Per-file parse time budget in ms before falling back to line chunks (default 2000). */
   parseBudgetMs?: number;
+  /** Text a build holds in memory before it spools new texts beside the cache (default 64 Mi characters). */
+  spoolAfterChars?: number;
   /** Called for each file left out, with the reason (for diagnostics; never called with content). */
   onSkip?: (path: string, reason: SkipReason) => void;
   /**

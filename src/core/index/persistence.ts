@@ -16,6 +16,9 @@ import { yieldToLoop, type WalkRoot, type WalkedFile } from './walk';
  */
 const SAVE_DELAY_MS = 30_000;
 
+/** Text a build holds in memory before it spools the rest (see spool()). */
+export const SPOOL_AFTER_CHARS = 64 * 1024 * 1024;
+
 /** What the index keeps besides its records, and the cache fills on open. */
 export interface IndexMemory {
   readonly table: FileTable;
@@ -38,6 +41,7 @@ export class IndexPersistence {
     private readonly key: string,
     private readonly roots: readonly WalkRoot[],
     private readonly memory: IndexMemory,
+    private readonly spoolAfterChars = SPOOL_AFTER_CHARS,
   ) {}
 
   load(): void {
@@ -84,10 +88,19 @@ export class IndexPersistence {
   };
 
   private textSpool: TextSpool | undefined;
+  private heldChars = 0;
 
-  /** A new content's text goes to the spool until the cache is written (see TextSpool). */
+  /**
+   * A new content's text goes to the spool until the cache is written (see TextSpool), once the
+   * texts held since the last save pass `spoolAfterChars`: below that, holding them costs less
+   * than writing them twice (the spool is on the main thread, which a 10k-file build keeps busy).
+   */
   spool(content: IndexedContent): void {
     if (!this.cacheDir) return;
+    if (this.heldChars < this.spoolAfterChars) {
+      this.heldChars += content.text.length;
+      return;
+    }
     if (!this.textSpool) {
       TextSpool.removeStale(this.cacheDir);
       this.textSpool = new TextSpool(this.cacheDir, this.recoverText);
@@ -154,6 +167,7 @@ export class IndexPersistence {
     try {
       const skipped = [...m.skippedByContent.values()];
       const places = await writeSnapshot(cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents, live, skipped }, yieldToLoop);
+      this.heldChars = 0;
       // The texts are on disk now: memory keeps only what is not (see content.ts).
       for (const [content, place] of places) content.storedAt(place);
       const first = places.values().next();

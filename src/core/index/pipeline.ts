@@ -63,7 +63,7 @@ export class Index implements WorkspaceIndex {
       tokens: this.chunkTokens,
       pdf: options.pdfLimits ?? DEFAULT_PDF_LIMITS,
     });
-    this.cache = new IndexPersistence(options.cacheDir, key, this.roots, this.memory);
+    this.cache = new IndexPersistence(options.cacheDir, key, this.roots, this.memory, options.spoolAfterChars);
   }
 
   get stats(): IndexStats {

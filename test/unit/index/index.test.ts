@@ -217,7 +217,7 @@ describe('on-disk cache', () => {
     // A build spools its texts beside the cache (a crashed process's spool is cleared) and reads
     // them back from there; closing removes the spool.
     writeFileSync(join(cacheDir, 'spool-999999999-0.tmp'), 'left by a crash');
-    const building = await open(dir, { cacheDir });
+    const building = await open(dir, { cacheDir, spoolAfterChars: 0 });
     assert.deepEqual(textsOf(building), expected);
     const spools = readdirSync(cacheDir).filter((n) => n.startsWith('spool-'));
     assert.equal(spools.length, 1, `one spool, the crashed one removed: ${spools.join(', ')}`);
