@@ -2,6 +2,7 @@
 // and nothing that only builds or tests it (.vscodeignore is an allow-list; this keeps it honest).
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePackaged } from './harness/prepare';
@@ -68,6 +69,19 @@ describe('packaged .vsix', () => {
     const missing = expected.filter((file) => !entries.includes(file));
     assert.deepEqual(missing, [], `missing from ${VSIX_PATH}; allow them in .vscodeignore`);
     assert.ok(entries.some((name) => /^dist\/grammars\/tree-sitter-\w+\.wasm$/.test(name)), 'no language grammar shipped');
+  });
+
+  it('ships a CLI whose index command starts without the model commands, which load from their own bundle', () => {
+    const cli = join(REPO_ROOT, 'dist/cli.js');
+    const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 60_000 });
+    for (const command of ['index', 'ask', 'mcp']) {
+      const r = run(command, '--help');
+      assert.equal(r.status, 0, `minions ${command} --help: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`usage: minions ${command}`));
+    }
+    // The tokenizer tables and model clients (~3.5 MB) are in cli-models.js, not in cli.js.
+    assert.ok(statSync(cli).size < 1024 * 1024, `dist/cli.js is ${statSync(cli).size} bytes`);
+    assert.ok(!readFileSync(cli, 'utf8').includes('o200k'), 'dist/cli.js bundles the tokenizer');
   });
 
   it('leaves out sources, tests, tools, dependencies and source maps', () => {
