@@ -1,7 +1,7 @@
 // Finds and loads tree-sitter's runtime and grammars. In the shipped bundle they sit in
 // `grammars/` next to the bundle (esbuild.mjs copies them); under tsx (tests, scripts) they are
 // found in node_modules above this file. One resolver serves both.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
 
@@ -45,10 +45,33 @@ export function loadLanguage(grammar: string): Promise<Language | undefined> {
     init ??= Parser.init({ locateFile: () => runtime });
     const ready = init;
     p = loading.then(() => ready).then(
-      () => Language.load(join(grammars, `tree-sitter-${grammar}.wasm`)),
+      () => withSyncInstantiate(() => Language.load(readFileSync(join(grammars, `tree-sitter-${grammar}.wasm`)))),
     ).catch(() => undefined);
     loading = p;
     languages.set(grammar, p);
   }
   return p;
+}
+
+/**
+ * Runs one grammar load with WebAssembly.instantiate(bytes) compiled synchronously. The async
+ * compile that web-tree-sitter asks for queues behind V8's background tier-up of the grammars
+ * already parsing (the big lexer functions take seconds): a grammar first needed mid-build
+ * waited ~1 s for a compile that takes 5-25 ms when done at once (V8 compiles each function on
+ * its first call anyway). The load runs from bytes in memory, in one chain of microtasks, so no
+ * other code's instantiate falls inside the window; other kinds of call pass through.
+ */
+async function withSyncInstantiate<T>(load: () => Promise<T>): Promise<T> {
+  const original = WebAssembly.instantiate;
+  const sync = (source: unknown, imports?: WebAssembly.Imports) => {
+    if (!(source instanceof Uint8Array || source instanceof ArrayBuffer)) return (original as (s: unknown, i?: WebAssembly.Imports) => Promise<unknown>)(source, imports);
+    const module = new WebAssembly.Module(source as BufferSource);
+    return Promise.resolve({ module, instance: new WebAssembly.Instance(module, imports) });
+  };
+  WebAssembly.instantiate = sync as typeof WebAssembly.instantiate;
+  try {
+    return await load();
+  } finally {
+    WebAssembly.instantiate = original;
+  }
 }
