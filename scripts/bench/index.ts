@@ -176,7 +176,7 @@ function benchCorpus(label: string, dir: string, withWarm: boolean): void {
   const cpuMs = median(colds.map((c) => c.cpuMs));
   const rss = Math.max(...colds.map((c) => c.peakRssMB));
   console.log(`cold index:   ${f2(coldMs / 1000)} s median of ${repeat} (${colds.map((c) => f2(c.ms / 1000)).join(', ')})  ${Math.round(cold.files / (coldMs / 1000))} files/s  ${mbs(cold.bytes, coldMs)} MB/s  ${cold.files} files  ${cold.chunks} chunks  ${cold.skipped} skipped  peak RSS ${rss} MB  CPU ${f1(cpuMs / 1000)} s`);
-  console.log(`index/limit:  ${f2(coldMs / limitMs)}x wall clock (target <= 2x); ${f2(coldMs / freshLimitMs)}x the fresh-process limit`);
+  console.log(`index/limit:  ${f2(coldMs / limitMs)}x wall clock (target <= 2x); ${f2(coldMs / freshLimitMs)}x the fresh-process limit  (in-process, as the extension host runs it)`);
   console.log(`cache write:  in the background once the index is ready; dispose() then waited ${f2(median(colds.map((c) => c.saveMs)) / 1000)} s for it`);
   console.log(`token estimate vs o200k on ${cold.tokenSample} chunks: total ratio ${f2(cold.tokenRatio)}, mean abs error ${f1(cold.tokenMeanAbsErr * 100)}%`);
   if (base) {
@@ -192,9 +192,21 @@ function benchCorpus(label: string, dir: string, withWarm: boolean): void {
     const cache = mkdtempSync(join(tmpdir(), 'minions-bench-cache-'));
     try {
       const cliArgs = ['index', '--workspace', dir, '--cache', cache, '--json'];
-      const cliCold = timeCli(current, cliArgs);
+      // The CLI owns its process, so a small cold build skips optimising the grammars' wasm
+      // (src/core/index/wasm-tiering.ts); the in-process cold index above is the extension's way.
+      const cliColds: number[] = [];
+      for (let i = 0; i < repeat - 1; i++) {
+        const scratch = mkdtempSync(join(tmpdir(), 'minions-bench-cache-'));
+        try {
+          cliColds.push(timeCli(current, ['index', '--workspace', dir, '--cache', scratch, '--json']));
+        } finally {
+          rmSync(scratch, { recursive: true, force: true });
+        }
+      }
+      cliColds.push(timeCli(current, cliArgs)); // the last one leaves the cache the reopens use
+      const cliCold = median(cliColds);
       const reopens = Array.from({ length: 5 }, () => timeCli(current, cliArgs));
-      console.log(`CLI:          cold 'minions index' ${f2(cliCold / 1000)} s (${Math.round(cold.files / (cliCold / 1000))} files/s, process start included)`);
+      console.log(`CLI:          cold 'minions index' ${f2(cliCold / 1000)} s median of ${cliColds.length} (${cliColds.map((m) => f2(m / 1000)).join(', ')}; ${Math.round(cold.files / (cliCold / 1000))} files/s, process start included): ${f2(cliCold / limitMs)}x the limit, ${f2(cliCold / freshLimitMs)}x the fresh-process limit`);
       console.log(`warm reopen:  'minions index' ${Math.round(median(reopens))} ms median of 5 (${reopens.map((m) => Math.round(m)).join(', ')}), process start included (target < 500 ms)`);
       const warm = child<Warm>(current, 'index-run.js', ['warm', dir, cache, ...(workers ? [workers] : [])]);
       console.log(`in-process:   reopen ${Math.round(warm.ms)} ms for ${warm.files} files, peak RSS ${warm.peakRssMB} MB`);

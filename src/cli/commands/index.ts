@@ -68,6 +68,8 @@ export async function openFromFlags(flags: IndexFlags): Promise<{ index: Workspa
     include: flags.include,
     exclude: flags.exclude,
     maxFileBytes,
+    // This process is ours: a small cold build may skip optimising the grammars (wasm-tiering.ts).
+    ownsProcess: true,
   });
   return { index, workspace };
 }

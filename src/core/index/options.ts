@@ -27,6 +27,12 @@ export interface OpenIndexOptions {
   parseBudgetMs?: number;
   /** Text a build holds in memory before it spools new texts beside the cache (default 64 Mi characters). */
   spoolAfterChars?: number;
+  /**
+   * The caller owns its process (a CLI, a server): a cold build may then tell V8 not to optimise
+   * the grammars' wasm when there is too little code for it to pay off (see wasm-tiering.ts).
+   * Never set it in a shared process such as the extension host: V8 flags are process-wide.
+   */
+  ownsProcess?: boolean;
   /** Called for each file left out, with the reason (for diagnostics; never called with content). */
   onSkip?: (path: string, reason: SkipReason) => void;
   /**

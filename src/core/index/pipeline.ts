@@ -12,6 +12,7 @@ import type { ChunkIdentifiers } from './terms';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
 import { IndexedContent } from './content';
+import { chooseWasmTiering } from './wasm-tiering';
 import { checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { admits, locate, readCandidate, sameStat } from './changes';
 import { DEFAULT_PDF_LIMITS, documentKindOf, maxBytesFor, type DocumentNote } from './documents';
@@ -103,6 +104,7 @@ export class Index implements WorkspaceIndex {
       signal,
       onSkip,
     });
+    if (this.options.ownsProcess && this.runner.workers > 0) chooseWasmTiering(this.bytesToParse(walked));
     const seen = new Set(walked.map((f) => f.path));
     for (const path of [...this.table.records.keys()]) if (!seen.has(path)) this.removeRecord(path);
     for (const path of [...this.memory.skippedByContent.keys()]) if (!seen.has(path)) this.memory.skippedByContent.delete(path);
@@ -155,6 +157,17 @@ export class Index implements WorkspaceIndex {
     onProgress?.({ done: total, total, phase: 'save' });
     void this.cache.save();
     return this.stats;
+  }
+
+  /** Bytes of the walked files a parser will read: those with a grammar not known unchanged. */
+  private bytesToParse(walked: readonly WalkedFile[]): number {
+    let bytes = 0;
+    for (const f of walked) {
+      if (!languageOf(f.path).grammar) continue;
+      const known = this.table.records.get(f.path) ?? this.memory.priorFiles.get(f.path);
+      if (!known || !sameStat(known, f)) bytes += f.size;
+    }
+    return bytes;
   }
 
   /** Brings one walked file up to date: keep, reuse cached content, or read and chunk. */
