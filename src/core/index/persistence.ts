@@ -1,6 +1,6 @@
 // Persistence of the live index: what a reopen restores from the disk cache, and when and how
 // changes are written back (debounced after updates, in the background after a refresh).
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { readCandidate } from './changes';
 import { TextSpool, type CacheFileRef, type IndexedContent } from './content';
 import { LexicalIndex } from './lexical';
@@ -53,7 +53,8 @@ export class IndexPersistence {
     for (const [hash, c] of snap.contents) m.contents.set(hash, c);
     for (const k of snap.skipped ?? []) m.skippedByContent.set(k.path, k);
     if (snap.live && this.restoreLive(snap.live)) return;
-    for (const f of snap.files) m.priorFiles.set(f.path, f);
+    // The records say the same as `files` (written empty since records are always there).
+    for (const f of snap.files.length ? snap.files : (snap.live?.records ?? [])) m.priorFiles.set(f.path, f);
   }
 
   /** Reinstates the saved records and lexical index as they were; false if they do not line up. */
@@ -64,9 +65,11 @@ export class IndexPersistence {
       if (!c || c.specs.length !== r.chunkSlots.length || r.root >= this.roots.length) return false;
     }
     table.lexical = LexicalIndex.restore(live.lexical);
+    const rootAbs = this.roots.map((root) => { const abs = join(root.abs); return abs.endsWith(sep) ? abs : abs + sep; });
     for (const r of live.records) {
       const root = this.roots[r.root]!;
-      const file: WalkedFile = { root: r.root, abs: r.rel ? join(root.abs, ...r.rel.split('/')) : root.abs, rel: r.rel, path: r.path, size: r.size, mtimeMs: r.mtimeMs };
+      // As the walk makes them: the normalised root and the relative path, joined by concatenation.
+      const file: WalkedFile = { root: r.root, abs: r.rel ? rootAbs[r.root]! + r.rel.split('/').join(sep) : root.abs, rel: r.rel, path: r.path, size: r.size, mtimeMs: r.mtimeMs };
       table.install(file, r.hash, contents.get(r.hash)!, r.slot, r.chunkSlots);
     }
     table.nextFileSlot = live.nextFileSlot;
@@ -152,11 +155,9 @@ export class IndexPersistence {
     if (!cacheDir || !this.dirty) return;
     this.dirty = false;
     const m = this.memory;
-    const files: CachedFile[] = [];
     const records: CachedRecord[] = [];
     const contents = new Map<string, CachedContent>();
     for (const r of m.table.records.values()) {
-      files.push({ path: r.path, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash });
       records.push({ path: r.path, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, root: r.root, rel: r.rel, slot: r.slot, chunkSlots: r.chunkSlots });
       const c = m.contents.get(r.hash);
       if (c) contents.set(r.hash, c);
@@ -166,7 +167,7 @@ export class IndexPersistence {
     const live = { records, lexical: m.table.lexical.snapshot(), nextFileSlot: m.table.nextFileSlot };
     try {
       const skipped = [...m.skippedByContent.values()];
-      const places = await writeSnapshot(cacheDir, { format: CACHE_FORMAT, key: this.key, files, contents, live, skipped }, yieldToLoop);
+      const places = await writeSnapshot(cacheDir, { format: CACHE_FORMAT, key: this.key, files: [], contents, live, skipped }, yieldToLoop);
       this.heldChars = 0;
       // The texts are on disk now: memory keeps only what is not (see content.ts).
       for (const [content, place] of places) content.storedAt(place);

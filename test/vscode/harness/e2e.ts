@@ -54,7 +54,7 @@ export class E2ESession {
   }
 
   /** Runs a command by its palette title (e.g. "Minions: Show Panel"): F1, type, Enter. */
-  async runCommand(title: string, timeoutMs = 30_000): Promise<void> {
+  async runCommand(title: string, timeoutMs = 60_000): Promise<void> {
     const { page } = this;
     const widget = page.locator('.quick-input-widget');
     const input = widget.locator('input');
@@ -62,6 +62,7 @@ export class E2ESession {
     const wanted = page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: title });
     const deadline = Date.now() + timeoutMs;
     let shown: string[] = [];
+    let typed = '';
     // The palette lists the commands known when it opens; right after start-up extensions may
     // still be registering theirs, so close and reopen it until the command is offered.
     while (Date.now() < deadline) {
@@ -75,11 +76,12 @@ export class E2ESession {
         return;
       } catch {
         shown = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => []);
+        typed = await input.inputValue().catch(() => '?');
         await page.keyboard.press('Escape');
         await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
       }
     }
-    throw new Error(`the command palette did not offer "${title}" within ${timeoutMs} ms (it showed: ${JSON.stringify(shown.slice(0, 8))}); is the extension installed and does package.json contribute that command?`);
+    throw new Error(`the command palette did not offer "${title}" within ${timeoutMs} ms (for ${JSON.stringify(typed)} it showed: ${JSON.stringify(shown.slice(0, 8))}); is the extension installed and does package.json contribute that command?`);
   }
 
   /**
