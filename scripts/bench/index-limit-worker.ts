@@ -1,6 +1,7 @@
 // Worker of index-limit.ts: bare tree-sitter parses, nothing else.
 import { parentPort } from 'node:worker_threads';
-import { Parser, loadLanguage } from '../../src/core/index/grammars';
+import { loadLanguage } from '../../src/core/index/grammars';
+import { bareParse } from './bare-parse';
 import type { Language } from 'web-tree-sitter';
 
 const languages = new Map<string, Language | undefined>();
@@ -10,26 +11,8 @@ parentPort!.on('message', async (m: { load?: string[]; files?: { grammar: string
     parentPort!.postMessage({ ok: true });
     return;
   }
-  const parsers = new Map<string, InstanceType<typeof Parser>>();
-  let bytes = 0;
-  let errors = 0;
-  for (const f of m.files ?? []) {
-    const lang = languages.get(f.grammar);
-    if (!lang) continue;
-    let p = parsers.get(f.grammar);
-    if (!p) {
-      p = new Parser();
-      p.setLanguage(lang);
-      parsers.set(f.grammar, p);
-    }
-    try {
-      p.parse(f.text)?.delete();
-    } catch {
-      // A grammar that traps (the index falls back to lines for such a file): fresh parser next time.
-      parsers.delete(f.grammar);
-      errors++;
-    }
-    bytes += f.text.length;
-  }
+  const files = m.files ?? [];
+  const errors = bareParse(files, languages);
+  const bytes = files.reduce((n, f) => n + f.text.length, 0);
   parentPort!.postMessage({ bytes, errors });
 });

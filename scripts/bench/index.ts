@@ -58,7 +58,7 @@ function baselineTree(ref: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'minions-bench-base-'));
   temps.push(dir);
   execFileSync('sh', ['-c', `git archive ${JSON.stringify(ref)} | tar -x -C ${JSON.stringify(dir)}`], { cwd: ROOT });
-  for (const f of ['index-run.ts', 'index-limit.ts', 'index-limit-worker.ts']) copyFileSync(join(ROOT, 'scripts/bench', f), join(dir, 'scripts/bench', f));
+  for (const f of ['index-run.ts', 'index-limit.ts', 'index-limit-worker.ts', 'bare-parse.ts']) copyFileSync(join(ROOT, 'scripts/bench', f), join(dir, 'scripts/bench', f));
   execFileSync('ln', ['-s', join(ROOT, 'node_modules'), join(dir, 'node_modules')]);
   return dir;
 }

@@ -55,15 +55,7 @@ describe('end to end: a conversation in the panel', () => {
     restoreKey?.();
   });
 
-  async function ask(question: string): Promise<void> {
-    const page = session!.page;
-    // The harness's palette runner waits until the command is offered (extensions still registering).
-    await session!.runCommand('Minions: Ask About This Workspace');
-    const box = page.locator('.quick-input-widget input[placeholder*="retry policy"]');
-    await box.waitFor({ state: 'visible', timeout: 15_000 });
-    await box.fill(question);
-    await box.press('Enter');
-  }
+  const ask = (question: string) => session!.ask(question);
 
   async function followUp(question: string): Promise<void> {
     const box = session!.webview().locator('#follow-up');

@@ -38,14 +38,7 @@ describe('end to end: an untrusted workspace', () => {
     restoreKey?.();
   });
 
-  async function ask(question: string): Promise<void> {
-    const page = session!.page;
-    await session!.runCommand('Minions: Ask About This Workspace');
-    const box = page.locator('.quick-input-widget input[placeholder*="retry policy"]');
-    await box.waitFor({ state: 'visible', timeout: 15_000 });
-    await box.fill(question);
-    await box.press('Enter');
-  }
+  const ask = (question: string) => session!.ask(question);
 
   const chats = () => servers!.ollama.chatBodies().length + servers!.openai.chatBodies().length;
 

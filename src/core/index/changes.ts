@@ -4,11 +4,11 @@
 // read at all (ignore files, globs, secret names, binary extensions).
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { looksBinary, SNIFF_BYTES, hasBinaryExtension } from './binary';
 import { IgnoreStack } from './ignore-rules';
 import { isSecretFileName } from './secrets';
-import type { GlobFilter, SkipReason, WalkRoot } from './walk';
+import { absPath, type GlobFilter, type SkipReason, type WalkRoot } from './walk';
 
 export type ReadOutcome =
   | { kind: 'content'; hash: string; bytes: Uint8Array }
@@ -78,7 +78,7 @@ export function admits(root: WalkRoot, globs: GlobFilter, rel: string, isDir: bo
     if (rules.ignores(partRel, last ? isDir : true)) return false;
     if (!last) {
       dirRel = partRel;
-      rules = rules.enter(join(root.abs, ...dirRel.split('/')), dirRel, new Set(['.gitignore', '.minionsignore']));
+      rules = rules.enter(absPath(root, dirRel), dirRel, new Set(['.gitignore', '.minionsignore']));
       if (globs.excludesDir(dirRel)) return false;
     }
   }

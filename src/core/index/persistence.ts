@@ -1,13 +1,12 @@
 // Persistence of the live index: what a reopen restores from the disk cache, and when and how
 // changes are written back (debounced after updates, in the background after a refresh).
-import { join, sep } from 'node:path';
 import { readCandidate } from './changes';
 import { TextSpool, type CacheFileRef, type IndexedContent } from './content';
 import { LexicalIndex } from './lexical';
 import { CACHE_FORMAT, readSnapshot, writeSnapshot, type CachedContent, type CachedFile, type CachedRecord, type CachedSkip, type CacheSnapshot } from './store';
 import { decodeText } from './text';
 import type { FileTable } from './file-table';
-import { yieldToLoop, type WalkRoot, type WalkedFile } from './walk';
+import { absPath, yieldToLoop, type WalkRoot, type WalkedFile } from './walk';
 
 /**
  * Delay before update()s are written to the cache: a burst of edits is one write, and a save
@@ -65,11 +64,9 @@ export class IndexPersistence {
       if (!c || c.specs.length !== r.chunkSlots.length || r.root >= this.roots.length) return false;
     }
     table.lexical = LexicalIndex.restore(live.lexical);
-    const rootAbs = this.roots.map((root) => { const abs = join(root.abs); return abs.endsWith(sep) ? abs : abs + sep; });
     for (const r of live.records) {
       const root = this.roots[r.root]!;
-      // As the walk makes them: the normalised root and the relative path, joined by concatenation.
-      const file: WalkedFile = { root: r.root, abs: r.rel ? rootAbs[r.root]! + r.rel.split('/').join(sep) : root.abs, rel: r.rel, path: r.path, size: r.size, mtimeMs: r.mtimeMs };
+      const file: WalkedFile = { root: r.root, abs: absPath(root, r.rel), rel: r.rel, path: r.path, size: r.size, mtimeMs: r.mtimeMs };
       table.install(file, r.hash, contents.get(r.hash)!, r.slot, r.chunkSlots);
     }
     table.nextFileSlot = live.nextFileSlot;

@@ -3,7 +3,6 @@
 // Mutations are serialised so a refresh and an update never interleave.
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { MinionsError } from '../errors';
 import type { Chunk, ChunkHit, FileHit, FileSummary, IndexProgress, IndexStats, SearchOptions } from './types';
 import { languageOf } from './languages';
@@ -13,7 +12,7 @@ import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
 import { IndexedContent } from './content';
 import { chooseWasmTiering } from './wasm-tiering';
-import { checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
+import { absPath, checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { admits, locate, readCandidate, sameStat } from './changes';
 import { DEFAULT_PDF_LIMITS, documentKindOf, maxBytesFor, type DocumentNote } from './documents';
 import { nameRoots, type WorkspaceRoot } from './paths';
@@ -104,7 +103,7 @@ export class Index implements WorkspaceIndex {
       signal,
       onSkip,
     });
-    if (this.options.ownsProcess && this.runner.workers > 0) chooseWasmTiering(this.bytesToParse(walked));
+    if (this.options.ownsProcess && this.runner.workers > 0) chooseWasmTiering(() => this.bytesToParse(walked));
     const seen = new Set(walked.map((f) => f.path));
     for (const path of [...this.table.records.keys()]) if (!seen.has(path)) this.removeRecord(path);
     for (const path of [...this.memory.skippedByContent.keys()]) if (!seen.has(path)) this.memory.skippedByContent.delete(path);
@@ -277,7 +276,7 @@ export class Index implements WorkspaceIndex {
     if (!where) return;
     const root = this.roots[where.root]!;
     const path = root.prefix + where.rel;
-    const abs = where.rel ? join(root.abs, ...where.rel.split('/')) : root.abs;
+    const abs = absPath(root, where.rel);
     let st: ReturnType<typeof statSync> | undefined;
     try {
       st = statSync(abs, { throwIfNoEntry: false });

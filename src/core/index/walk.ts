@@ -3,7 +3,7 @@
 // known binary extensions, the size cap. Symbolic links are never followed, so link loops and
 // links that leave the workspace cannot pull anything in.
 import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { join, sep } from 'node:path';
+import { normalize, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import { MinionsError } from '../errors';
 import { IgnoreStack } from './ignore-rules';
@@ -74,7 +74,19 @@ export const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(
 
 export function rootsFor(roots: readonly string[]): WalkRoot[] {
   const named = nameRoots(roots);
-  return named.map((r, i) => ({ abs: r.fsPath, prefix: rootPrefix(named, i) }));
+  // Normalised once here, so absPath() and the walk can concatenate onto it.
+  return named.map((r, i) => ({ abs: normalize(r.fsPath), prefix: rootPrefix(named, i) }));
+}
+
+/**
+ * A root-relative path (`/`-separated, as the walk makes them) as a path on disk: the one place
+ * the index turns one into the other. Concatenated, not join()ed: the root is normalised and the
+ * relative path is clean, and a reopen makes one per file.
+ */
+export function absPath(root: WalkRoot, rel: string): string {
+  if (!rel) return root.abs;
+  const tail = sep === '/' ? rel : rel.split('/').join(sep);
+  return root.abs.endsWith(sep) ? root.abs + tail : root.abs + sep + tail;
 }
 
 export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions): Promise<WalkedFile[]> {
@@ -107,8 +119,8 @@ export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions
       for (const e of entries) {
         const rel = dir.rel === '' ? e.name : `${dir.rel}/${e.name}`;
         const path = root.prefix + rel;
-        // A directory entry's name has no separator and the folder is normalised already: plain
-        // concatenation gives join()'s result without its normalising pass (a tenth of a walk).
+        // As absPath(): the folder is normalised and a name has no separator (join()'s normalising
+        // pass was a tenth of a warm walk).
         const abs = dir.abs.endsWith(sep) ? dir.abs + e.name : dir.abs + sep + e.name;
         if (e.isSymbolicLink()) {
           skip(path, 'symlink');
@@ -164,11 +176,11 @@ export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions
 /** The walk's starting frame for a folder: the ignore rules of every folder above it applied. */
 function startOf(root: WalkRoot, rel: string): { abs: string; rel: string; rules: IgnoreStack } {
   let rules = IgnoreStack.forRoot(root.abs);
-  if (!rel) return { abs: join(root.abs), rel: '', rules }; // normalised: children are concatenated to it
+  if (!rel) return { abs: root.abs, rel: '', rules };
   const parts = rel.split('/');
   for (let i = 1; i < parts.length; i++) {
     const dirRel = parts.slice(0, i).join('/');
-    rules = rules.enter(join(root.abs, ...parts.slice(0, i)), dirRel, new Set(['.gitignore', '.minionsignore']));
+    rules = rules.enter(absPath(root, dirRel), dirRel, new Set(['.gitignore', '.minionsignore']));
   }
-  return { abs: join(root.abs, ...parts), rel, rules };
+  return { abs: absPath(root, rel), rel, rules };
 }

@@ -84,6 +84,16 @@ export class E2ESession {
     throw new Error(`the command palette did not offer "${title}" within ${timeoutMs} ms (for ${JSON.stringify(typed)} it showed: ${JSON.stringify(shown.slice(0, 8))}); is the extension installed and does package.json contribute that command?`);
   }
 
+  /** Asks as a user does: "Minions: Ask About This Workspace" from the palette, then the question box. */
+  async ask(question: string): Promise<void> {
+    await this.runCommand('Minions: Ask About This Workspace');
+    // The same widget comes back as the question box (its placeholder is the example question).
+    const box = this.page.locator('.quick-input-widget input[placeholder*="retry policy"]');
+    await box.waitFor({ state: 'visible', timeout: 15_000 });
+    await box.fill(question);
+    await box.press('Enter');
+  }
+
   /**
    * Developer: Reload Window, and back once the new workbench is up. The old document is marked
    * first, so "up" means the reloaded one (its status bar), not the one that was about to go.
