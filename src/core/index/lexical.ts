@@ -1,10 +1,10 @@
 // The lexical index: BM25 over chunk text, plus two fields that say more than body text does —
 // the chunk's definition names (symbol field) and its file's path (path field, scored with
 // file-level statistics). Postings live in typed arrays; a removed chunk is a tombstone until
-// enough of them pile up, then postings are compacted and the slots reused.
+// enough of them pile up, then postings are merged without them and the slots reused.
 import { forEachTerm, identifiersOfChunks, termsOfIdentifier, type ChunkIdentifiers } from './terms';
 import type { QueryTerm } from './query';
-import { EMPTY, grow, into, pack, unpack, type I32, type PackedPostings, type Postings, type U32, type U8 } from './postings';
+import { grow, PostingsField, type I32, type PackedPostings, type U32, type U8 } from './postings';
 
 export type { PackedPostings } from './postings';
 
@@ -53,9 +53,10 @@ export interface ScoreResult {
 
 export class LexicalIndex {
   private ids = new Map<string, number>();
-  private body: Postings[] = [];
-  private sym: Postings[] = [];
-  private path: Postings[] = [];
+  private termCount = 0;
+  private body = new PostingsField();
+  private sym = new PostingsField();
+  private path = new PostingsField();
   private df: I32 = new Int32Array(1024);
   private fileDf: I32 = new Int32Array(1024);
   // per chunk slot
@@ -79,11 +80,8 @@ export class LexicalIndex {
   private id(term: string): number {
     let id = this.ids.get(term);
     if (id === undefined) {
-      id = this.body.length;
+      id = this.termCount++;
       this.ids.set(term, id);
-      this.body.push(EMPTY);
-      this.sym.push(EMPTY);
-      this.path.push(EMPTY);
       this.df = grow(this.df, id + 1, (n) => new Int32Array(n));
       this.fileDf = grow(this.fileDf, id + 1, (n) => new Int32Array(n));
     }
@@ -97,7 +95,7 @@ export class LexicalIndex {
     this.aliveFiles++;
     for (const t of pathTerms(path)) {
       const id = this.id(t);
-      into(this.path, id).push(fileSlot, 1);
+      this.path.push(id, fileSlot, 1);
       this.fileDf[id]!++;
     }
   }
@@ -108,10 +106,8 @@ export class LexicalIndex {
     this.aliveFiles--;
     for (const t of pathTerms(path)) {
       const id = this.ids.get(t);
-      if (id !== undefined) {
-        this.fileDf[id]!--;
-        this.path[id]!.compact((f) => f !== fileSlot);
-      }
+      // Its entries stay until the next merge; scoring skips files that are gone.
+      if (id !== undefined) this.fileDf[id]!--;
     }
   }
 
@@ -162,7 +158,7 @@ export class LexicalIndex {
       this.idsOf(ci.idents[k]!, flat);
     }
     start[ci.idents.length] = flat.length;
-    if (this.tfScratch.length < this.body.length) this.tfScratch = grow(this.tfScratch, this.body.length, (n) => new Uint32Array(n));
+    if (this.tfScratch.length < this.termCount) this.tfScratch = grow(this.tfScratch, this.termCount, (n) => new Uint32Array(n));
     const tf = this.tfScratch;
     const slots: number[] = [];
     const touched: number[] = [];
@@ -184,11 +180,11 @@ export class LexicalIndex {
         }
       }
       for (const id of touched) {
-        into(this.body, id).push(slot, tf[id]!);
+        this.body.push(id, slot, tf[id]!);
         this.df[id]!++;
         tf[id] = 0;
       }
-      for (const t of nameTerms(names[c] ?? [])) into(this.sym, this.id(t)).push(slot, 1);
+      for (const t of nameTerms(names[c] ?? [])) this.sym.push(this.id(t), slot, 1);
       this.alive[slot] = 1;
       this.len[slot] = length;
       this.fileOf[slot] = fileSlot;
@@ -197,6 +193,7 @@ export class LexicalIndex {
       slots.push(slot);
     }
     this.normFor = -1;
+    if (this.body.logged > this.body.logLimit || this.sym.logged > this.sym.logLimit) this.mergeLogs();
     return slots;
   }
 
@@ -217,11 +214,22 @@ export class LexicalIndex {
     if (this.deadChunks > 1024 && this.deadChunks > this.aliveChunks) this.compact();
   }
 
+  private readonly chunkAlive = (s: number) => this.alive[s] === 1;
+  private readonly fileIsAlive = (f: number) => this.fileAlive[f] === 1;
+
+  /**
+   * Folds the postings added since the last merge into the packed arrays (a build calls it when
+   * done); `all` also rewrites fields with nothing logged, to drop the entries of dead slots.
+   */
+  mergeLogs(all = false): void {
+    if (all || this.body.logged) this.body.merge(this.termCount, this.chunkAlive);
+    if (all || this.sym.logged) this.sym.merge(this.termCount, this.chunkAlive);
+    if (all || this.path.logged) this.path.merge(this.termCount, this.fileIsAlive);
+  }
+
   /** Drops tombstoned postings and makes their slots reusable. */
   private compact(): void {
-    const alive = (s: number) => this.alive[s] === 1;
-    for (const p of this.body) p.compact(alive);
-    for (const p of this.sym) p.compact(alive);
+    this.mergeLogs(true);
     for (let s = 0; s < this.nextSlot; s++) if (!this.alive[s]) this.freeSlots.push(s);
     this.deadChunks = 0;
   }
@@ -282,7 +290,7 @@ export class LexicalIndex {
     let keep = 0;
     for (; keep < weighted.length; keep++) {
       const t = weighted[keep]!;
-      const cost = this.body[t.id]!.n + this.sym[t.id]!.n;
+      const cost = this.body.lengthOf(t.id) + this.sym.lengthOf(t.id);
       if (keep >= ALWAYS_SCORED_TERMS && work + cost > POSTINGS_BUDGET) break;
       work += cost;
     }
@@ -292,38 +300,31 @@ export class LexicalIndex {
     const files = this.aliveFiles || 1;
     const bonusFiles: number[] = [];
     const fileBonus = this.fileBonus;
+    const fileAlive = this.fileAlive;
     for (const { id, w, idf } of weighted) {
-      const p = this.body[id]!;
       const wi = w * idf * (K1 + 1);
-      const ps = p.slots;
-      const pt = p.tfs;
-      for (let i = 0, m = p.n; i < m; i++) {
-        const s = ps[i]!;
-        if (alive[s] === 0) continue;
-        const tf = pt[i]!;
+      this.body.forEach(id, (s, tf) => {
+        if (alive[s] === 0) return;
         const prev = scores[s]!;
         if (prev === 0) touched[count++] = s;
         scores[s] = prev + (wi * tf) / (tf + norm[s]!);
-      }
-      const sp = this.sym[id]!;
+      });
       const ws = w * idf * SYMBOL_WEIGHT;
-      for (let i = 0; i < sp.n; i++) {
-        const s = sp.slots[i]!;
-        if (alive[s] === 0) continue;
+      this.sym.forEach(id, (s) => {
+        if (alive[s] === 0) return;
         const prev = scores[s]!;
         if (prev === 0) touched[count++] = s;
         scores[s] = prev + ws;
-      }
+      });
       // Path matches are per file: a bonus per file, added to its matching chunks below.
-      const pp = this.path[id]!;
-      if (pp.n) {
+      if (this.path.lengthOf(id)) {
         const fdf = this.fileDf[id]!;
         const wp = w * Math.log(1 + (files - fdf + 0.5) / (fdf + 0.5)) * PATH_WEIGHT;
-        for (let i = 0; i < pp.n; i++) {
-          const f = pp.slots[i]!;
+        this.path.forEach(id, (f) => {
+          if (fileAlive[f] === 0) return;
           if (fileBonus[f] === 0) bonusFiles.push(f);
           fileBonus[f] = fileBonus[f]! + wp;
-        }
+        });
       }
     }
 
@@ -357,13 +358,13 @@ export class LexicalIndex {
   snapshot(): LexicalSnapshot {
     if (this.deadChunks > 0) this.compact();
     const n = this.nextSlot;
-    const terms = new Array<string>(this.body.length);
+    const terms = new Array<string>(this.termCount);
     for (const [t, id] of this.ids) terms[id] = t;
     return {
       terms,
-      body: pack(this.body),
-      sym: pack(this.sym),
-      path: pack(this.path),
+      body: this.body.pack(this.termCount, this.chunkAlive),
+      sym: this.sym.pack(this.termCount, this.chunkAlive),
+      path: this.path.pack(this.termCount, this.fileIsAlive),
       df: this.df.slice(0, terms.length),
       fileDf: this.fileDf.slice(0, terms.length),
       alive: this.alive.slice(0, n),
@@ -379,9 +380,10 @@ export class LexicalIndex {
     const x = new LexicalIndex();
     const count = s.terms.length;
     for (let i = 0; i < count; i++) x.ids.set(s.terms[i]!, i);
-    x.body = unpack(s.body, count);
-    x.sym = unpack(s.sym, count);
-    x.path = unpack(s.path, count);
+    x.termCount = count;
+    x.body = PostingsField.unpack(s.body, count);
+    x.sym = PostingsField.unpack(s.sym, count);
+    x.path = PostingsField.unpack(s.path, count);
     x.df = grow(s.df, 1, (k) => new Int32Array(k));
     x.fileDf = grow(s.fileDf, 1, (k) => new Int32Array(k));
     x.alive = grow(s.alive, 1, (k) => new Uint8Array(k));

@@ -9,6 +9,11 @@ import { decodeResults, encodeRequests, type ResultBatch } from './parse-wire';
 export interface ChunkRunner {
   readonly workers: number;
   chunk(req: ChunkRequest): Promise<ChunkResult>;
+  /**
+   * Starts the workers ahead of the first request, when a build knows it will parse (a cold
+   * one): they boot while the walk runs. A worker compiles no wasm until its first batch.
+   */
+  prepare(): void;
   close(): Promise<void>;
 }
 
@@ -56,6 +61,7 @@ class InlineRunner implements ChunkRunner {
   chunk(req: ChunkRequest): Promise<ChunkResult> {
     return chunkText(req);
   }
+  prepare(): void {}
   async close(): Promise<void> {}
 }
 
@@ -77,7 +83,11 @@ class WorkerPool implements ChunkRunner {
     private readonly recycleExternalBytes: number,
   ) {}
 
-  /** Workers start on the first file to parse: a reopen that parses nothing starts none. */
+  /** Workers start on the first file to parse (or prepare()): a reopen that parses nothing starts none. */
+  prepare(): void {
+    if (this.pool.length === 0 && !this.failure) this.start();
+  }
+
   private start(): void {
     for (let i = 0; i < this.workers; i++) {
       this.pool.push(this.spawn());

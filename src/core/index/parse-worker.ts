@@ -2,6 +2,7 @@
 // how a batch travels). Built to dist/parse-worker.js by esbuild.mjs; under tsx the pool loads
 // this file through tsx's require hook.
 import { parentPort } from 'node:worker_threads';
+import { getHeapStatistics } from 'node:v8';
 import { chunkText, type ChunkResult } from './chunker';
 import { decodeRequests, encodeResults, type RequestBatch } from './parse-wire';
 
@@ -17,7 +18,9 @@ if (port) {
       }
     }
     const { batch: out, transfer } = encodeResults(batch.id, results);
-    out.external = process.memoryUsage().external;
+    // The isolate's external memory (the wasm heap among it); memoryUsage() would also read the
+    // process's RSS from /proc on every batch.
+    out.external = getHeapStatistics().external_memory;
     port.postMessage(out, transfer);
   });
 }

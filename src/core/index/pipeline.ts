@@ -96,6 +96,9 @@ export class Index implements WorkspaceIndex {
       this.options.onSkip?.(path, reason);
     };
     onProgress?.({ done: 0, total: 0, phase: 'walk' });
+    // Nothing known yet (no cache, no earlier build): every file will be parsed, so the workers
+    // boot while the walk runs instead of after it.
+    if (this.table.records.size === 0 && this.memory.priorFiles.size === 0) this.runner.prepare();
     const walked = await walkRoots(this.roots, {
       include: this.options.include,
       exclude: this.options.exclude,
@@ -149,6 +152,8 @@ export class Index implements WorkspaceIndex {
     }
     await Promise.all(inFlight);
     checkAborted(signal);
+    // Searches read packed postings fastest; the cache save would pack them anyway.
+    this.table.lexical.mergeLogs();
     report(true);
     this.skipped = skipped;
     this.memory.priorFiles = new Map();

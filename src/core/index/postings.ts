@@ -1,58 +1,19 @@
-// Postings lists for the lexical index: one growable list of (chunk slot, term frequency) per
-// term, in typed arrays, and their packed form for the cache (one offsets array and two flat
-// arrays per field, which serialise and load without a copy per term).
+// Postings for the lexical index: per term, the (slot, term frequency) pairs of one field, held
+// for every term at once in a few flat typed arrays, never in an object per term. A big workspace
+// has hundreds of thousands of terms; an object and two typed arrays each cost ~700 bytes per
+// term and field in V8 and made a reopen build them all again.
+//
+// Two parts. The packed part: term t's entries are slots[offsets[t]..offsets[t+1]), as the cache
+// stores them (a reopen takes the arrays as they load). The log: entries added since the last
+// pack, appended in the order they come and chained per term (first/last/next), so adding costs
+// no copying and no allocation. merge() folds the log into the packed part, leaving out dead
+// slots; the index merges after a build, before a save and when the log outgrows the packed part.
 export type U32 = Uint32Array<ArrayBufferLike>;
 export type U16 = Uint16Array<ArrayBufferLike>;
 export type I32 = Int32Array<ArrayBufferLike>;
 export type U8 = Uint8Array<ArrayBufferLike>;
 
-const NO_SLOTS: U32 = new Uint32Array(0);
-const NO_TFS: U16 = new Uint16Array(0);
-
-export class Postings {
-  slots: U32 = NO_SLOTS;
-  tfs: U16 = NO_TFS;
-  n = 0;
-  push(slot: number, tf: number): void {
-    if (this.n === this.slots.length) {
-      const cap = Math.max(2, this.n * 2);
-      const s = new Uint32Array(cap);
-      s.set(this.slots);
-      this.slots = s;
-      const t = new Uint16Array(cap);
-      t.set(this.tfs);
-      this.tfs = t;
-    }
-    this.slots[this.n] = slot;
-    this.tfs[this.n++] = tf > 65535 ? 65535 : tf;
-  }
-  compact(alive: (slot: number) => boolean): void {
-    let w = 0;
-    for (let r = 0; r < this.n; r++) {
-      const s = this.slots[r]!;
-      if (alive(s)) {
-        this.slots[w] = s;
-        this.tfs[w++] = this.tfs[r]!;
-      }
-    }
-    this.n = w;
-  }
-}
-
-/**
- * Most terms never occur in a symbol or a path, and many occur once: every list starts as this
- * shared empty one and gets its own object on the first push (see `into`). On a 180k-chunk index
- * that saves hundreds of thousands of objects.
- */
-export const EMPTY = new Postings();
-
-export function into(lists: Postings[], id: number): Postings {
-  let p = lists[id]!;
-  if (p === EMPTY) lists[id] = p = new Postings();
-  return p;
-}
-
-export function grow<T extends U8 | U32 | I32 | Float32Array<ArrayBufferLike>>(a: T, need: number, make: (n: number) => T): T {
+export function grow<T extends U8 | U32 | I32 | U16 | Float32Array<ArrayBufferLike>>(a: T, need: number, make: (n: number) => T): T {
   if (need <= a.length) return a;
   const b = make(Math.max(need, a.length * 2));
   b.set(a);
@@ -66,42 +27,151 @@ export interface PackedPostings {
   tfs: Uint16Array;
 }
 
+/** Entries the log holds at least before it is folded into the packed part by itself. */
+const LOG_MERGE_MIN = 1 << 20;
 
-export function pack(list: Postings[]): PackedPostings {
-  const offsets = new Uint32Array(list.length + 1);
-  let total = 0;
-  for (let i = 0; i < list.length; i++) {
-    offsets[i] = total;
-    total += list[i]!.n;
-  }
-  offsets[list.length] = total;
-  const slots = new Uint32Array(total);
-  const tfs = new Uint16Array(total);
-  for (let i = 0; i < list.length; i++) {
-    const p = list[i]!;
-    slots.set(p.slots.subarray(0, p.n), offsets[i]!);
-    tfs.set(p.tfs.subarray(0, p.n), offsets[i]!);
-  }
-  return { offsets, slots, tfs };
-}
+export class PostingsField {
+  // The packed part: `offsets` covers the first `packedTerms` terms.
+  private offsets: U32 = new Uint32Array(1);
+  private packedTerms = 0;
+  private slots: U32 = new Uint32Array(0);
+  private tfs: U16 = new Uint16Array(0);
+  // The log: entry j is (logSlot[j], logTf[j]), followed in its term's chain by logNext[j] (-1 ends).
+  private logSlot: U32 = new Uint32Array(1024);
+  private logTf: U16 = new Uint16Array(1024);
+  private logNext: I32 = new Int32Array(1024);
+  private logUsed = 0;
+  // Per term: its chain in the log (-1 when empty) and the chain's length.
+  private first: I32 = new Int32Array(1024).fill(-1);
+  private last: I32 = new Int32Array(1024);
+  private logLen: I32 = new Int32Array(1024);
 
-export function unpack(packed: PackedPostings, count: number): Postings[] {
-  const out: Postings[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    const a = packed.offsets[i]!;
-    const b = packed.offsets[i + 1]!;
-    if (b === a) {
-      out[i] = EMPTY;
-      continue;
-    }
-    const p = new Postings();
-    {
-      // Views into the loaded buffer; the first push past them copies (Postings.push grows).
-      p.slots = packed.slots.subarray(a, b);
-      p.tfs = packed.tfs.subarray(a, b);
-      p.n = b - a;
-    }
-    out[i] = p;
+  /** Entries of a term, packed and logged (dead slots included until the next merge). */
+  lengthOf(term: number): number {
+    return this.packedLength(term) + (term < this.logLen.length ? this.logLen[term]! : 0);
   }
-  return out;
+
+  private packedLength(term: number): number {
+    return term < this.packedTerms ? this.offsets[term + 1]! - this.offsets[term]! : 0;
+  }
+
+  /** Calls visit(slot, tf) for each entry of the term, oldest first. */
+  forEach(term: number, visit: (slot: number, tf: number) => void): void {
+    if (term < this.packedTerms) {
+      const slots = this.slots;
+      const tfs = this.tfs;
+      for (let i = this.offsets[term]!, end = this.offsets[term + 1]!; i < end; i++) visit(slots[i]!, tfs[i]!);
+    }
+    if (term >= this.first.length) return;
+    for (let j = this.first[term]!; j >= 0; j = this.logNext[j]!) visit(this.logSlot[j]!, this.logTf[j]!);
+  }
+
+  /** The log's length: the index merges once it passes logLimit(). */
+  get logged(): number {
+    return this.logUsed;
+  }
+
+  /** When the log is worth folding in: at least LOG_MERGE_MIN entries and as many as the packed part. */
+  get logLimit(): number {
+    return Math.max(LOG_MERGE_MIN, this.slots.length);
+  }
+
+  push(term: number, slot: number, tf: number): void {
+    if (term >= this.first.length) {
+      const n = Math.max(term + 1, this.first.length * 2);
+      const first = new Int32Array(n).fill(-1);
+      first.set(this.first);
+      this.first = first;
+      this.last = grow(this.last, n, (k) => new Int32Array(k));
+      this.logLen = grow(this.logLen, n, (k) => new Int32Array(k));
+    }
+    const j = this.logUsed++;
+    if (j === this.logSlot.length) {
+      this.logSlot = grow(this.logSlot, j + 1, (k) => new Uint32Array(k));
+      this.logTf = grow(this.logTf, j + 1, (k) => new Uint16Array(k));
+      this.logNext = grow(this.logNext, j + 1, (k) => new Int32Array(k));
+    }
+    this.logSlot[j] = slot;
+    this.logTf[j] = tf > 65535 ? 65535 : tf;
+    this.logNext[j] = -1;
+    if (this.first[term]! < 0) this.first[term] = j;
+    else this.logNext[this.last[term]!] = j;
+    this.last[term] = j;
+    this.logLen[term]!++;
+  }
+
+  /**
+   * Folds the log into the packed part, for `terms` terms, dropping entries whose slot `alive`
+   * rejects. Entries keep their order (packed ones first, then the log's).
+   */
+  merge(terms: number, alive: (slot: number) => boolean): void {
+    const offsets = new Uint32Array(terms + 1);
+    let total = 0;
+    for (let t = 0; t < terms; t++) {
+      offsets[t] = total;
+      total += this.lengthOf(t);
+    }
+    const slots = new Uint32Array(total);
+    const tfs = new Uint16Array(total);
+    let w = 0;
+    const { slots: oldSlots, tfs: oldTfs, logSlot, logTf, logNext, first } = this;
+    for (let t = 0; t < terms; t++) {
+      offsets[t] = w;
+      if (t < this.packedTerms)
+        for (let i = this.offsets[t]!, end = this.offsets[t + 1]!; i < end; i++) {
+          const s = oldSlots[i]!;
+          if (!alive(s)) continue;
+          slots[w] = s;
+          tfs[w++] = oldTfs[i]!;
+        }
+      if (t < first.length)
+        for (let j = first[t]!; j >= 0; j = logNext[j]!) {
+          const s = logSlot[j]!;
+          if (!alive(s)) continue;
+          slots[w] = s;
+          tfs[w++] = logTf[j]!;
+        }
+    }
+    offsets[terms] = w;
+    this.offsets = offsets;
+    this.packedTerms = terms;
+    // Exactly sized when nothing was dropped (the usual case after a build).
+    this.slots = w === total ? slots : slots.slice(0, w);
+    this.tfs = w === total ? tfs : tfs.slice(0, w);
+    this.clearLog();
+  }
+
+  private clearLog(): void {
+    this.logSlot = new Uint32Array(1024);
+    this.logTf = new Uint16Array(1024);
+    this.logNext = new Int32Array(1024);
+    this.logUsed = 0;
+    this.first = new Int32Array(1024).fill(-1);
+    this.last = new Int32Array(1024);
+    this.logLen = new Int32Array(1024);
+  }
+
+  /** The packed form, for `terms` terms (merges the log first). */
+  pack(terms: number, alive: (slot: number) => boolean): PackedPostings {
+    if (this.logUsed > 0) this.merge(terms, alive);
+    else if (this.packedTerms !== terms) {
+      // Terms added since that never occurred in this field: empty lists at the end.
+      const offsets = new Uint32Array(terms + 1);
+      offsets.set(this.offsets.subarray(0, this.packedTerms + 1));
+      offsets.fill(this.offsets[this.packedTerms]!, this.packedTerms + 1);
+      this.offsets = offsets;
+      this.packedTerms = terms;
+    }
+    return { offsets: this.offsets as Uint32Array, slots: this.slots as Uint32Array, tfs: this.tfs as Uint16Array };
+  }
+
+  /** A field as the cache stored it: the loaded arrays are used as they are. */
+  static unpack(packed: PackedPostings, terms: number): PostingsField {
+    const f = new PostingsField();
+    f.offsets = packed.offsets;
+    f.packedTerms = Math.min(terms, packed.offsets.length - 1);
+    f.slots = packed.slots;
+    f.tfs = packed.tfs;
+    return f;
+  }
 }

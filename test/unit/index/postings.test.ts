@@ -1,0 +1,121 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PostingsField } from '../../../src/core/index/postings';
+import { LexicalIndex } from '../../../src/core/index/lexical';
+import { identifiersOfChunks } from '../../../src/core/index/terms';
+import { parseQuery } from '../../../src/core/index/query';
+
+/** A small deterministic random source (tests must not depend on Math.random). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function entries(f: PostingsField, term: number): [number, number][] {
+  const out: [number, number][] = [];
+  f.forEach(term, (s, tf) => out.push([s, tf]));
+  return out;
+}
+
+describe('postings field', () => {
+  test('pushes, merges that drop dead slots, and pack/unpack agree with a plain list per term', () => {
+    const rand = rng(7);
+    const TERMS = 300;
+    const model = new Map<number, [number, number][]>();
+    let field = new PostingsField();
+    const dead = new Set<number>();
+    let terms = 0;
+    for (let step = 0; step < 20_000; step++) {
+      const r = rand();
+      if (r < 0.9) {
+        const term = Math.floor(rand() ** 2 * TERMS);
+        terms = Math.max(terms, term + 1);
+        const slot = Math.floor(rand() * 5000);
+        const tf = 1 + Math.floor(rand() * 70_000); // past 65535 it is capped
+        field.push(term, slot, tf);
+        if (!model.has(term)) model.set(term, []);
+        model.get(term)!.push([slot, Math.min(tf, 65535)]);
+      } else if (r < 0.95) {
+        dead.add(Math.floor(rand() * 5000));
+      } else if (r < 0.98) {
+        const alive = (s: number) => !dead.has(s);
+        field.merge(terms, alive);
+        for (const [t, list] of model) model.set(t, list.filter(([s]) => alive(s)));
+      } else {
+        const alive = (s: number) => !dead.has(s);
+        const packed = field.pack(terms, alive);
+        for (const [t, list] of model) model.set(t, list.filter(([s]) => alive(s)));
+        // As the cache stores it: plain arrays, read back into a new field.
+        field = PostingsField.unpack({ offsets: packed.offsets.slice(), slots: packed.slots.slice(), tfs: packed.tfs.slice() }, terms);
+      }
+      if (step % 997 === 0 || step === 19_999)
+        for (let t = 0; t < TERMS; t++) {
+          assert.deepEqual(entries(field, t), model.get(t) ?? [], `term ${t} at step ${step}`);
+          assert.equal(field.lengthOf(t), (model.get(t) ?? []).length);
+        }
+    }
+  });
+
+  test('a term past the packed part, or never seen, has no entries', () => {
+    const f = PostingsField.unpack({ offsets: new Uint32Array([0, 2]), slots: new Uint32Array([4, 9]), tfs: new Uint16Array([1, 3]) }, 1);
+    assert.deepEqual(entries(f, 0), [[4, 1], [9, 3]]);
+    assert.deepEqual(entries(f, 5), []);
+    f.push(5, 11, 2);
+    assert.deepEqual(entries(f, 5), [[11, 2]]);
+    assert.deepEqual(entries(f, 0), [[4, 1], [9, 3]]);
+  });
+});
+
+describe('lexical index after removals and merges', () => {
+  const words = ['parse', 'http', 'response', 'cache', 'index', 'worker', 'token', 'chunk', 'query', 'score', 'file', 'path', 'symbol', 'merge', 'slot'];
+  function chunkText(rand: () => number): string {
+    const n = 5 + Math.floor(rand() * 30);
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const a = words[Math.floor(rand() * words.length)]!;
+      const b = words[Math.floor(rand() * words.length)]!;
+      out.push(rand() < 0.5 ? a : `${a}${b[0]!.toUpperCase()}${b.slice(1)}`);
+    }
+    return out.join(' ');
+  }
+  function addFile(ix: LexicalIndex, fileSlot: number, path: string, texts: string[]): number[] {
+    ix.addFile(fileSlot, path);
+    return ix.addChunks(fileSlot, identifiersOfChunks(texts), texts.map((t) => [t.split(' ')[0]!]));
+  }
+  function scores(ix: LexicalIndex, q: string): number[] {
+    const r = ix.score(parseQuery(q).terms);
+    return Array.from(r.scores.subarray(0, r.n)).sort((a, b) => a - b);
+  }
+
+  test('scores equal those of an index built from the surviving files alone (compaction and a cache round trip included)', () => {
+    const rand = rng(11);
+    const files = Array.from({ length: 400 }, (_, i) => ({ path: `src/${words[i % words.length]}/f${i}.ts`, texts: Array.from({ length: 1 + Math.floor(rand() * 6) }, () => chunkText(rand)) }));
+    const churned = new LexicalIndex();
+    const slotsOf = new Map<number, number[]>();
+    files.forEach((f, i) => slotsOf.set(i, addFile(churned, i, f.path, f.texts)));
+    // Remove most files (past the compaction threshold), then add some back under new file slots.
+    const removed = files.map((_, i) => i).filter((i) => i % 5 !== 0);
+    for (const i of removed) {
+      for (const [k, slot] of slotsOf.get(i)!.entries()) churned.removeChunk(slot, { text: files[i]!.texts[k]!, names: [] });
+      churned.removeFile(i, files[i]!.path);
+    }
+    const readded = removed.filter((i) => i % 3 === 0);
+    readded.forEach((i, k) => addFile(churned, files.length + k, files[i]!.path, files[i]!.texts));
+    const survivors = files.map((_, i) => i).filter((i) => i % 5 === 0 || readded.includes(i));
+    const fresh = new LexicalIndex();
+    survivors.forEach((i, k) => addFile(fresh, k, files[i]!.path, files[i]!.texts));
+    const restored = LexicalIndex.restore(structuredClone(churned.snapshot()));
+    for (const q of ['parse http', 'cache worker token', 'f10 parse', 'score the merge slot', 'src path symbol', 'responseCache']) {
+      const want = scores(fresh, q);
+      assert.ok(want.length > 0, q);
+      for (const [name, ix] of [['churned', churned], ['restored', restored]] as const) {
+        const got = scores(ix, q);
+        assert.equal(got.length, want.length, `${name}: ${q}`);
+        got.forEach((s, i) => assert.ok(Math.abs(s - want[i]!) < 1e-9, `${name}: ${q}: ${s} vs ${want[i]}`));
+      }
+    }
+  });
+});
