@@ -52,7 +52,23 @@ export interface ScoreResult {
 }
 
 export class LexicalIndex {
-  private ids = new Map<string, number>();
+  /**
+   * Term -> id. A restored index keeps its terms as the cache gave them (in id order) and builds
+   * this map on first use: a reopen that only checks the index is current never needs it, and
+   * on a 100k-file tree it is ~360k entries.
+   */
+  private idMap: Map<string, number> | undefined = new Map();
+  private restoredTerms: string[] | undefined;
+  private get ids(): Map<string, number> {
+    if (!this.idMap) {
+      const terms = this.restoredTerms!;
+      const m = new Map<string, number>();
+      for (let i = 0; i < terms.length; i++) m.set(terms[i]!, i);
+      this.idMap = m;
+      this.restoredTerms = undefined;
+    }
+    return this.idMap;
+  }
   private termCount = 0;
   private body = new PostingsField();
   private sym = new PostingsField();
@@ -358,8 +374,11 @@ export class LexicalIndex {
   snapshot(): LexicalSnapshot {
     if (this.deadChunks > 0) this.compact();
     const n = this.nextSlot;
-    const terms = new Array<string>(this.termCount);
-    for (const [t, id] of this.ids) terms[id] = t;
+    let terms = this.restoredTerms;
+    if (!terms) {
+      terms = new Array<string>(this.termCount);
+      for (const [t, id] of this.ids) terms[id] = t;
+    }
     return {
       terms,
       body: this.body.pack(this.termCount, this.chunkAlive),
@@ -379,7 +398,8 @@ export class LexicalIndex {
   static restore(s: LexicalSnapshot): LexicalIndex {
     const x = new LexicalIndex();
     const count = s.terms.length;
-    for (let i = 0; i < count; i++) x.ids.set(s.terms[i]!, i);
+    x.idMap = undefined;
+    x.restoredTerms = s.terms;
     x.termCount = count;
     x.body = PostingsField.unpack(s.body, count);
     x.sym = PostingsField.unpack(s.sym, count);

@@ -167,9 +167,8 @@ export class Index implements WorkspaceIndex {
   private bytesToParse(walked: readonly WalkedFile[]): number {
     let bytes = 0;
     for (const f of walked) {
-      if (!languageOf(f.path).grammar) continue;
       const known = this.table.records.get(f.path) ?? this.memory.priorFiles.get(f.path);
-      if (!known || !sameStat(known, f)) bytes += f.size;
+      if ((!known || !sameStat(known, f)) && languageOf(f.path).grammar) bytes += f.size;
     }
     return bytes;
   }
