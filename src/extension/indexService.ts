@@ -135,6 +135,11 @@ export class IndexService implements vscode.Disposable {
             ...(pacer ? { pace: pacer.pace } : {}),
             onProgress: (p) => {
               this.statusBar.setIndexing({ done: p.done, total: p.total });
+              // While the walk goes on the total is what it has found so far: no percentage yet.
+              if (p.phase === 'walk') {
+                progress.report({ message: `walk: ${p.total} files found, ${p.done} indexed` });
+                return;
+              }
               const pct = p.total > 0 ? Math.floor((100 * p.done) / p.total) : 0;
               if (pct > lastPct) {
                 progress.report({ increment: pct - lastPct, message: `${p.phase} ${p.done}/${p.total} files` });

@@ -11,7 +11,7 @@ import type { ChunkIdentifiers } from './terms';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
 import { IndexedContent } from './content';
-import { chooseWasmTiering } from './wasm-tiering';
+import { BASELINE_WASM_BELOW_BYTES, chooseWasmTiering, wasmTieringDecided } from './wasm-tiering';
 import { absPath, checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { admits, locate, readCandidate, sameStat } from './changes';
 import { DEFAULT_PDF_LIMITS, documentKindOf, maxBytesFor, type DocumentNote } from './documents';
@@ -99,29 +99,49 @@ export class Index implements WorkspaceIndex {
     // Nothing known yet (no cache, no earlier build): every file will be parsed, so the workers
     // boot while the walk runs instead of after it.
     if (this.table.records.size === 0 && this.memory.priorFiles.size === 0) this.runner.prepare();
-    const walked = await walkRoots(this.roots, {
+    // Files are indexed as the walk finds them (the workers start on the first folders while the
+    // walk goes on). `walked` grows until the walk is done.
+    const walked: WalkedFile[] = [];
+    let walkDone = false;
+    let wake: (() => void) | undefined;
+    const nudge = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    const walking = walkRoots(this.roots, {
       include: this.options.include,
       exclude: this.options.exclude,
       maxFileBytes: this.maxFileBytes,
       signal,
       onSkip,
+      onFile: (f) => {
+        walked.push(f);
+        nudge();
+      },
+    }).finally(() => {
+      walkDone = true;
+      nudge();
     });
-    if (this.options.ownsProcess && this.runner.workers > 0) chooseWasmTiering(() => this.bytesToParse(walked));
-    const seen = new Set(walked.map((f) => f.path));
-    for (const path of [...this.table.records.keys()]) if (!seen.has(path)) this.removeRecord(path);
-    for (const path of [...this.memory.skippedByContent.keys()]) if (!seen.has(path)) this.memory.skippedByContent.delete(path);
+    void walking.catch(() => undefined); // awaited below; a cancelled refresh may not get there
+    // A process of our own chooses its wasm tiering from the code it will parse (wasm-tiering.ts),
+    // before the first grammar compiles: until the walk has found that much code or ended, files
+    // wait. (Letting the others go ahead gained nothing: reading them slowed the walk as much.)
+    let tieringOpen = !!this.options.ownsProcess && this.runner.workers > 0 && !wasmTieringDecided();
+    const waiting: WalkedFile[] = [];
+    let waitingBytes = 0;
 
-    const total = walked.length;
+    // While the walk goes on, progress is 'walk' with the files found so far as the total; then
+    // 'chunk', out of the final total.
     let done = 0;
     let lastReport = 0;
     const report = (force = false) => {
       const now = performance.now();
       if (onProgress && (force || now - lastReport > 100)) {
         lastReport = now;
-        onProgress({ done, total, phase: 'chunk' });
+        onProgress({ done, total: walked.length, phase: walkDone ? 'chunk' : 'walk' });
       }
     };
-    report(true);
     // Keep the parse workers busy: the main thread reads ahead, enough files in flight to fill
     // the pool's batches (two per worker), and at most IN_FLIGHT_BYTES of text held meanwhile.
     const inFlight = new Set<Promise<void>>();
@@ -130,7 +150,7 @@ export class Index implements WorkspaceIndex {
     let sinceYield = 0;
     const pace = this.options.pace;
     let sliceStart = performance.now();
-    for (const file of walked) {
+    const dispatch = async (file: WalkedFile) => {
       checkAborted(signal);
       bytesInFlight += file.size;
       const p = this.indexFile(file, onSkip).then(() => {
@@ -149,7 +169,35 @@ export class Index implements WorkspaceIndex {
         await pace();
         sliceStart = performance.now();
       }
+    };
+    const decideTiering = async () => {
+      tieringOpen = false;
+      chooseWasmTiering(() => waitingBytes);
+      for (const f of waiting.splice(0)) await dispatch(f);
+    };
+    for (let next = 0; ; ) {
+      if (next < walked.length) {
+        if (next === 0) report(true); // the first files are found, none read yet
+        const file = walked[next++]!;
+        if (tieringOpen) {
+          waiting.push(file);
+          if (this.willParse(file)) waitingBytes += file.size;
+          if (waitingBytes >= BASELINE_WASM_BELOW_BYTES) await decideTiering();
+          continue;
+        }
+        await dispatch(file);
+        continue;
+      }
+      if (walkDone) break;
+      await new Promise<void>((r) => (wake = r));
     }
+    await walking; // its failure (a cancellation) is this refresh's
+    report(true);
+    if (tieringOpen) await decideTiering();
+    const seen = new Set(walked.map((f) => f.path));
+    for (const path of [...this.table.records.keys()]) if (!seen.has(path)) this.removeRecord(path);
+    for (const path of [...this.memory.skippedByContent.keys()]) if (!seen.has(path)) this.memory.skippedByContent.delete(path);
+    const total = walked.length;
     await Promise.all(inFlight);
     checkAborted(signal);
     // Searches read packed postings fastest; the cache save would pack them anyway.
@@ -163,14 +211,10 @@ export class Index implements WorkspaceIndex {
     return this.stats;
   }
 
-  /** Bytes of the walked files a parser will read: those with a grammar not known unchanged. */
-  private bytesToParse(walked: readonly WalkedFile[]): number {
-    let bytes = 0;
-    for (const f of walked) {
-      const known = this.table.records.get(f.path) ?? this.memory.priorFiles.get(f.path);
-      if ((!known || !sameStat(known, f)) && languageOf(f.path).grammar) bytes += f.size;
-    }
-    return bytes;
+  /** A walked file a parser will read: one with a grammar, not known unchanged. */
+  private willParse(f: WalkedFile): boolean {
+    const known = this.table.records.get(f.path) ?? this.memory.priorFiles.get(f.path);
+    return (!known || !sameStat(known, f)) && !!languageOf(f.path).grammar;
   }
 
   /** Brings one walked file up to date: keep, reuse cached content, or read and chunk. */

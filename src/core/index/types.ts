@@ -63,7 +63,10 @@ export interface FileHit {
   readonly chunks: readonly ChunkHit[];
 }
 
-/** Progress of a build or refresh: files done out of total. */
+/**
+ * Progress of a build or refresh: files done out of total. Files are indexed as the walk finds
+ * them: during 'walk' the total is what it has found so far, from 'chunk' on it is final.
+ */
 export interface IndexProgress {
   readonly done: number;
   readonly total: number;

@@ -37,6 +37,8 @@ export interface WalkOptions {
   maxFileBytes: number;
   signal?: AbortSignal;
   onSkip?: (path: string, reason: SkipReason) => void;
+  /** Each file as it is found, in walk order (the result lists the same files). */
+  onFile?: (file: WalkedFile) => void;
   /** Walk only this folder of one root (its ignore files and those of its parents apply). */
   startAt?: { root: number; rel: string };
 }
@@ -163,7 +165,9 @@ export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions
           skip(path, 'too-large');
           continue;
         }
-        files.push({ root: r, abs, rel, path, size, mtimeMs });
+        const file: WalkedFile = { root: r, abs, rel, path, size, mtimeMs };
+        files.push(file);
+        options.onFile?.(file);
       }
       // Depth-first in name order: reverse so the first name is popped first.
       for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);

@@ -15,6 +15,11 @@ export const BASELINE_WASM_BELOW_BYTES = 12 * 1024 * 1024;
 
 let decided = false;
 
+/** Whether this process has chosen already (a later build's code cannot change it). */
+export function wasmTieringDecided(): boolean {
+  return decided;
+}
+
 /**
  * Called before a build's first grammar is compiled, with how to count the bytes of code about to
  * be parsed (counted only by the first build of the process: later ones cannot change the flag).
