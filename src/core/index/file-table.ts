@@ -38,13 +38,14 @@ export class FileTable {
 
   /**
    * Makes a file's chunks live. Without `savedSlots` its chunks are added to the lexical index;
-   * with them (a restored cache) the lexical index already holds them under those slots.
+   * with them (a restored cache) the lexical index already holds them under those slots, and the
+   * record keeps the array (the caller gives it up: it was decoded for this).
    */
-  install(file: WalkedFile, hash: string, content: CachedContent, slot: number, savedSlots?: readonly number[], identifiers?: ChunkIdentifiers): void {
+  install(file: WalkedFile, hash: string, content: CachedContent, slot: number, savedSlots?: number[], identifiers?: ChunkIdentifiers): void {
     // Chunk objects are made when first asked for (search hits, chunksOf): a reopen from the
     // cache creates none, which is most of what keeps it fast.
     const chunkSlots = savedSlots
-      ? [...savedSlots]
+      ? savedSlots
       : this.lexical.addChunks(slot, identifiers ?? identifiersOfChunks(sliceLines(content.text, content.specs)), content.specs.map((s) => s.names ?? []));
     if (!savedSlots) this.lexical.addFile(slot, file.path);
     const specs = content.specs;

@@ -26,7 +26,8 @@ const POSTINGS_BUDGET = 1_000_000;
 
 /** Everything the lexical index holds, in typed arrays that serialise and load fast. */
 export interface LexicalSnapshot {
-  terms: string[];
+  /** Every term in id order, joined by NUL (a term is an identifier's word, never holding one). */
+  terms: string;
   body: PackedPostings;
   sym: PackedPostings;
   path: PackedPostings;
@@ -58,10 +59,11 @@ export class LexicalIndex {
    * on a 100k-file tree it is ~360k entries.
    */
   private idMap: Map<string, number> | undefined = new Map();
-  private restoredTerms: string[] | undefined;
+  /** The restored terms, joined as the snapshot has them, until the map is built. */
+  private restoredTerms: string | undefined;
   private get ids(): Map<string, number> {
     if (!this.idMap) {
-      const terms = this.restoredTerms!;
+      const terms = this.termCount ? this.restoredTerms!.split('\0') : [];
       const m = new Map<string, number>();
       for (let i = 0; i < terms.length; i++) m.set(terms[i]!, i);
       this.idMap = m;
@@ -375,17 +377,18 @@ export class LexicalIndex {
     if (this.deadChunks > 0) this.compact();
     const n = this.nextSlot;
     let terms = this.restoredTerms;
-    if (!terms) {
-      terms = new Array<string>(this.termCount);
-      for (const [t, id] of this.ids) terms[id] = t;
+    if (terms === undefined) {
+      const list = new Array<string>(this.termCount);
+      for (const [t, id] of this.ids) list[id] = t;
+      terms = list.join('\0');
     }
     return {
       terms,
       body: this.body.pack(this.termCount, this.chunkAlive),
       sym: this.sym.pack(this.termCount, this.chunkAlive),
       path: this.path.pack(this.termCount, this.fileIsAlive),
-      df: this.df.slice(0, terms.length),
-      fileDf: this.fileDf.slice(0, terms.length),
+      df: this.df.slice(0, this.termCount),
+      fileDf: this.fileDf.slice(0, this.termCount),
       alive: this.alive.slice(0, n),
       len: this.len.slice(0, n),
       fileOf: this.fileOf.slice(0, n),
@@ -397,7 +400,8 @@ export class LexicalIndex {
 
   static restore(s: LexicalSnapshot): LexicalIndex {
     const x = new LexicalIndex();
-    const count = s.terms.length;
+    // The packed postings have an offset per term, and one past the last.
+    const count = s.body.offsets.length - 1;
     x.idMap = undefined;
     x.restoredTerms = s.terms;
     x.termCount = count;

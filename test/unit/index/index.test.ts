@@ -186,6 +186,40 @@ describe('on-disk cache', () => {
     assert.deepEqual(readdirSync(cacheDir), []);
   });
 
+  test('several roots reopen from the cache as they were built, reading no file; older cache formats are dropped', async () => {
+    const a = workspace(REPO);
+    const b = workspace({ 'lib/util.ts': 'export function retryLater() { return 1; }\n', 'README.md': '# Util\n\nRetry helpers.\n' });
+    const cacheDir = tempDir();
+    const first = await openIndex({ roots: [a, b], workers: 0, cacheDir });
+    const files = first.files();
+    const hits = (ix: WorkspaceIndex) => ['retry policy', 'retryLater', 'util readme'].map((q) => ix.search(q).map((h) => [h.chunk.id, h.score]));
+    const expected = hits(first);
+    await first.dispose();
+    assert.ok(files.some((f) => f.path.startsWith(`${a.split('/').pop()}/`)) && files.some((f) => f.path.startsWith(`${b.split('/').pop()}/`)));
+
+    const { opened, restore } = recordOpens();
+    try {
+      const second = await openIndex({ roots: [a, b], workers: 0, cacheDir });
+      assert.deepEqual(second.files(), files);
+      assert.deepEqual(hits(second), expected);
+      await second.dispose();
+      assert.deepEqual(opened.filter((p) => p.startsWith(a) || p.startsWith(b)), [], 'nothing in either root was opened');
+    } finally {
+      restore();
+    }
+
+    // A cache this configuration wrote in an earlier format, and another configuration's: the
+    // next save drops the first and keeps the second.
+    const name = readdirSync(cacheDir).find((n) => n.endsWith('.bin'))!;
+    const older = name.replace(/\.v\d+\.bin$/, '.v1.bin');
+    const other = 'index-0123456789abcdef.v1.bin';
+    writeFileSync(join(cacheDir, older), 'old');
+    writeFileSync(join(cacheDir, other), 'other');
+    utimesSync(join(b, 'README.md'), new Date(), new Date(Date.now() + 5000));
+    await (await openIndex({ roots: [a, b], workers: 0, cacheDir })).dispose();
+    assert.deepEqual(readdirSync(cacheDir).sort(), [name, other].sort());
+  });
+
   test('an index restored from the cache keeps updating like a fresh one', async () => {
     const dir = workspace(REPO);
     const cacheDir = tempDir();
