@@ -63,7 +63,8 @@ function cacheFile(cacheDir: string, key: string): string {
 }
 
 // File layout: a sequence of frames, each a 4-byte little-endian length and a v8-serialised
-// value. First the header {format, key, files, live?, skipped?, batches}; then `batches` content
+// value. First the header {format, key, files, live?, skipped?, batches, rawMarks} and its big
+// typed arrays raw (see RAW_ARRAY_BYTES); then `batches` content
 // frames, each {items: [hash, meta][], textBytes} followed by `textBytes` bytes: the UTF-8 texts
 // of the frame's items, in item order, each `meta.len` long. A derived text (PDF, notebook) is
 // kept inline in its meta instead. Writing frame by frame keeps the memory a save needs to one
@@ -93,6 +94,87 @@ function writeFrame(fd: number, value: unknown): number {
   return 4 + body.length;
 }
 
+// Typed arrays of the header past this size are written raw after it, not through the
+// serialiser: serialising copies them into one buffer (~100 MB transient at 100k files), and
+// deserialising copies them out again. Read back, each is read straight into its own array. (In
+// the machine's byte order: a cache never leaves the machine that wrote it.)
+const RAW_ARRAY_BYTES = 64 * 1024;
+const RAW_TYPES = { Uint8Array, Uint16Array, Uint32Array, Int32Array, Float64Array } as const;
+type RawType = keyof typeof RAW_TYPES;
+interface RawMark {
+  raw: number;
+  type: RawType;
+  length: number;
+}
+
+/** A copy of `value` with its big typed arrays replaced by marks, and those arrays in order. */
+function pullRaw(value: unknown, out: ArrayBufferView[]): unknown {
+  if (ArrayBuffer.isView(value)) {
+    const type = value.constructor.name as RawType;
+    if (value.byteLength < RAW_ARRAY_BYTES || !(type in RAW_TYPES)) return value;
+    out.push(value);
+    return { raw: out.length - 1, type, length: (value as Uint8Array).length } satisfies RawMark;
+  }
+  if (Array.isArray(value) || value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) copy[k] = pullRaw(v, out);
+  return copy;
+}
+
+function putRaw(value: unknown, arrays: readonly ArrayBufferView[]): unknown {
+  if (Array.isArray(value) || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  const mark = value as Partial<RawMark>;
+  if (typeof mark.raw === 'number' && typeof mark.type === 'string' && Object.keys(value).length === 3) {
+    const a = arrays[mark.raw];
+    if (!a) throw new Error('damaged cache');
+    return a;
+  }
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) obj[k] = putRaw(obj[k], arrays);
+  return obj;
+}
+
+/** The header frame, then its raw arrays. Returns the bytes written. */
+function writeHeader(fd: number, head: Record<string, unknown>): number {
+  const arrays: ArrayBufferView[] = [];
+  const marked = pullRaw(head, arrays) as Record<string, unknown>;
+  let at = writeFrame(fd, { ...marked, rawMarks: arrays.length });
+  for (const a of arrays) {
+    writeAll(fd, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    at += a.byteLength;
+  }
+  return at;
+}
+
+function readHeader(fd: number, pos: { at: number }, size: number): Record<string, unknown> {
+  const marked = readFrame(fd, pos, size) as Record<string, unknown> & { rawMarks?: number };
+  if (!marked || typeof marked !== 'object') throw new Error('damaged cache');
+  const marks: RawMark[] = [];
+  const collect = (v: unknown) => {
+    if (Array.isArray(v) || v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return;
+    const m = v as Partial<RawMark>;
+    if (typeof m.raw === 'number' && typeof m.type === 'string' && Object.keys(v).length === 3) marks[m.raw] = m as RawMark;
+    else for (const x of Object.values(v)) collect(x);
+  };
+  collect(marked);
+  if (marks.length !== (marked.rawMarks ?? 0)) throw new Error('damaged cache');
+  const arrays = marks.map((m) => {
+    const Ctor = RAW_TYPES[m.type];
+    if (!Ctor || !Number.isInteger(m.length) || m.length < 0) throw new Error('damaged cache');
+    const a = new Ctor(m.length);
+    const bytes = new Uint8Array(a.buffer);
+    if (pos.at + bytes.length > size) throw new Error('truncated cache');
+    for (let got = 0; got < bytes.length; ) {
+      const n = readSync(fd, bytes, got, bytes.length - got, pos.at + got);
+      if (n === 0) throw new Error('truncated cache');
+      got += n;
+    }
+    pos.at += bytes.length;
+    return a;
+  });
+  return putRaw(marked, arrays) as Record<string, unknown>;
+}
+
 function readFrame(fd: number, pos: { at: number }, size: number): unknown {
   const len = Buffer.alloc(4);
   if (pos.at + 4 > size || readSync(fd, len, 0, 4, pos.at) !== 4) throw new Error('truncated cache');
@@ -114,7 +196,7 @@ export function readSnapshot(cacheDir: string, key: string): CacheSnapshot | und
     const file = CacheFileRef.ofOpenFile(path, fd);
     const size = fstatSync(fd).size;
     const pos = { at: 0 };
-    const head = readFrame(fd, pos, size) as Omit<CacheSnapshot, 'contents' | 'file' | 'live'> & { batches: number; live?: Omit<NonNullable<CacheSnapshot['live']>, 'records'> & { records: RecordColumns } };
+    const head = readHeader(fd, pos, size) as unknown as Omit<CacheSnapshot, 'contents' | 'file' | 'live'> & { batches: number; live?: Omit<NonNullable<CacheSnapshot['live']>, 'records'> & { records: RecordColumns } };
     if (!head || head.format !== CACHE_FORMAT || head.key !== key || !Array.isArray(head.files)) return undefined;
     const live = head.live ? { ...head.live, records: decodeRecords(head.live.records) } : undefined;
     const contents = new Map<string, CachedContent>();
@@ -214,7 +296,7 @@ export async function writeSnapshot(cacheDir: string, snap: Omit<CacheSnapshot, 
     const entries = [...snap.contents];
     const batches = Math.ceil(entries.length / CONTENT_BATCH);
     const live = snap.live ? { ...snap.live, records: encodeRecords(snap.live.records) } : undefined;
-    let at = writeFrame(fd, { format: snap.format, key: snap.key, files: snap.files, live, skipped: snap.skipped, batches });
+    let at = writeHeader(fd, { format: snap.format, key: snap.key, files: snap.files, live, skipped: snap.skipped, batches });
     for (let b = 0; b < batches; b++) {
       await pause();
       const batch = entries.slice(b * CONTENT_BATCH, (b + 1) * CONTENT_BATCH);

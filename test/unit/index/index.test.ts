@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, renameSync, rmSync, utimesSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize } from 'node:v8';
 import { openIndex, clearIndexCache, type WorkspaceIndex } from '../../../src/core/index/index';
 import { MinionsError } from '../../../src/core/errors';
 import { createChunkRunner } from '../../../src/core/index/parse-pool';
@@ -218,6 +219,35 @@ describe('on-disk cache', () => {
     utimesSync(join(b, 'README.md'), new Date(), new Date(Date.now() + 5000));
     await (await openIndex({ roots: [a, b], workers: 0, cacheDir })).dispose();
     assert.deepEqual(readdirSync(cacheDir).sort(), [name, other].sort());
+  });
+
+  test('a cache whose postings are big enough to be stored raw reopens equal; cut inside them, it is rebuilt', async () => {
+    // 400 files of 80 distinct identifiers: over 32k postings, so the arrays go raw (past 64 KB).
+    const files: Record<string, string> = {};
+    for (let f = 0; f < 400; f++) files[`src/m${f}.ts`] = Array.from({ length: 80 }, (_, i) => `export const value${f}x${i} = ${i};`).join('\n') + '\n';
+    const dir = workspace(files);
+    const cacheDir = tempDir();
+    const first = await open(dir, { cacheDir });
+    const queries = ['value12x7', 'value399x79 value0x0', 'export const'];
+    const expected = queries.map((q) => first.search(q).map((h) => [h.chunk.id, h.score]));
+    await first.dispose();
+    const name = readdirSync(cacheDir).find((n) => n.endsWith('.bin'))!;
+    const cacheFile = join(cacheDir, name);
+    const bytes = readFileSync(cacheFile);
+    const headerBytes = bytes.readUInt32LE(0);
+    const head = deserialize(bytes.subarray(4, 4 + headerBytes)) as { rawMarks?: number };
+    assert.ok((head.rawMarks ?? 0) > 0, 'typed arrays are stored raw after the header frame');
+
+    const second = await open(dir, { cacheDir });
+    assert.deepEqual(queries.map((q) => second.search(q).map((h) => [h.chunk.id, h.score])), expected);
+    await second.dispose();
+
+    // Cut the file inside the raw arrays: the cache is damaged, the index rebuilds and answers alike.
+    writeFileSync(cacheFile, bytes.subarray(0, 4 + headerBytes + 1000));
+    const third = await open(dir, { cacheDir });
+    assert.deepEqual(queries.map((q) => third.search(q).map((h) => [h.chunk.id, h.score])), expected);
+    assert.equal(third.stats.files, 400);
+    await third.dispose();
   });
 
   test('an index restored from the cache keeps updating like a fresh one', async () => {
