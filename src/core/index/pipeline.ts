@@ -12,14 +12,16 @@ import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
 import { IndexedContent } from './content';
 import { BASELINE_WASM_BELOW_BYTES, chooseWasmTiering, wasmTieringDecided } from './wasm-tiering';
-import { absPath, checkAborted, GlobFilter, rootsFor, walkRoots, yieldToLoop, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
+import { absPath, checkAborted, GlobFilter, rootsFor, walkRoots, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
+import { WalkFeed } from './walk-feed';
+import { ReadAhead } from './read-ahead';
 import { admits, locate, readCandidate, sameStat } from './changes';
 import { DEFAULT_PDF_LIMITS, documentKindOf, maxBytesFor, type DocumentNote } from './documents';
 import { nameRoots, type WorkspaceRoot } from './paths';
 import { FileTable } from './file-table';
 import { IndexPersistence, type IndexMemory } from './persistence';
 import { searchChunks, searchFiles } from './ranking';
-import { DEFAULT_CHUNK_TOKENS, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_BUDGET_MS, PACE_SLICE_MS, type OpenIndexOptions, type RefreshOptions, type WorkspaceIndex } from './options';
+import { DEFAULT_CHUNK_TOKENS, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_BUDGET_MS, type OpenIndexOptions, type RefreshOptions, type WorkspaceIndex } from './options';
 
 const FILES_IN_FLIGHT_PER_WORKER = 128;
 const IN_FLIGHT_BYTES = 32 * 1024 * 1024;
@@ -99,106 +101,69 @@ export class Index implements WorkspaceIndex {
     // Nothing known yet (no cache, no earlier build): every file will be parsed, so the workers
     // boot while the walk runs instead of after it.
     if (this.table.records.size === 0 && this.memory.priorFiles.size === 0) this.runner.prepare();
-    // Files are indexed as the walk finds them (the workers start on the first folders while the
-    // walk goes on). `walked` grows until the walk is done.
-    const walked: WalkedFile[] = [];
-    let walkDone = false;
-    let wake: (() => void) | undefined;
-    const nudge = () => {
-      const w = wake;
-      wake = undefined;
-      w?.();
-    };
-    const walking = walkRoots(this.roots, {
+    // Files are indexed as the walk finds them: the workers start on the first folders while the
+    // walk goes on.
+    const feed = new WalkFeed(this.roots, {
       include: this.options.include,
       exclude: this.options.exclude,
       maxFileBytes: this.maxFileBytes,
       signal,
       onSkip,
-      onFile: (f) => {
-        walked.push(f);
-        nudge();
-      },
-    }).finally(() => {
-      walkDone = true;
-      nudge();
     });
-    void walking.catch(() => undefined); // awaited below; a cancelled refresh may not get there
+    const walked = feed.found;
+    // While the walk goes on, progress is 'walk' with the files found so far as the total; then
+    // 'chunk', out of the final total.
+    let done = 0;
+    let lastReport = 0;
+    const report = (force = false, phase: IndexProgress['phase'] = feed.done ? 'chunk' : 'walk') => {
+      const now = performance.now();
+      if (onProgress && (force || now - lastReport > 100)) {
+        lastReport = now;
+        onProgress({ done, total: walked.length, phase });
+      }
+    };
+    // Keep the parse workers busy: the main thread reads ahead, enough files in flight to fill
+    // the pool's batches (two per worker), and at most IN_FLIGHT_BYTES of text held meanwhile.
+    const ahead = new ReadAhead({ files: Math.max(2, this.runner.workers * FILES_IN_FLIGHT_PER_WORKER), bytes: IN_FLIGHT_BYTES, signal, pace: this.options.pace });
+    const start = (file: WalkedFile) =>
+      ahead.add(file.size, () =>
+        this.indexFile(file, onSkip).then(() => {
+          done++;
+          report();
+        }),
+      );
     // A process of our own chooses its wasm tiering from the code it will parse (wasm-tiering.ts),
     // before the first grammar compiles: until the walk has found that much code or ended, files
     // wait. (Letting the others go ahead gained nothing: reading them slowed the walk as much.)
     let tieringOpen = !!this.options.ownsProcess && this.runner.workers > 0 && !wasmTieringDecided();
     const waiting: WalkedFile[] = [];
     let waitingBytes = 0;
-
-    // While the walk goes on, progress is 'walk' with the files found so far as the total; then
-    // 'chunk', out of the final total.
-    let done = 0;
-    let lastReport = 0;
-    const report = (force = false) => {
-      const now = performance.now();
-      if (onProgress && (force || now - lastReport > 100)) {
-        lastReport = now;
-        onProgress({ done, total: walked.length, phase: walkDone ? 'chunk' : 'walk' });
-      }
-    };
-    // Keep the parse workers busy: the main thread reads ahead, enough files in flight to fill
-    // the pool's batches (two per worker), and at most IN_FLIGHT_BYTES of text held meanwhile.
-    const inFlight = new Set<Promise<void>>();
-    const limit = Math.max(2, this.runner.workers * FILES_IN_FLIGHT_PER_WORKER);
-    let bytesInFlight = 0;
-    let sinceYield = 0;
-    const pace = this.options.pace;
-    let sliceStart = performance.now();
-    const dispatch = async (file: WalkedFile) => {
-      checkAborted(signal);
-      bytesInFlight += file.size;
-      const p = this.indexFile(file, onSkip).then(() => {
-        done++;
-        bytesInFlight -= file.size;
-        report();
-      });
-      inFlight.add(p);
-      void p.finally(() => inFlight.delete(p)).catch(() => undefined);
-      if (inFlight.size >= limit || bytesInFlight >= IN_FLIGHT_BYTES) await Promise.race(inFlight);
-      else if (++sinceYield >= 32) {
-        sinceYield = 0;
-        await yieldToLoop();
-      }
-      if (pace && performance.now() - sliceStart >= PACE_SLICE_MS) {
-        await pace();
-        sliceStart = performance.now();
-      }
-    };
     const decideTiering = async () => {
       tieringOpen = false;
       chooseWasmTiering(() => waitingBytes);
-      for (const f of waiting.splice(0)) await dispatch(f);
+      for (const f of waiting.splice(0)) await start(f);
     };
-    for (let next = 0; ; ) {
-      if (next < walked.length) {
-        if (next === 0) report(true); // the first files are found, none read yet
-        const file = walked[next++]!;
-        if (tieringOpen) {
-          waiting.push(file);
-          if (this.willParse(file)) waitingBytes += file.size;
-          if (waitingBytes >= BASELINE_WASM_BELOW_BYTES) await decideTiering();
+    let first = true;
+    for await (const batch of feed.batches()) {
+      if (first) report(true, 'walk'); // the first files are found, none read yet
+      first = false;
+      for (const file of batch) {
+        if (!tieringOpen) {
+          await start(file);
           continue;
         }
-        await dispatch(file);
-        continue;
+        waiting.push(file);
+        if (this.willParse(file)) waitingBytes += file.size;
+        if (waitingBytes >= BASELINE_WASM_BELOW_BYTES) await decideTiering();
       }
-      if (walkDone) break;
-      await new Promise<void>((r) => (wake = r));
     }
-    await walking; // its failure (a cancellation) is this refresh's
     report(true);
     if (tieringOpen) await decideTiering();
     const seen = new Set(walked.map((f) => f.path));
     for (const path of [...this.table.records.keys()]) if (!seen.has(path)) this.removeRecord(path);
     for (const path of [...this.memory.skippedByContent.keys()]) if (!seen.has(path)) this.memory.skippedByContent.delete(path);
     const total = walked.length;
-    await Promise.all(inFlight);
+    await ahead.drain();
     checkAborted(signal);
     // Searches read packed postings fastest; the cache save would pack them anyway.
     this.table.lexical.mergeLogs();

@@ -1,0 +1,52 @@
+// How far a build reads ahead of the parse workers: enough files in flight to fill the pool's
+// batches, at most so many bytes of text held meanwhile, a yield to the event loop now and then
+// (the host stays responsive, a cancellation is seen) and the caller's pacing between slices.
+import { checkAborted, yieldToLoop } from './walk';
+import { PACE_SLICE_MS } from './options';
+
+export interface ReadAheadLimits {
+  files: number;
+  bytes: number;
+  signal?: AbortSignal;
+  /** Awaited between slices of PACE_SLICE_MS (a background build yields to the editor). */
+  pace?: () => Promise<void>;
+}
+
+/** Files started in one go between yields when no limit is reached. */
+const STARTS_PER_YIELD = 32;
+
+export class ReadAhead {
+  private readonly inFlight = new Set<Promise<void>>();
+  private bytes = 0;
+  private sinceYield = 0;
+  private sliceStart = performance.now();
+
+  constructor(private readonly limits: ReadAheadLimits) {}
+
+  /** Starts one file's work (`size` bytes of it held until done); returns once there is room for the next. */
+  async add(size: number, work: () => Promise<void>): Promise<void> {
+    checkAborted(this.limits.signal);
+    this.bytes += size;
+    const p = work().finally(() => {
+      this.bytes -= size;
+      this.inFlight.delete(p);
+    });
+    this.inFlight.add(p);
+    void p.catch(() => undefined); // seen through add() or drain(), whichever waits on it
+    if (this.inFlight.size >= this.limits.files || this.bytes >= this.limits.bytes) await Promise.race(this.inFlight); // a failed file fails the build
+    else if (++this.sinceYield >= STARTS_PER_YIELD) {
+      this.sinceYield = 0;
+      await yieldToLoop();
+    }
+    const pace = this.limits.pace;
+    if (pace && performance.now() - this.sliceStart >= PACE_SLICE_MS) {
+      await pace();
+      this.sliceStart = performance.now();
+    }
+  }
+
+  /** Waits for everything started; the first failure rejects. */
+  async drain(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+}
