@@ -110,7 +110,6 @@ export class Index implements WorkspaceIndex {
       signal,
       onSkip,
     });
-    const walked = feed.found;
     // While the walk goes on, progress is 'walk' with the files found so far as the total; then
     // 'chunk', out of the final total.
     let done = 0;
@@ -119,7 +118,7 @@ export class Index implements WorkspaceIndex {
       const now = performance.now();
       if (onProgress && (force || now - lastReport > 100)) {
         lastReport = now;
-        onProgress({ done, total: walked.length, phase });
+        onProgress({ done, total: feed.count, phase });
       }
     };
     // Keep the parse workers busy: the main thread reads ahead, enough files in flight to fill
@@ -140,7 +139,7 @@ export class Index implements WorkspaceIndex {
     let waitingBytes = 0;
     const decideTiering = async () => {
       tieringOpen = false;
-      chooseWasmTiering(() => waitingBytes);
+      chooseWasmTiering(waitingBytes);
       for (const f of waiting.splice(0)) await start(f);
     };
     let first = true;
@@ -157,6 +156,7 @@ export class Index implements WorkspaceIndex {
         if (waitingBytes >= BASELINE_WASM_BELOW_BYTES) await decideTiering();
       }
     }
+    const walked = await feed.files;
     report(true);
     if (tieringOpen) await decideTiering();
     const seen = new Set(walked.map((f) => f.path));

@@ -121,16 +121,16 @@ function pullRaw(value: unknown, out: ArrayBufferView[]): unknown {
   return copy;
 }
 
-function putRaw(value: unknown, arrays: readonly ArrayBufferView[]): unknown {
+/**
+ * Puts the raw arrays back in place of their marks, reading each from the file as its mark comes:
+ * the marks are met in the order pullRaw() made them, which is the order the arrays were written.
+ */
+function putRaw(value: unknown, readNext: (mark: RawMark) => ArrayBufferView): unknown {
   if (Array.isArray(value) || value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
   const mark = value as Partial<RawMark>;
-  if (typeof mark.raw === 'number' && typeof mark.type === 'string' && Object.keys(value).length === 3) {
-    const a = arrays[mark.raw];
-    if (!a) throw new Error('damaged cache');
-    return a;
-  }
+  if (typeof mark.raw === 'number' && typeof mark.type === 'string' && Object.keys(value).length === 3) return readNext(mark as RawMark);
   const obj = value as Record<string, unknown>;
-  for (const k of Object.keys(obj)) obj[k] = putRaw(obj[k], arrays);
+  for (const k of Object.keys(obj)) obj[k] = putRaw(obj[k], readNext);
   return obj;
 }
 
@@ -149,18 +149,10 @@ function writeHeader(fd: number, head: Record<string, unknown>): number {
 function readHeader(fd: number, pos: { at: number }, size: number): Record<string, unknown> {
   const marked = readFrame(fd, pos, size) as Record<string, unknown> & { rawMarks?: number };
   if (!marked || typeof marked !== 'object') throw new Error('damaged cache');
-  const marks: RawMark[] = [];
-  const collect = (v: unknown) => {
-    if (Array.isArray(v) || v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return;
-    const m = v as Partial<RawMark>;
-    if (typeof m.raw === 'number' && typeof m.type === 'string' && Object.keys(v).length === 3) marks[m.raw] = m as RawMark;
-    else for (const x of Object.values(v)) collect(x);
-  };
-  collect(marked);
-  if (marks.length !== (marked.rawMarks ?? 0)) throw new Error('damaged cache');
-  const arrays = marks.map((m) => {
+  let read = 0;
+  const head = putRaw(marked, (m) => {
     const Ctor = RAW_TYPES[m.type];
-    if (!Ctor || !Number.isInteger(m.length) || m.length < 0) throw new Error('damaged cache');
+    if (m.raw !== read++ || !Ctor || !Number.isInteger(m.length) || m.length < 0) throw new Error('damaged cache');
     const a = new Ctor(m.length);
     const bytes = new Uint8Array(a.buffer);
     if (pos.at + bytes.length > size) throw new Error('truncated cache');
@@ -171,8 +163,9 @@ function readHeader(fd: number, pos: { at: number }, size: number): Record<strin
     }
     pos.at += bytes.length;
     return a;
-  });
-  return putRaw(marked, arrays) as Record<string, unknown>;
+  }) as Record<string, unknown>;
+  if (read !== (marked.rawMarks ?? 0)) throw new Error('damaged cache');
+  return head;
 }
 
 function readFrame(fd: number, pos: { at: number }, size: number): unknown {

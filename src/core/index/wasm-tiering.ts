@@ -21,14 +21,14 @@ export function wasmTieringDecided(): boolean {
 }
 
 /**
- * Called before a build's first grammar is compiled, with how to count the bytes of code about to
- * be parsed (counted only by the first build of the process: later ones cannot change the flag).
- * Returns the choice made (for logs and tests).
+ * Called before a build's first grammar is compiled, with the bytes of code about to be parsed
+ * (only the first build of the process chooses: later ones cannot change the flag). Returns the
+ * choice made (for logs and tests).
  */
-export function chooseWasmTiering(codeBytes: () => number): 'baseline' | 'optimising' | 'already-decided' {
+export function chooseWasmTiering(codeBytes: number): 'baseline' | 'optimising' | 'already-decided' {
   if (decided) return 'already-decided';
   decided = true;
-  if (codeBytes() >= BASELINE_WASM_BELOW_BYTES) return 'optimising';
+  if (codeBytes >= BASELINE_WASM_BELOW_BYTES) return 'optimising';
   setFlagsFromString('--liftoff-only');
   return 'baseline';
 }

@@ -9,7 +9,7 @@ import { DEFAULT_PRICES, priceOf, type ModelPrice, type PriceTable } from '../le
 import { tokenizerFor } from '../llm/tokens';
 import { toMinionsError } from '../errors';
 import type { RunEvent } from './events';
-import { EventChannel } from './channel';
+import { EventChannel } from '../channel';
 import { RunContext, eventError } from './run-context';
 import { resolveRequest, type RunRequest, type ResolvedRequest } from './request';
 import type { ProtocolName } from './events';

@@ -7,7 +7,7 @@ const MODULE = join(__dirname, '../../../src/core/index/wasm-tiering.ts');
 
 /** Each choice is per process (V8 flags are process-wide): run it in a fresh one. */
 function choicesIn(...codeBytes: number[]): string[] {
-  const script = `const { chooseWasmTiering } = require(${JSON.stringify(MODULE)}); console.log(JSON.stringify(${JSON.stringify(codeBytes)}.map((b) => chooseWasmTiering(() => b))));`;
+  const script = `const { chooseWasmTiering } = require(${JSON.stringify(MODULE)}); console.log(JSON.stringify(${JSON.stringify(codeBytes)}.map((b) => chooseWasmTiering(b))));`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout.trim()) as string[];

@@ -1,6 +1,7 @@
-// An unbounded single-consumer queue that turns pushes into an AsyncIterable. The run pushes
-// events; the consumer (panel, CLI, test) pulls them. Once closed, pushes are dropped: that is
-// what guarantees nothing follows `cancelled` or `run-finished`.
+// An unbounded single-consumer queue that turns pushes into an AsyncIterable. A run pushes
+// events and the consumer (panel, CLI, test) pulls them; the index's walk pushes files and the
+// build pulls them in batches. Once closed, pushes are dropped: that is what guarantees nothing
+// follows `cancelled` or `run-finished`.
 export class EventChannel<T> implements AsyncIterable<T> {
   private items: T[] = [];
   private head = 0;
@@ -30,6 +31,30 @@ export class EventChannel<T> implements AsyncIterable<T> {
     const w = this.wake;
     this.wake = undefined;
     w?.();
+  }
+
+  /**
+   * Everything pushed since the last batch, as one array, until the channel is closed: one
+   * await per batch, not per item (the walk pushes tens of thousands of files).
+   */
+  async *batches(): AsyncGenerator<T[]> {
+    try {
+      for (;;) {
+        if (this.head < this.items.length) {
+          const batch = this.head === 0 ? this.items : this.items.slice(this.head);
+          this.items = [];
+          this.head = 0;
+          yield batch;
+          continue;
+        }
+        if (this.closed) return;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+    } finally {
+      // The consumer stopped early (break, throw): stop what feeds it.
+      if (!this.closed) this.onConsumerGone();
+      this.closed = true;
+    }
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
