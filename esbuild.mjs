@@ -77,6 +77,7 @@ const builds = [
 // .vscodeignore allow-list and this file stay in step).
 const optionalNodeEntries = {
   'parse-worker': 'src/core/index/parse-worker.ts',
+  'walk-worker': 'src/core/index/walk-worker.ts',
   // The extension's core (index, engine, tokenizer tables), loaded by the extension on first use.
   'extension-core': 'src/extension/core-impl.ts',
   // The CLI's model commands (ask, mcp), loaded by dist/cli.js when one of them runs.

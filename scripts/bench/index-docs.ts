@@ -53,7 +53,7 @@ function measure(argv: string[]): string {
   try {
     const esbuild = join(ROOT, 'node_modules/.bin/esbuild');
     const common = ['--bundle', '--platform=node', '--target=node20', '--format=cjs', '--log-level=error', '--external:vscode'];
-    for (const [entry, out] of [['scripts/bench/index-docs-run.ts', 'run.js'], ['src/core/index/parse-worker.ts', 'parse-worker.js']] as const)
+    for (const [entry, out] of [['scripts/bench/index-docs-run.ts', 'run.js'], ['src/core/index/parse-worker.ts', 'parse-worker.js'], ['src/core/index/walk-worker.ts', 'walk-worker.js']] as const)
       execFileSync(esbuild, [join(ROOT, entry), ...common, `--outfile=${join(dir, out)}`], { cwd: ROOT });
     mkdirSync(join(dir, 'grammars'));
     copyFileSync(join(ROOT, 'node_modules/web-tree-sitter/tree-sitter.wasm'), join(dir, 'grammars/tree-sitter.wasm'));

@@ -45,8 +45,11 @@ function bundle(tree: string): string {
     ['scripts/bench/index-limit.ts', 'index-limit.js'],
     ['scripts/bench/index-limit-worker.ts', 'index-limit-worker.js'],
     ['src/core/index/parse-worker.ts', 'parse-worker.js'],
+    ['src/core/index/walk-worker.ts', 'walk-worker.js'],
     ['src/cli/main.ts', 'cli.js'],
-  ] as const) execFileSync(esbuild, [join(tree, entry), ...common, `--outfile=${join(dir, out)}`], { cwd: tree });
+  ] as const)
+    // (A baseline from before the walk worker has no such entry.)
+    if (existsSync(join(tree, entry))) execFileSync(esbuild, [join(tree, entry), ...common, `--outfile=${join(dir, out)}`], { cwd: tree });
   mkdirSync(join(dir, 'grammars'));
   copyFileSync(join(ROOT, 'node_modules/web-tree-sitter/tree-sitter.wasm'), join(dir, 'grammars/tree-sitter.wasm'));
   for (const g of GRAMMAR_NAMES) copyFileSync(join(ROOT, `node_modules/tree-sitter-wasms/out/tree-sitter-${g}.wasm`), join(dir, `grammars/tree-sitter-${g}.wasm`));

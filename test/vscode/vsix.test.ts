@@ -64,8 +64,9 @@ describe('packaged .vsix', () => {
   it('holds the bundles, the grammars and every file package.json refers to', () => {
     const main = String(manifest.main).replace(/^\.\//, '');
     const expected = ['package.json', main, 'dist/webview.js', 'dist/grammars/tree-sitter.wasm',
-      // The parse worker extracts PDF text with pdf.js, loaded from these at run time.
-      'dist/parse-worker.js', 'dist/cli.js', 'dist/cli-models.js', 'dist/pdfjs/pdf.min.mjs', 'dist/pdfjs/pdf.worker.min.mjs', ...referencedFiles(manifest)];
+      // The parse worker extracts PDF text with pdf.js, loaded from these at run time; a reopen
+      // of a large index walks on the walk worker.
+      'dist/parse-worker.js', 'dist/walk-worker.js', 'dist/cli.js', 'dist/cli-models.js', 'dist/pdfjs/pdf.min.mjs', 'dist/pdfjs/pdf.worker.min.mjs', ...referencedFiles(manifest)];
     const missing = expected.filter((file) => !entries.includes(file));
     assert.deepEqual(missing, [], `missing from ${VSIX_PATH}; allow them in .vscodeignore`);
     assert.ok(entries.some((name) => /^dist\/grammars\/tree-sitter-\w+\.wasm$/.test(name)), 'no language grammar shipped');

@@ -41,6 +41,11 @@ export interface OpenIndexOptions {
    * yields while the user types); without it the refresh only yields to the event loop.
    */
   pace?: () => Promise<void>;
+  /**
+   * Cache files at least this big are loaded while the walk runs on a thread of its own
+   * (default WALK_BESIDE_LOAD_BYTES, 64 MiB; 0 = always, Infinity = never).
+   */
+  walkBesideLoadBytes?: number;
   /** PDFs: page cap and time budget per file (default 500 pages, 20 s). */
   pdfLimits?: PdfLimits;
 }

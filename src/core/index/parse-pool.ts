@@ -1,8 +1,7 @@
 // Runs the chunker on worker threads (tree-sitter parsing is CPU-bound; the main thread keeps
 // reading, hashing and indexing meanwhile), or inline when the pool size is 0.
-import { Worker } from 'node:worker_threads';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { startIndexWorker } from './worker-start';
 import { chunkText, type ChunkRequest, type ChunkResult } from './chunker';
 import { decodeResults, encodeRequests, type ResultBatch } from './parse-wire';
 
@@ -46,16 +45,6 @@ const BATCHES_PER_WORKER = 2;
  */
 export const RECYCLE_EXTERNAL_BYTES = 128 * 1024 * 1024;
 
-function startWorker(): Worker {
-  const bundled = join(__dirname, 'parse-worker.js');
-  if (existsSync(bundled)) return new Worker(bundled);
-  // Running from TypeScript sources (tests, scripts): load the worker through tsx.
-  const source = join(__dirname, 'parse-worker.ts');
-  // (The specifier is built at run time so bundlers do not try to resolve tsx, a dev dependency.)
-  const tsx = require.resolve(['tsx', 'cjs'].join('/'));
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(source)});`, { eval: true });
-}
-
 class InlineRunner implements ChunkRunner {
   readonly workers = 0;
   chunk(req: ChunkRequest): Promise<ChunkResult> {
@@ -97,7 +86,7 @@ class WorkerPool implements ChunkRunner {
   }
 
   private spawn(): Worker {
-    const w = startWorker();
+    const w = startIndexWorker('parse-worker');
     w.unref();
     w.on('message', (m: ResultBatch) => this.receive(m));
     w.on('error', (err) => this.fail(err));

@@ -3,7 +3,7 @@
 import { readCandidate } from './changes';
 import { TextSpool, type CacheFileRef, type IndexedContent } from './content';
 import { LexicalIndex } from './lexical';
-import { CACHE_FORMAT, readSnapshot, writeSnapshot, type CachedContent, type CachedFile, type CachedRecord, type CachedSkip, type CacheSnapshot } from './store';
+import { CACHE_FORMAT, readSnapshot, snapshotBytes, writeSnapshot, type CachedContent, type CachedFile, type CachedRecord, type CachedSkip, type CacheSnapshot } from './store';
 import { decodeText } from './text';
 import type { FileTable } from './file-table';
 import { absPath, yieldToLoop, type WalkRoot, type WalkedFile } from './walk';
@@ -42,6 +42,11 @@ export class IndexPersistence {
     private readonly memory: IndexMemory,
     private readonly spoolAfterChars = SPOOL_AFTER_CHARS,
   ) {}
+
+  /** Bytes of the cache file load() would read (0 if there is none). */
+  storedBytes(): number {
+    return this.cacheDir ? snapshotBytes(this.cacheDir, this.key) : 0;
+  }
 
   load(): void {
     if (!this.cacheDir) return;

@@ -4,7 +4,7 @@
 // re-reads nothing whose stat is unchanged, and a renamed or copied file is never re-parsed.
 // Texts are stored as raw UTF-8 beside the frames and are not read on open (see content.ts).
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { serialize, deserialize } from 'node:v8';
 import type { ChunkSpec } from './chunk-types';
@@ -181,6 +181,15 @@ function readFrame(fd: number, pos: { at: number }, size: number): unknown {
 }
 
 /** Reads a snapshot; a missing, older or damaged cache is simply absent (the index rebuilds it). */
+/** The size of the cache file readSnapshot would read, 0 if there is none. */
+export function snapshotBytes(cacheDir: string, key: string): number {
+  try {
+    return statSync(cacheFile(cacheDir, key)).size;
+  } catch {
+    return 0;
+  }
+}
+
 export function readSnapshot(cacheDir: string, key: string): CacheSnapshot | undefined {
   let fd: number | undefined;
   const path = cacheFile(cacheDir, key);
