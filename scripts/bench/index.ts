@@ -195,7 +195,7 @@ function benchCorpus(label: string, dir: string, withWarm: boolean): void {
     const cache = mkdtempSync(join(tmpdir(), 'minions-bench-cache-'));
     try {
       const cliArgs = ['index', '--workspace', dir, '--cache', cache, '--json'];
-      // The CLI owns its process, so a small cold build skips optimising the grammars' wasm
+      // The CLI owns its process, so it never optimises the grammars' wasm
       // (src/core/index/wasm-tiering.ts); the in-process cold index above is the extension's way.
       const cliColds: number[] = [];
       for (let i = 0; i < repeat - 1; i++) {

@@ -68,7 +68,7 @@ export async function openFromFlags(flags: IndexFlags): Promise<{ index: Workspa
     include: flags.include,
     exclude: flags.exclude,
     maxFileBytes,
-    // This process is ours: a small cold build may skip optimising the grammars (wasm-tiering.ts).
+    // This process is ours: it keeps the grammars' wasm on V8's baseline tier (wasm-tiering.ts).
     ownsProcess: true,
   });
   return { index, workspace };

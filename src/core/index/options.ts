@@ -28,8 +28,8 @@ export interface OpenIndexOptions {
   /** Text a build holds in memory before it spools new texts beside the cache (default 64 Mi characters). */
   spoolAfterChars?: number;
   /**
-   * The caller owns its process (a CLI, a server): a cold build may then tell V8 not to optimise
-   * the grammars' wasm when there is too little code for it to pay off (see wasm-tiering.ts).
+   * The caller owns its process (a CLI, a server): a build then tells V8 not to optimise the
+   * grammars' wasm, which costs more than it saves (see wasm-tiering.ts).
    * Never set it in a shared process such as the extension host: V8 flags are process-wide.
    */
   ownsProcess?: boolean;

@@ -11,7 +11,7 @@ import type { ChunkIdentifiers } from './terms';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
 import { IndexedContent } from './content';
-import { BASELINE_WASM_BELOW_BYTES, chooseWasmTiering, wasmTieringDecided } from './wasm-tiering';
+import { chooseBaselineWasm } from './wasm-tiering';
 import { absPath, checkAborted, GlobFilter, rootsFor, walkRoots, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { WalkFeed } from './walk-feed';
 import { ReadAhead } from './read-ahead';
@@ -155,34 +155,17 @@ export class Index implements WorkspaceIndex {
           report();
         }),
       );
-    // A process of our own chooses its wasm tiering from the code it will parse (wasm-tiering.ts),
-    // before the first grammar compiles: until the walk has found that much code or ended, files
-    // wait. (Letting the others go ahead gained nothing: reading them slowed the walk as much.)
-    let tieringOpen = !!this.options.ownsProcess && this.runner.workers > 0 && !wasmTieringDecided();
-    const waiting: WalkedFile[] = [];
-    let waitingBytes = 0;
-    const decideTiering = async () => {
-      tieringOpen = false;
-      chooseWasmTiering(waitingBytes);
-      for (const f of waiting.splice(0)) await start(f);
-    };
+    // A process of our own parses with V8's baseline wasm compiler only (wasm-tiering.ts), set
+    // before its first grammar compiles.
+    if (this.options.ownsProcess && this.runner.workers > 0) chooseBaselineWasm();
     let first = true;
     for await (const batch of feed.batches()) {
       if (first) report(true, 'walk'); // the first files are found, none read yet
       first = false;
-      for (const file of batch) {
-        if (!tieringOpen) {
-          await start(file);
-          continue;
-        }
-        waiting.push(file);
-        if (this.willParse(file)) waitingBytes += file.size;
-        if (waitingBytes >= BASELINE_WASM_BELOW_BYTES) await decideTiering();
-      }
+      for (const file of batch) await start(file);
     }
     const walked = await feed.files;
     report(true);
-    if (tieringOpen) await decideTiering();
     const seen = new Set(walked.map((f) => f.path));
     for (const path of [...this.table.records.keys()]) if (!seen.has(path)) this.removeRecord(path);
     for (const path of [...this.memory.skippedByContent.keys()]) if (!seen.has(path)) this.memory.skippedByContent.delete(path);
@@ -198,12 +181,6 @@ export class Index implements WorkspaceIndex {
     onProgress?.({ done: total, total, phase: 'save' });
     void this.cache.save();
     return this.stats;
-  }
-
-  /** A walked file a parser will read: one with a grammar, not known unchanged. */
-  private willParse(f: WalkedFile): boolean {
-    const known = this.table.records.get(f.path) ?? this.memory.priorFiles.get(f.path);
-    return (!known || !sameStat(known, f)) && !!languageOf(f.path).grammar;
   }
 
   /** Brings one walked file up to date: keep, reuse cached content, or read and chunk. */

@@ -1,34 +1,29 @@
-// Whether V8 should optimise the grammars' wasm for this process. V8 runs wasm first with its
-// baseline compiler (Liftoff) and recompiles hot functions with its optimising one (TurboFan) in
-// the background. For tree-sitter that means the grammars' giant lexer functions: 3-5 s of CPU
-// for the JavaScript/TypeScript grammars, paid by every new process. Optimised code parses ~1.6x
-// faster, so the compile pays off only past roughly 12 MB of code to parse; a cold index of a
-// 10k-file repository (4 MB of JS/TS) finished 1.5x sooner without it (6.0-6.9 s -> 3.9-4.7 s
-// through `minions index` on prettier/prettier, 2 cores).
+// Whether V8 optimises the grammars' wasm in this process. V8 runs wasm first with its baseline
+// compiler (Liftoff) and recompiles hot functions with its optimising one (TurboFan) in the
+// background. For tree-sitter that means the grammars' giant lexer functions: 3-5 s of CPU for
+// the JavaScript/TypeScript grammars, paid by every new process, competing with the parse
+// workers and the index's own thread for the cores. Optimised code parses ~1.6x faster, yet on
+// 2 cores the compile never paid for itself in a cold `minions index`:
+//   - prettier/prettier (9.2k files, 4 MB of code): 6.0-6.9 s optimising, 3.4-4.9 s baseline;
+//   - a 92k-file tree with 166 MB of JS/TS: a tie (34.5 vs 34.7 s, median of 3 each, the index's
+//     own thread being the bottleneck there), and peak RSS 1.10-1.16 GB optimising against
+//     0.95-1.02 GB baseline (the compiler's memory and the optimised code).
+// So a process of our own (the CLI, the MCP server) keeps the baseline tier for good. Trees with
+// far more code than that were not measured; there optimising may win again.
 //
 // V8 flags are process-wide, so only a caller that owns its process asks for this (the CLI and
 // the MCP server do; the extension host is shared with other extensions and never does).
 import { setFlagsFromString } from 'node:v8';
 
-/** Code to parse below which a fresh process skips optimising the grammars. */
-export const BASELINE_WASM_BELOW_BYTES = 12 * 1024 * 1024;
-
 let decided = false;
 
-/** Whether this process has chosen already (a later build's code cannot change it). */
-export function wasmTieringDecided(): boolean {
-  return decided;
-}
-
 /**
- * Called before a build's first grammar is compiled, with the bytes of code about to be parsed
- * (only the first build of the process chooses: later ones cannot change the flag). Returns the
- * choice made (for logs and tests).
+ * Called before a build's first grammar is compiled; only the first call of a process sets the
+ * flag (a grammar compiled already keeps its tier). Returns what it did (for logs and tests).
  */
-export function chooseWasmTiering(codeBytes: number): 'baseline' | 'optimising' | 'already-decided' {
+export function chooseBaselineWasm(): 'baseline' | 'already-decided' {
   if (decided) return 'already-decided';
   decided = true;
-  if (codeBytes >= BASELINE_WASM_BELOW_BYTES) return 'optimising';
   setFlagsFromString('--liftoff-only');
   return 'baseline';
 }
