@@ -2,7 +2,7 @@
 // the chunk's definition names (symbol field) and its file's path (path field, scored with
 // file-level statistics). Postings live in typed arrays; a removed chunk is a tombstone until
 // enough of them pile up, then postings are merged without them and the slots reused.
-import { forEachTerm, identifiersOfChunks, termsOfIdentifier, type ChunkIdentifiers } from './terms';
+import { forEachTerm, identifiersOfChunks, termsOfIdentifier, type ChunkIdentifiers, type IdentTable } from './terms';
 import type { QueryTerm } from './query';
 import { grow, PostingsField, type I32, type PackedPostings, type U32, type U8 } from './postings';
 
@@ -166,16 +166,30 @@ export class LexicalIndex {
     return this.addChunks(fileSlot, ids, [chunk.names])[0]!;
   }
 
+  /**
+   * Each identifier's term ids, flattened: identifier k's are ids[start[k]..start[k+1]). Computed
+   * once per table (a batch's table serves all its files); term ids never change.
+   */
+  private resolve(table: IdentTable): { ids: Int32Array; start: Uint32Array } {
+    const known = table.resolved;
+    if (known && known.owner === this) return known;
+    const flat: number[] = [];
+    const n = table.idents.length;
+    const start = new Uint32Array(n + 1);
+    for (let k = 0; k < n; k++) {
+      start[k] = flat.length;
+      this.idsOf(table.idents[k]!, flat);
+    }
+    start[n] = flat.length;
+    const resolved = { owner: this, ids: Int32Array.from(flat), start };
+    table.resolved = resolved;
+    return resolved;
+  }
+
   /** Indexes a file's chunks from their identifiers (see identifiersOfChunks); returns their slots. */
   addChunks(fileSlot: number, ci: ChunkIdentifiers, names: readonly (readonly string[])[]): number[] {
-    // Each distinct identifier's term ids, flattened: ident k's are flat[start[k]..start[k+1]).
-    const flat: number[] = [];
-    const start = new Uint32Array(ci.idents.length + 1);
-    for (let k = 0; k < ci.idents.length; k++) {
-      start[k] = flat.length;
-      this.idsOf(ci.idents[k]!, flat);
-    }
-    start[ci.idents.length] = flat.length;
+    const { ids: flat, start } = this.resolve(ci.table);
+    const refs = ci.refs;
     if (this.tfScratch.length < this.termCount) this.tfScratch = grow(this.tfScratch, this.termCount, (n) => new Uint32Array(n));
     const tf = this.tfScratch;
     const slots: number[] = [];
@@ -189,7 +203,7 @@ export class LexicalIndex {
       let length = 0;
       touched.length = 0;
       for (let o = ci.offsets[c]!, end = ci.offsets[c + 1]!; o < end; o++) {
-        const k = ci.occurrences[o]!;
+        const k = refs ? refs[ci.occurrences[o]!]! : ci.occurrences[o]!;
         for (let i = start[k]!, e = start[k + 1]!; i < e; i++) {
           const id = flat[i]!;
           if (tf[id] === 0) touched.push(id);

@@ -5,6 +5,7 @@
 // would keep it alive from every chunk name).
 import type { ChunkRequest, ChunkResult } from './chunker';
 import type { ChunkSpec } from './chunk-types';
+import type { ChunkIdentifiers, IdentTable } from './terms';
 
 export interface RequestBatch {
   id: number;
@@ -26,6 +27,9 @@ export interface ResultBatch {
   id: number;
   nums: Int32Array;
   strings: string[];
+  /** The batch's distinct identifiers, each once; a result's are `refs` into them. */
+  idents: string[];
+  refs: Uint32Array;
   occurrences: Uint32Array;
   offsets: Uint32Array;
   /** Set when a request failed: its index and message (the other results still count). */
@@ -69,11 +73,16 @@ export function decodeRequests(b: RequestBatch): ChunkRequest[] {
 /**
  * Layout of `nums`, per result: method, chunk count, then per chunk startLine, endLine,
  * tokens, has-symbol, name count; then identifier count (-1 for none) and occurrence count.
- * `strings` holds, in the same order, each chunk's symbol (if any) and names, then the idents.
+ * `strings` holds, in the same order, each chunk's symbol (if any) and names. The identifiers of
+ * all results go once each into `idents`; a result's distinct identifiers are the next
+ * identifier-count entries of `refs`, indices into `idents`.
  */
 export function encodeResults(id: number, results: readonly (ChunkResult | Error)[]): { batch: ResultBatch; transfer: ArrayBuffer[] } {
   const nums: number[] = [];
   const strings: string[] = [];
+  const table = new Map<string, number>();
+  const idents: string[] = [];
+  const refList: number[] = [];
   let occTotal = 0;
   let offTotal = 0;
   const errors: [number, string][] = [];
@@ -94,9 +103,17 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
       for (const n of names) strings.push(n);
     }
     const ids = r.identifiers;
-    nums.push(ids ? ids.idents.length : -1, ids ? ids.occurrences.length : 0);
+    nums.push(ids ? identsOf(ids).length : -1, ids ? ids.occurrences.length : 0);
     if (ids) {
-      for (const s of ids.idents) strings.push(s);
+      for (const s of identsOf(ids)) {
+        let k = table.get(s);
+        if (k === undefined) {
+          k = idents.length;
+          table.set(s, k);
+          idents.push(s);
+        }
+        refList.push(k);
+      }
       occTotal += ids.occurrences.length;
       offTotal += ids.offsets.length;
     }
@@ -113,8 +130,15 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
     f += r.identifiers.offsets.length;
   }
   const packed = Int32Array.from(nums);
-  const batch: ResultBatch = { id, nums: packed, strings, occurrences, offsets, ...(errors.length ? { errors } : {}), ...(docs.length ? { docs } : {}) };
-  return { batch, transfer: [packed.buffer, occurrences.buffer, offsets.buffer] };
+  const refs = Uint32Array.from(refList);
+  const batch: ResultBatch = { id, nums: packed, strings, idents, refs, occurrences, offsets, ...(errors.length ? { errors } : {}), ...(docs.length ? { docs } : {}) };
+  return { batch, transfer: [packed.buffer, refs.buffer, occurrences.buffer, offsets.buffer] };
+}
+
+/** A result's distinct identifiers, in the order its occurrences refer to them. */
+function identsOf(ids: ChunkIdentifiers): readonly string[] {
+  const { table, refs } = ids;
+  return refs ? Array.from(refs, (k) => table.idents[k]!) : table.idents;
 }
 
 export function decodeResults(b: ResultBatch, count: number): (ChunkResult | Error)[] {
@@ -122,8 +146,10 @@ export function decodeResults(b: ResultBatch, count: number): (ChunkResult | Err
   const out: (ChunkResult | Error)[] = [];
   let n = 0;
   let s = 0;
+  let r = 0;
   let o = 0;
   let f = 0;
+  const table: IdentTable = { idents: b.idents };
   for (let i = 0; i < count; i++) {
     const method = b.nums[n++]!;
     if (method === -1) {
@@ -151,11 +177,12 @@ export function decodeResults(b: ResultBatch, count: number): (ChunkResult | Err
     const result: ChunkResult = { chunks, method: METHODS[method]! };
     if (identCount >= 0) {
       result.identifiers = {
-        idents: b.strings.slice(s, s + identCount),
+        table,
+        refs: b.refs.subarray(r, r + identCount),
         occurrences: b.occurrences.subarray(o, o + occCount),
         offsets: b.offsets.subarray(f, f + chunkCount + 1),
       };
-      s += identCount;
+      r += identCount;
       o += occCount;
       f += chunkCount + 1;
     }

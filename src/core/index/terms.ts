@@ -99,13 +99,26 @@ export function forEachTerm(text: string, emit: (term: string) => void): void {
 }
 
 /**
- * The identifiers of each chunk of a file, compactly: the file's distinct identifiers once, and
- * per chunk the indices of its identifier occurrences. Computed in the parse worker so the main
- * thread only maps each distinct identifier to its terms.
+ * Distinct identifiers, each mapped once to its term ids by the lexical index, which keeps that
+ * mapping on the table (`resolved`). A file's own, or shared by the files of one parse batch:
+ * files of one project repeat each other's identifiers (2.3x fewer distinct identifiers per
+ * batch of 64 than per file, on prettier and on a node_modules).
+ */
+export interface IdentTable {
+  readonly idents: readonly string[];
+  resolved?: { readonly owner: object; readonly ids: Int32Array; readonly start: Uint32Array };
+}
+
+/**
+ * The identifiers of each chunk of a file, compactly: distinct identifiers once, and per chunk
+ * the indices of its identifier occurrences. Computed in the parse worker so the main thread only
+ * maps each distinct identifier to its terms.
  */
 export interface ChunkIdentifiers {
-  idents: string[];
-  /** Occurrences of all chunks, concatenated: indices into `idents`. */
+  table: IdentTable;
+  /** The file's distinct identifiers as indices into a shared `table`; absent when the table is the file's own. */
+  refs?: Uint32Array;
+  /** Occurrences of all chunks, concatenated: indices into the file's distinct identifiers. */
   occurrences: Uint32Array;
   /** Chunk c's occurrences are offsets[c]..offsets[c+1]. */
   offsets: Uint32Array;
@@ -135,7 +148,7 @@ export function identifiersOfChunks(texts: readonly string[]): ChunkIdentifiers 
     });
   }
   offsets[texts.length] = n;
-  return { idents, occurrences: occ.slice(0, n), offsets };
+  return { table: { idents }, occurrences: occ.slice(0, n), offsets };
 }
 
 /** Term -> count. */
