@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openIndex, type SkipReason } from '../../../src/core/index/index';
 import { rootsFor, walkRoots, type WalkOptions } from '../../../src/core/index/walk';
 import { walkInThread, walkThreadsStarted } from '../../../src/core/index/walk-thread';
-import { makeWorkspace, removeWorkspace } from './workspace';
+import { IGNORE_RULES_TREE, makeWorkspace, removeWorkspace } from './workspace';
 
 const made: string[] = [];
 after(() => made.forEach(removeWorkspace));
@@ -19,21 +19,7 @@ function workspace(files: Record<string, string | Uint8Array>): string {
 /** A tree with every kind of decision the walk makes, at several depths. */
 function richTree(): string {
   const dir = workspace({
-    '.gitignore': '*.log\nbuild/\n!keep.log\n',
-    '.git/info/exclude': 'excluded-by-info.txt\n',
-    '.git/config': '[core]\n',
-    '.minionsignore': 'private/\n',
-    'app.ts': 'export const a = 1;\n',
-    'debug.log': 'noise\n',
-    'keep.log': 'kept\n',
-    'build/out.js': 'built\n',
-    'excluded-by-info.txt': 'x\n',
-    'private/notes.md': '# private\n',
-    'sub/.gitignore': 'local.txt\n/anchored.txt\n',
-    'sub/local.txt': 'x\n',
-    'sub/anchored.txt': 'x\n',
-    'sub/deeper/anchored.txt': 'kept\n',
-    'sub/deeper/local.txt': 'ignored\n',
+    ...IGNORE_RULES_TREE,
     '.env': 'TOKEN=x\n',
     'certs/server.pem': 'x\n',
     'logo.png': 'x',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs, { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { openIndex, type SkipReason } from '../../../src/core/index/index';
-import { makeWorkspace, recordOpens, removeWorkspace } from './workspace';
+import { IGNORE_RULES_TREE, makeWorkspace, recordOpens, removeWorkspace } from './workspace';
 
 const made: string[] = [];
 after(() => made.forEach(removeWorkspace));
@@ -23,25 +23,7 @@ async function indexed(dir: string, extra: Partial<Parameters<typeof openIndex>[
 
 describe('walk: ignore rules', () => {
   test('.gitignore at every level, negation, .git/info/exclude and .minionsignore', async () => {
-    const dir = workspace({
-      '.gitignore': '*.log\nbuild/\n!keep.log\n',
-      '.git/info/exclude': 'excluded-by-info.txt\n',
-      '.git/config': '[core]\n',
-      '.minionsignore': 'private/\n',
-      'app.ts': 'export const a = 1;\n',
-      'debug.log': 'noise\n',
-      'keep.log': 'kept\n',
-      'build/out.js': 'built\n',
-      'excluded-by-info.txt': 'x\n',
-      'private/notes.md': '# private\n',
-      'sub/.gitignore': 'local.txt\n/anchored.txt\n',
-      'sub/local.txt': 'x\n',
-      'sub/anchored.txt': 'x\n',
-      'sub/deeper/anchored.txt': 'not anchored here\n',
-      'sub/deeper/local.txt': 'ignored at any depth below sub\n',
-      'sub/code.py': 'def f():\n    return 1\n',
-      'other/local.txt': 'not under sub: kept\n',
-    });
+    const dir = workspace(IGNORE_RULES_TREE);
     const { paths, skips } = await indexed(dir);
     assert.deepEqual(paths, ['.gitignore', '.minionsignore', 'app.ts', 'keep.log', 'other/local.txt', 'sub/.gitignore', 'sub/code.py', 'sub/deeper/anchored.txt']);
     for (const p of ['debug.log', 'build', 'excluded-by-info.txt', 'private', 'sub/local.txt', 'sub/anchored.txt', 'sub/deeper/local.txt'])

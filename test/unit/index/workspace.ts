@@ -5,6 +5,27 @@ import { mock } from 'node:test';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+/** Ignore rules at every level: .gitignore (with a negation), .git/info/exclude, .minionsignore. */
+export const IGNORE_RULES_TREE: Record<string, string> = {
+  '.gitignore': '*.log\nbuild/\n!keep.log\n',
+  '.git/info/exclude': 'excluded-by-info.txt\n',
+  '.git/config': '[core]\n',
+  '.minionsignore': 'private/\n',
+  'app.ts': 'export const a = 1;\n',
+  'debug.log': 'noise\n',
+  'keep.log': 'kept\n',
+  'build/out.js': 'built\n',
+  'excluded-by-info.txt': 'x\n',
+  'private/notes.md': '# private\n',
+  'sub/.gitignore': 'local.txt\n/anchored.txt\n',
+  'sub/local.txt': 'x\n',
+  'sub/anchored.txt': 'x\n',
+  'sub/deeper/anchored.txt': 'not anchored here\n',
+  'sub/deeper/local.txt': 'ignored at any depth below sub\n',
+  'sub/code.py': 'def f():\n    return 1\n',
+  'other/local.txt': 'not under sub: kept\n',
+};
+
 export function makeWorkspace(files: Record<string, string | Uint8Array>): string {
   const dir = mkdtempSync(join(tmpdir(), 'minions-index-'));
   writeFiles(dir, files);
