@@ -69,7 +69,9 @@ const thread = new ThreadView(renderer, {
 });
 const ledger = new LedgerView();
 const plan = new PlanView();
-const jobs = new JobsView(openCitation, () => scheduleSave());
+// A filter or selection the user just chose is saved at once: hiding the panel right after (a
+// citation opening an editor) destroys the page, and a delayed save would lose the choice.
+const jobs = new JobsView(openCitation, () => saveNow());
 const remoteRequests = new RemoteRequestsView();
 const history = new HistoryView({
   open: (runId) => send({ type: 'open-run', runId }),
@@ -200,16 +202,24 @@ function saveDelayMs(): number {
 
 function scheduleSave(): void {
   if (saveTimer !== undefined) return;
-  saveTimer = setTimeout(() => {
-    saveTimer = undefined;
-    const state: SavedState = {
-      v: 1, live: !!shown && shown === live, draft: question.value, filter: jobs.currentFilter, history: runs,
-      ...(shown ? { view: shown.view } : {}),
-      ...(jobs.selected ? { selectedJob: jobs.selected } : {}),
-    };
-    vscode.setState(state);
-  }, saveDelayMs());
+  saveTimer = setTimeout(saveNow, saveDelayMs());
 }
+
+function saveNow(): void {
+  if (saveTimer !== undefined) clearTimeout(saveTimer);
+  saveTimer = undefined;
+  const state: SavedState = {
+    v: 1, live: !!shown && shown === live, draft: question.value, filter: jobs.currentFilter, history: runs,
+    ...(shown ? { view: shown.view } : {}),
+    ...(jobs.selected ? { selectedJob: jobs.selected } : {}),
+  };
+  vscode.setState(state);
+}
+
+// A save still pending when the page goes away is made now.
+window.addEventListener('pagehide', () => {
+  if (saveTimer !== undefined) saveNow();
+});
 
 // ---- messages from the host ---------------------------------------------------------------
 

@@ -168,6 +168,31 @@ describe('end to end: the Minions panel renders runs', () => {
     });
   });
 
+  it('a job filter chosen right before the panel is hidden is still chosen when it comes back', async () => {
+    assert.ok(session);
+    const s = session;
+    await s.step('filter-kept', async () => {
+      // Hidden right after the click: nothing but the click itself may save the choice (a
+      // 1000-job view's event-driven save waits a second).
+      const hideAndShow = async () => {
+        await s.page.keyboard.press(PLAYWRIGHT_KEYS.newFile);
+        await s.page.locator('iframe.webview').first().waitFor({ state: 'hidden', timeout: 10_000 });
+        await s.page.locator('.tabs-container .tab', { hasText: 'Minions' }).first().click();
+        await s.webview().locator('#jobs-title').filter({ hasText: /Local jobs · 1000/ }).waitFor({ state: 'visible', timeout: 15_000 });
+      };
+      const pressed = (f: string) => s.webview().locator(`button.filter[data-filter="${f}"]`).getAttribute('aria-pressed');
+      await s.webview().locator('button.filter[data-filter="failed"]').click();
+      await hideAndShow();
+      assert.equal(await pressed('failed'), 'true');
+      const rows = await s.webview().locator('.job-row').evaluateAll((els) => els.map((r) => r.className));
+      assert.ok(rows.length > 0 && rows.every((c) => c.includes('status-failed')), rows.join());
+      await s.webview().locator('button.filter[data-filter="all"]').click();
+      await hideAndShow();
+      assert.equal(await pressed('all'), 'true');
+      assert.equal(await pressed('failed'), 'false');
+    });
+  });
+
   it('a citation click opens the file in an editor', async () => {
     assert.ok(session);
     const s = session;
