@@ -3,8 +3,10 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { ensurePackaged } from './harness/prepare';
 import { REPO_ROOT, VSIX_PATH } from './harness/paths';
 
@@ -83,6 +85,35 @@ describe('packaged .vsix', () => {
     // The tokenizer tables and model clients (~3.5 MB) are in cli-models.js, not in cli.js.
     assert.ok(statSync(cli).size < 1024 * 1024, `dist/cli.js is ${statSync(cli).size} bytes`);
     assert.ok(!readFileSync(cli, 'utf8').includes('o200k'), 'dist/cli.js bundles the tokenizer');
+  });
+
+  it('ships a walk worker that walks on its own (a reopen of a large index starts it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'minions-walk-worker-'));
+    try {
+      mkdirSync(join(dir, 'src'));
+      writeFileSync(join(dir, 'src', 'a.ts'), 'export const a = 1;\n');
+      writeFileSync(join(dir, '.env'), 'TOKEN=x\n');
+      writeFileSync(join(dir, '.gitignore'), 'skip.txt\n');
+      writeFileSync(join(dir, 'skip.txt'), 'x\n');
+      const worker = new Worker(join(REPO_ROOT, 'dist/walk-worker.js'), { workerData: { roots: [{ abs: dir, prefix: '' }], maxFileBytes: 1_000_000 } });
+      const rels: string[] = [];
+      const skips: string[] = [];
+      await new Promise<void>((resolve, reject) => {
+        worker.on('message', (m: { kind: string; rels?: string; skips?: [string, string][]; message?: string }) => {
+          if (m.kind === 'found') {
+            if (m.rels) rels.push(...m.rels.split('\0'));
+            for (const [path, reason] of m.skips ?? []) skips.push(`${path}:${reason}`);
+          } else if (m.kind === 'done') resolve();
+          else reject(new Error(m.message));
+        });
+        worker.on('error', reject);
+      });
+      await worker.terminate();
+      assert.deepEqual(rels.sort(), ['.gitignore', 'src/a.ts']);
+      assert.deepEqual(skips.sort(), ['.env:secret', 'skip.txt:ignored']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('leaves out sources, tests, tools, dependencies and source maps', () => {
