@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { decodeFound, type WalkJob, type WalkMessage } from '../../src/core/index/walk-wire';
 import { ensurePackaged } from './harness/prepare';
 import { REPO_ROOT, VSIX_PATH } from './harness/paths';
 
@@ -95,14 +96,15 @@ describe('packaged .vsix', () => {
       writeFileSync(join(dir, '.env'), 'TOKEN=x\n');
       writeFileSync(join(dir, '.gitignore'), 'skip.txt\n');
       writeFileSync(join(dir, 'skip.txt'), 'x\n');
-      const worker = new Worker(join(REPO_ROOT, 'dist/walk-worker.js'), { workerData: { roots: [{ abs: dir, prefix: '' }], maxFileBytes: 1_000_000 } });
+      const roots = [{ abs: dir, prefix: '' }];
+      const worker = new Worker(join(REPO_ROOT, 'dist/walk-worker.js'), { workerData: { roots, maxFileBytes: 1_000_000 } satisfies WalkJob });
       const rels: string[] = [];
       const skips: string[] = [];
       await new Promise<void>((resolve, reject) => {
-        worker.on('message', (m: { kind: string; rels?: string; skips?: [string, string][]; message?: string }) => {
+        worker.on('message', (m: WalkMessage) => {
           if (m.kind === 'found') {
-            if (m.rels) rels.push(...m.rels.split('\0'));
-            for (const [path, reason] of m.skips ?? []) skips.push(`${path}:${reason}`);
+            rels.push(...decodeFound(m, roots).map((f) => f.rel));
+            for (const [path, reason] of m.skips) skips.push(`${path}:${reason}`);
           } else if (m.kind === 'done') resolve();
           else reject(new Error(m.message));
         });

@@ -103,9 +103,10 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
       for (const n of names) strings.push(n);
     }
     const ids = r.identifiers;
-    nums.push(ids ? identsOf(ids).length : -1, ids ? ids.occurrences.length : 0);
-    if (ids) {
-      for (const s of identsOf(ids)) {
+    const distinct = ids ? identsOf(ids) : undefined;
+    nums.push(distinct ? distinct.length : -1, ids ? ids.occurrences.length : 0);
+    if (ids && distinct) {
+      for (const s of distinct) {
         let k = table.get(s);
         if (k === undefined) {
           k = idents.length;

@@ -17,7 +17,7 @@ export class WalkFeed {
     roots: readonly WalkRoot[],
     options: Omit<WalkOptions, 'onFile'>,
     /** Walk on a thread of its own (see walk-thread.ts). */
-    readonly onThread = false,
+    onThread = false,
   ) {
     // stop() ends the walk as a cancellation does.
     const outer = options.signal;

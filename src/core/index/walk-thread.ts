@@ -3,7 +3,7 @@
 // walk (readdir and stat of every file, 1 s or more there) runs beside it instead of after it.
 // Same options, callbacks and result as walkRoots; what the thread finds comes back in batches.
 import { MinionsError, type ErrorCode } from '../errors';
-import { checkAborted, type WalkOptions, type WalkRoot, type WalkedFile } from './walk';
+import { checkAborted, indexCancelled, type WalkOptions, type WalkRoot, type WalkedFile } from './walk';
 import { decodeFound, type WalkJob, type WalkMessage } from './walk-wire';
 import { startIndexWorker } from './worker-start';
 
@@ -30,13 +30,7 @@ export async function walkInThread(roots: readonly WalkRoot[], options: WalkOpti
       if (err) reject(err);
       else resolve(files);
     };
-    const onAbort = () => {
-      try {
-        checkAborted(options.signal);
-      } catch (err) {
-        finish(err as Error);
-      }
-    };
+    const onAbort = () => finish(indexCancelled());
     options.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (m: WalkMessage) => {
       if (settled) return;

@@ -67,8 +67,13 @@ export class GlobFilter {
   }
 }
 
+/** The error a cancelled index build ends with. */
+export function indexCancelled(): MinionsError {
+  return new MinionsError('index-cancelled', 'Indexing was cancelled', 'Run the index again when you are ready');
+}
+
 export function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new MinionsError('index-cancelled', 'Indexing was cancelled', 'Run the index again when you are ready');
+  if (signal?.aborted) throw indexCancelled();
 }
 
 /** Yields to the event loop so a long walk neither blocks the host nor misses a cancellation. */

@@ -1,20 +1,13 @@
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, symlinkSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { symlinkSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { openIndex, type SkipReason } from '../../../src/core/index/index';
 import { rootsFor, walkRoots, type WalkOptions } from '../../../src/core/index/walk';
 import { walkInThread, walkThreadsStarted } from '../../../src/core/index/walk-thread';
-import { IGNORE_RULES_TREE, makeWorkspace, removeWorkspace } from './workspace';
+import { IGNORE_RULES_TREE, suiteFolders } from './workspace';
 
-const made: string[] = [];
-after(() => made.forEach(removeWorkspace));
-function workspace(files: Record<string, string | Uint8Array>): string {
-  const dir = makeWorkspace(files);
-  made.push(dir);
-  return dir;
-}
+const { workspace, emptyDir } = suiteFolders();
 
 /** A tree with every kind of decision the walk makes, at several depths. */
 function richTree(): string {
@@ -93,8 +86,7 @@ describe('walk on a thread of its own', () => {
 describe('a reopen walks beside the cache load', () => {
   test('the threaded walk gives the same index as the inline one, and sees what changed while closed', async () => {
     const dir = richTree();
-    const cacheDir = mkdtempSync(join(tmpdir(), 'minions-cache-'));
-    made.push(cacheDir);
+    const cacheDir = emptyDir('minions-cache-');
     const open = async (walkBesideLoadBytes: number) => {
       const skips: string[] = [];
       const threadsBefore = walkThreadsStarted();

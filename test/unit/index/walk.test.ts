@@ -1,17 +1,11 @@
-import { describe, test, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs, { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { openIndex, type SkipReason } from '../../../src/core/index/index';
-import { IGNORE_RULES_TREE, makeWorkspace, recordOpens, removeWorkspace } from './workspace';
+import { IGNORE_RULES_TREE, recordOpens, suiteFolders } from './workspace';
 
-const made: string[] = [];
-after(() => made.forEach(removeWorkspace));
-function workspace(files: Record<string, string | Uint8Array>): string {
-  const dir = makeWorkspace(files);
-  made.push(dir);
-  return dir;
-}
+const { workspace } = suiteFolders();
 
 async function indexed(dir: string, extra: Partial<Parameters<typeof openIndex>[0]> = {}) {
   const skips = new Map<string, SkipReason>();

@@ -1,7 +1,7 @@
 // Builds throw-away workspaces for the index tests (removed by the tests that make them), and
 // records which files the index opens.
 import fs, { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { mock } from 'node:test';
+import { after, mock } from 'node:test';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -42,6 +42,14 @@ export function writeFiles(dir: string, files: Record<string, string | Uint8Arra
 
 export function removeWorkspace(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** A test file's throw-away folders (a workspace with files, or an empty one), removed after its tests. */
+export function suiteFolders(): { workspace(files: Record<string, string | Uint8Array>): string; emptyDir(prefix: string): string } {
+  const made: string[] = [];
+  after(() => made.forEach(removeWorkspace));
+  const keep = (dir: string) => (made.push(dir), dir);
+  return { workspace: (files) => keep(makeWorkspace(files)), emptyDir: (prefix) => keep(mkdtempSync(join(tmpdir(), prefix))) };
 }
 
 /**
