@@ -28,7 +28,25 @@ export function locateGrammars(): { runtime: string; grammars: string } {
 }
 
 let init: Promise<void> | undefined;
+/** The runtime compiled by the thread that started this one (see wasm-tiering.ts), if any. */
+let compiledRuntime: WebAssembly.Module | undefined;
 const languages = new Map<string, Promise<Language | undefined>>();
+
+/** Has this thread instantiate the tree-sitter runtime from `module` instead of compiling its own. Call before the first load. */
+export function useCompiledRuntime(module: WebAssembly.Module): void {
+  compiledRuntime = module;
+}
+
+function initRuntime(runtime: string): Promise<void> {
+  const module = compiledRuntime;
+  if (!module) return Parser.init({ locateFile: () => runtime });
+  // Emscripten's hook: it hands over its imports and takes the instance (and its module) back.
+  const instantiateWasm = (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+    receive(new WebAssembly.Instance(module, imports), module);
+    return {};
+  };
+  return Parser.init({ locateFile: () => runtime, instantiateWasm });
+}
 /**
  * Grammar loads run one at a time per thread. web-tree-sitter links each grammar's wasm into one
  * shared module; two loads in flight at once can resolve each other's symbols ("bad export type
@@ -42,7 +60,7 @@ export function loadLanguage(grammar: string): Promise<Language | undefined> {
   let p = languages.get(grammar);
   if (!p) {
     const { runtime, grammars } = locateGrammars();
-    init ??= Parser.init({ locateFile: () => runtime });
+    init ??= initRuntime(runtime);
     const ready = init;
     p = loading.then(() => ready).then(
       () => withSyncInstantiate(() => Language.load(readFileSync(join(grammars, `tree-sitter-${grammar}.wasm`)))),

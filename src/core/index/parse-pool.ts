@@ -3,7 +3,8 @@
 import type { Worker } from 'node:worker_threads';
 import { startIndexWorker } from './worker-start';
 import { chunkText, type ChunkRequest, type ChunkResult } from './chunker';
-import { decodeResults, encodeRequests, type ResultBatch } from './parse-wire';
+import { decodeResults, encodeRequests, type ParseWorkerData, type ResultBatch } from './parse-wire';
+import { optimisedRuntime } from './wasm-tiering';
 
 export interface ChunkRunner {
   readonly workers: number;
@@ -86,7 +87,9 @@ class WorkerPool implements ChunkRunner {
   }
 
   private spawn(): Worker {
-    const w = startIndexWorker('parse-worker');
+    const runtime = optimisedRuntime();
+    const workerData: ParseWorkerData | undefined = runtime ? { runtime } : undefined;
+    const w = startIndexWorker('parse-worker', workerData ? { workerData } : undefined);
     w.unref();
     w.on('message', (m: ResultBatch) => this.receive(m));
     w.on('error', (err) => this.fail(err));

@@ -7,6 +7,11 @@ import type { ChunkRequest, ChunkResult } from './chunker';
 import type { ChunkSpec } from './chunk-types';
 import type { ChunkIdentifiers, IdentTable } from './terms';
 
+/** What a parse worker is started with (its workerData): the runtime to instantiate, compiled by the pool's thread (wasm-tiering.ts). */
+export interface ParseWorkerData {
+  runtime?: WebAssembly.Module;
+}
+
 export interface RequestBatch {
   id: number;
   texts: string[];

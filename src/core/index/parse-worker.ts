@@ -1,12 +1,15 @@
 // Worker-thread entry: chunks batches of files sent by the parse pool (see parse-wire.ts for
 // how a batch travels). Built to dist/parse-worker.js by esbuild.mjs; under tsx the pool loads
 // this file through tsx's require hook.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
 import { chunkText, type ChunkResult } from './chunker';
-import { decodeRequests, encodeResults, type RequestBatch } from './parse-wire';
+import { decodeRequests, encodeResults, type ParseWorkerData, type RequestBatch } from './parse-wire';
+import { useCompiledRuntime } from './grammars';
 
 const port = parentPort;
+const runtime = (workerData as ParseWorkerData | undefined)?.runtime;
+if (runtime) useCompiledRuntime(runtime);
 if (port) {
   port.on('message', async (batch: RequestBatch) => {
     const results: (ChunkResult | Error)[] = [];

@@ -128,6 +128,10 @@ export class Index implements WorkspaceIndex {
       this.options.onSkip?.(path, reason);
     };
     onProgress?.({ done: 0, total: 0, phase: 'walk' });
+    // A process of our own parses with V8's baseline wasm compiler for the grammars
+    // (wasm-tiering.ts), chosen before its first grammar compiles and before the workers start
+    // (they are handed the runtime compiled with the choice).
+    if (this.options.ownsProcess && this.runner.workers > 0) chooseBaselineWasm();
     // Nothing known yet (no cache, no earlier build): every file will be parsed, so the workers
     // boot while the walk runs instead of after it.
     if (this.table.records.size === 0 && this.memory.priorFiles.size === 0) this.runner.prepare();
@@ -155,9 +159,6 @@ export class Index implements WorkspaceIndex {
           report();
         }),
       );
-    // A process of our own parses with V8's baseline wasm compiler only (wasm-tiering.ts), set
-    // before its first grammar compiles.
-    if (this.options.ownsProcess && this.runner.workers > 0) chooseBaselineWasm();
     let first = true;
     for await (const batch of feed.batches()) {
       if (first) report(true, 'walk'); // the first files are found, none read yet
