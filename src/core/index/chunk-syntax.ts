@@ -20,14 +20,20 @@ const DEF_TYPE =
 
 const NAME_NODE = /identifier$|^(?:name|constant|word|simple_identifier|type_identifier|property_identifier)$/;
 const MAX_NAMES = 64;
+/**
+ * How deep the walk splits oversized nodes. Below this a node is cut by lines: generated code can
+ * nest tens of thousands deep (a 40,000-member union type is one left-nested chain), and the
+ * walk recursing along it ran out of stack (the whole build failed on that one file).
+ */
+export const MAX_SPLIT_DEPTH = 256;
 const WRAPPERS = new Set(['decorated_definition', 'export_statement', 'template_declaration']);
 
 /** The name of a definition node, or undefined when the node does not define a named thing. */
 export function definitionName(node: Node): string | undefined {
   const t = node.type;
-  if (t === 'decorated_definition' || t === 'export_statement' || t === 'template_declaration') {
-    const inner = node.childForFieldName('definition') ?? node.childForFieldName('declaration') ?? lastNamedChild(node);
-    return inner && inner !== node ? definitionName(inner) : undefined;
+  if (WRAPPERS.has(t)) {
+    const inner = wrapped(node);
+    return inner ? definitionName(inner) : undefined;
   }
   if (t === 'lexical_declaration' || t === 'variable_declaration') {
     // `const handler = () => ...` / `const Widget = class ...` name a function or class.
@@ -53,6 +59,19 @@ export function definitionName(node: Node): string | undefined {
     if (c && NAME_NODE.test(c.type)) return c.text;
   }
   return undefined;
+}
+
+/** What a wrapper (export, decorator, template) wraps, if anything. */
+function wrapped(node: Node): Node | undefined {
+  const inner = node.childForFieldName('definition') ?? node.childForFieldName('declaration') ?? lastNamedChild(node);
+  return inner && inner !== node ? inner : undefined;
+}
+
+/** The definition inside any wrappers: its members are the wrapper's, named once (`A.m`, not `A.A.m`). */
+function unwrap(node: Node): Node {
+  let n = node;
+  for (let inner = WRAPPERS.has(n.type) ? wrapped(n) : undefined; inner; inner = WRAPPERS.has(n.type) ? wrapped(n) : undefined) n = inner;
+  return n;
 }
 
 function lastNamedChild(node: Node): Node | null {
@@ -92,7 +111,8 @@ function nestedNames(node: Node, prefix: string, out: string[], depth: number): 
     if (name) {
       const q = prefix + name;
       out.push(q);
-      if (!FUNCTION_LIKE.test(c.type)) nestedNames(c, q + '.', out, depth + 1);
+      const definition = unwrap(c);
+      if (!FUNCTION_LIKE.test(definition.type)) nestedNames(definition, q + '.', out, depth + 1);
     } else if (CONTAINER_PART.test(c.type) && c.endPosition.row > c.startPosition.row) nestedNames(c, prefix, out, depth + 1);
     if (out.length >= MAX_NAMES) return;
   }
@@ -116,14 +136,15 @@ export function chunkSyntaxTree(root: Node, lines: readonly string[], budget: nu
     units.push(u);
   };
 
-  const visit = (node: Node, container: string) => {
+  const visit = (node: Node, container: string, depth: number) => {
     const start = node.startPosition.row;
     const end = endRow(node);
     const name = definitionName(node);
     const qualified = name ? (container ? `${container}.${name}` : name) : undefined;
-    if (costs.tokens(start, end) <= budget || node.childCount === 0) {
+    if (costs.tokens(start, end) <= budget || node.childCount === 0 || depth >= MAX_SPLIT_DEPTH) {
       if (costs.tokens(start, end) > budget) {
-        // A leaf too big to keep whole (a huge string or comment): split it by lines.
+        // A leaf too big to keep whole (a huge string or comment), or a node nested too deep to
+        // split further: cut it by lines.
         for (const s of chunkLineRange(costs, start, end, budget, 0, qualified ?? (container || undefined)))
           addUnit({ start: s.startLine - 1, end: s.endLine - 1, symbol: s.symbol, names: [], isDef: false });
         return;
@@ -131,7 +152,7 @@ export function chunkSyntaxTree(root: Node, lines: readonly string[], budget: nu
       const names: string[] = [];
       if (qualified) {
         names.push(qualified);
-        nestedNames(node, qualified + '.', names, 0);
+        nestedNames(unwrap(node), qualified + '.', names, 0);
       } else if (end > start) nestedNames(node, container ? container + '.' : '', names, 0);
       addUnit({ start, end, symbol: qualified ?? (container || undefined), names, isDef: !!qualified });
       return;
@@ -140,13 +161,13 @@ export function chunkSyntaxTree(root: Node, lines: readonly string[], budget: nu
     const inner = WRAPPERS.has(node.type) ? container : qualified ?? container;
     for (let i = 0; i < node.childCount; i++) {
       const c = node.child(i);
-      if (c) visit(c, inner);
+      if (c) visit(c, inner, depth + 1);
     }
   };
 
   for (let i = 0; i < root.childCount; i++) {
     const c = root.child(i);
-    if (c) visit(c, '');
+    if (c) visit(c, '', 0);
   }
 
   const out: ChunkSpec[] = [];

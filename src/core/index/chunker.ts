@@ -91,6 +91,10 @@ async function chunkOnly(req: ChunkRequest): Promise<ChunkResult> {
   }
   try {
     return { chunks: chunkSyntaxTree(tree.rootNode, lines, req.chunkTokens), method: 'syntax' };
+  } catch {
+    // A tree the syntax chunker cannot walk (out of stack on some tree shape no one foresaw)
+    // costs this file its syntax chunks, never the build.
+    return { chunks: chunkPlainText(lines, req.chunkTokens), method: 'lines-after-error' };
   } finally {
     tree.delete();
   }

@@ -12,7 +12,7 @@ import { CacheFileRef, IndexedContent, textSum, type TextPlace } from './content
 import type { LexicalSnapshot } from './lexical';
 
 /** Bump when chunking, term extraction or this layout changes so old caches are rebuilt, not trusted. */
-export const CACHE_FORMAT = 8;
+export const CACHE_FORMAT = 9;
 
 export type CachedContent = IndexedContent;
 

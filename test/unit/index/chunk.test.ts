@@ -95,6 +95,15 @@ describe('chunk shapes', () => {
     assert.ok(first.endLine >= lineOf(lines, /WAVE_END/), 'the header chunk also holds the first method');
   });
 
+  test('exported and decorated definitions are named once, with their members', async () => {
+    const ts = 'export class Greeter {\n  greet() {\n    return 1;\n  }\n}\nexport function farewell() {\n  return 2;\n}\n';
+    const r = await chunkText({ text: ts, language: 'typescript', grammar: 'typescript', chunkTokens: 512, parseBudgetMs: 5000 });
+    assert.deepEqual(r.chunks.map((c) => c.names), [['Greeter', 'Greeter.greet', 'farewell']]);
+    const py = '@dataclass\nclass Config:\n    def load(self):\n        return 1\n';
+    const p = await chunkText({ text: py, language: 'python', grammar: 'python', chunkTokens: 512, parseBudgetMs: 5000 });
+    assert.deepEqual(p.chunks.map((c) => c.names), [['Config', 'Config.load']]);
+  });
+
   test('a parse past its time budget falls back to line chunks', async () => {
     const body = Array.from({ length: 4000 }, (_, i) => `  const v${i} = [${'('.repeat(30)}${i}${')'.repeat(30)}];`).join('\n');
     const text = `function big() {\n${body}\n}\n`;

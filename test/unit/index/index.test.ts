@@ -368,6 +368,26 @@ describe('progress, cancellation, workers, roots', () => {
     }
   });
 
+  test('a file nested 40,000 deep (generated code) is indexed, and so is everything else', async () => {
+    // One left-nested union: the syntax walk once recursed along it until the stack ran out,
+    // and the whole build failed on that one file.
+    const deep = `type Big =\n${Array.from({ length: 40_000 }, (_, i) => `  | "v${i}"`).join('\n')};\nexport function afterTheUnion() {\n  return 1;\n}\n`;
+    const dir = workspace({ 'src/generated.ts': deep, 'src/http/client.ts': REPO['src/http/client.ts'] });
+    for (const workers of [0, 2]) {
+      const idx = await openIndex({ roots: [dir], workers, parseBudgetMs: 120_000 });
+      try {
+        assert.deepEqual(idx.files().map((f) => f.path).sort(), ['src/generated.ts', 'src/http/client.ts']);
+        const chunks = idx.chunksOf('src/generated.ts');
+        assert.equal(chunks[chunks.length - 1]!.endLine, 40_004, `workers ${workers}: every line is in a chunk`);
+        const fn = idx.search('afterTheUnion')[0]?.chunk;
+        assert.ok(fn && fn.path === 'src/generated.ts' && fn.startLine <= 40_001 && fn.endLine >= 40_001, `workers ${workers}: the function after the union is found`);
+        assert.equal(idx.search('send request')[0]?.chunk.path, 'src/http/client.ts');
+      } finally {
+        await idx.dispose();
+      }
+    }
+  });
+
   test('a worker past its memory bound is replaced between batches, and nothing is lost', async () => {
     // A bound every batch crosses: each worker is swapped after each batch it returns.
     const runner = createChunkRunner(2, 1);
