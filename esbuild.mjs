@@ -78,6 +78,8 @@ const builds = [
 const optionalNodeEntries = {
   'parse-worker': 'src/core/index/parse-worker.ts',
   'walk-worker': 'src/core/index/walk-worker.ts',
+  // The extension host's parse workers, each a process of its own (parse-process.ts).
+  'parse-process': 'src/core/index/parse-process.ts',
   // The extension's core (index, engine, tokenizer tables), loaded by the extension on first use.
   'extension-core': 'src/extension/core-impl.ts',
   // The CLI's model commands (ask, mcp), loaded by dist/cli.js when one of them runs.

@@ -7,7 +7,9 @@ import { estimateTokens } from '../../src/core/index/tokens';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [mode, dir, cacheDir, workersArg] = process.argv.slice(2) as [string, string, string, string | undefined];
+const [mode, dir, cacheDir, workersArg, placeArg] = process.argv.slice(2) as [string, string, string, string | undefined, string | undefined];
+// Where the parse workers run: threads, or processes (as the extension host has them).
+const parseIn = placeArg === 'processes' ? 'processes' : 'threads';
 const workers = workersArg === undefined ? undefined : Number(workersArg);
 
 const UPDATES = 20;
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
   if (mode === 'cold') {
     const c0 = process.cpuUsage();
     const t = performance.now();
-    const index = await openIndex({ roots: [dir], cacheDir, workers });
+    const index = await openIndex({ roots: [dir], cacheDir, workers, parseIn });
     const ms = performance.now() - t;
     const c1 = process.cpuUsage(c0);
     const cpuMs = (c1.user + c1.system) / 1000;
@@ -51,14 +53,14 @@ async function main(): Promise<void> {
     return;
   }
   if (mode === 'profile') {
-    const index = await openIndex({ roots: [dir], cacheDir, workers });
+    const index = await openIndex({ roots: [dir], cacheDir, workers, parseIn });
     await index.dispose();
     console.log(JSON.stringify({ peakRssMB: rssMB() }));
     return;
   }
   if (mode === 'warm') {
     const t = performance.now();
-    const index = await openIndex({ roots: [dir], cacheDir, workers });
+    const index = await openIndex({ roots: [dir], cacheDir, workers, parseIn });
     const ms = performance.now() - t;
     // One file changed: pick a mid-sized code file, write a changed copy in place (a rename
     // replaces it, so a hard-linked corpus is never modified through the link).

@@ -21,6 +21,8 @@ export function createCore(): CoreApi {
         maxFileBytes: o.settings.maxFileBytes,
         chunkTokens: o.settings.chunkTokens,
         pdfLimits: { maxPages: o.settings.pdfMaxPages, budgetMs: o.settings.pdfTimeBudgetMs },
+        // The extension host is shared with other extensions: parse workers get processes of their own.
+        parseIn: 'processes',
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
         ...(o.pace ? { pace: o.pace } : {}),

@@ -68,8 +68,8 @@ describe('packaged .vsix', () => {
     const main = String(manifest.main).replace(/^\.\//, '');
     const expected = ['package.json', main, 'dist/webview.js', 'dist/grammars/tree-sitter.wasm',
       // The parse worker extracts PDF text with pdf.js, loaded from these at run time; a reopen
-      // of a large index walks on the walk worker.
-      'dist/parse-worker.js', 'dist/walk-worker.js', 'dist/cli.js', 'dist/cli-models.js', 'dist/pdfjs/pdf.min.mjs', 'dist/pdfjs/pdf.worker.min.mjs', ...referencedFiles(manifest)];
+      // of a large index walks on the walk worker; the extension host parses in parse processes.
+      'dist/parse-worker.js', 'dist/walk-worker.js', 'dist/parse-process.js', 'dist/cli.js', 'dist/cli-models.js', 'dist/pdfjs/pdf.min.mjs', 'dist/pdfjs/pdf.worker.min.mjs', ...referencedFiles(manifest)];
     const missing = expected.filter((file) => !entries.includes(file));
     assert.deepEqual(missing, [], `missing from ${VSIX_PATH}; allow them in .vscodeignore`);
     assert.ok(entries.some((name) => /^dist\/grammars\/tree-sitter-\w+\.wasm$/.test(name)), 'no language grammar shipped');
@@ -115,6 +115,26 @@ describe('packaged .vsix', () => {
       assert.deepEqual(skips.sort(), ['.env:secret', 'skip.txt:ignored']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ships a parse process that chunks a batch by syntax on its own', async () => {
+    const { fork } = await import('node:child_process');
+    const { encodeRequests, decodeResults } = await import('../../src/core/index/parse-wire');
+    const child = fork(join(REPO_ROOT, 'dist/parse-process.js'), [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    try {
+      const text = 'export class Greeter {\n  greet() {\n    return 1;\n  }\n}\n';
+      const reply = new Promise<Parameters<typeof decodeResults>[0]>((resolve, reject) => {
+        child.once('message', (m) => resolve(m as Parameters<typeof decodeResults>[0]));
+        child.once('exit', (code) => reject(new Error(`parse process exited with code ${code}`)));
+      });
+      child.send(encodeRequests(1, [{ text, language: 'typescript', grammar: 'typescript', chunkTokens: 400, parseBudgetMs: 60_000 }]));
+      const [result] = decodeResults(await reply, 1);
+      assert.ok(result && !(result instanceof Error), String(result));
+      assert.equal(result.method, 'syntax');
+      assert.deepEqual(result.chunks.map((c) => c.names), [['Greeter', 'Greeter.greet']]);
+    } finally {
+      child.kill();
     }
   });
 

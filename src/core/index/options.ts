@@ -5,6 +5,7 @@ import type { SkipReason } from './walk';
 import type { WorkspaceRoot } from './paths';
 import type { DocumentNote } from './documents';
 import type { PdfLimits } from './extract-pdf';
+import type { ParsePlace } from './parse-pool';
 
 export interface OpenIndexOptions {
   /** Absolute folder paths. With more than one root, chunk paths start with the root's folder name. */
@@ -21,8 +22,15 @@ export interface OpenIndexOptions {
   onProgress?: (p: IndexProgress) => void;
   /** Cancel -> rejects with MinionsError('index-cancelled'). */
   signal?: AbortSignal;
-  /** Parse worker threads (default: one per core, at most 4; 0 = parse on the calling thread). */
+  /** Parse workers (default: one per core, at most 4; 0 = parse on the calling thread). */
   workers?: number;
+  /**
+   * Where the parse workers run (default threads). A shared process (the extension host) asks
+   * for processes: only a process of our own may keep the grammars' wasm at V8's baseline tier
+   * (wasm-tiering.ts), and a cold index runs that way at the CLI's speed. Processes that cannot
+   * start give way to threads.
+   */
+  parseIn?: ParsePlace;
   /** Per-file parse time budget in ms before falling back to line chunks (default 2000). */
   parseBudgetMs?: number;
   /** Text a build holds in memory before it spools new texts beside the cache (default 64 Mi characters). */

@@ -1,10 +1,16 @@
-// Runs the chunker on worker threads (tree-sitter parsing is CPU-bound; the main thread keeps
-// reading, hashing and indexing meanwhile), or inline when the pool size is 0.
+// Runs the chunker on parse workers (tree-sitter parsing is CPU-bound; the main thread keeps
+// reading, hashing and indexing meanwhile): threads, or processes of their own where the host
+// process is shared (the extension host; see parse-process.ts), or inline when the pool size is 0.
 import type { Worker } from 'node:worker_threads';
-import { startIndexWorker } from './worker-start';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { startIndexProcess, startIndexWorker } from './worker-start';
 import { chunkText, type ChunkRequest, type ChunkResult } from './chunker';
-import { decodeResults, encodeRequests, type ParseWorkerData, type ResultBatch } from './parse-wire';
+import { decodeResults, encodeRequests, type ParseWorkerData, type RequestBatch, type ResultBatch } from './parse-wire';
 import { optimisedRuntime } from './wasm-tiering';
+
+/** Where parse workers run: threads of this process, or processes of their own. */
+export type ParsePlace = 'threads' | 'processes';
 
 export interface ChunkRunner {
   readonly workers: number;
@@ -26,6 +32,62 @@ interface Pending {
 interface Sent {
   jobs: Pending[];
   worker: number;
+}
+
+/** One parse worker as the pool drives it, whether a thread or a process. */
+interface Channel {
+  send(batch: RequestBatch): void;
+  /** Whether it keeps this process alive: while it holds batches (a process's IPC channel would otherwise let the build's process exit under it). */
+  hold(busy: boolean): void;
+  /** Stops it; its exit is then no failure. */
+  stop(): Promise<void>;
+}
+
+interface ChannelEvents {
+  message(m: ResultBatch): void;
+  failure(err: Error): void;
+}
+
+function threadChannel(w: Worker, on: ChannelEvents): Channel {
+  w.unref();
+  w.on('message', on.message);
+  w.on('error', on.failure);
+  w.on('exit', (code) => {
+    if (code !== 0) on.failure(new Error(`parse worker exited with code ${code}`));
+  });
+  return {
+    send: (batch) => w.postMessage(batch),
+    hold: () => {},
+    stop: async () => {
+      w.removeAllListeners('exit');
+      w.removeAllListeners('error');
+      w.on('error', () => {}); // an error while it terminates concerns nothing in flight
+      await w.terminate();
+    },
+  };
+}
+
+function processChannel(c: ChildProcess, on: ChannelEvents): Channel {
+  c.unref();
+  c.channel?.unref();
+  c.on('message', on.message as (m: unknown) => void);
+  c.on('error', on.failure);
+  // A parse process only ends when told to: any exit before that is a failure.
+  c.on('exit', (code, signal) => on.failure(new Error(`parse process exited (${signal ?? `code ${code}`})`)));
+  return {
+    send: (batch) => c.send(batch),
+    hold: (busy) => (busy ? c.channel?.ref() : c.channel?.unref()),
+    stop: async () => {
+      c.removeAllListeners('exit');
+      c.removeAllListeners('error');
+      c.on('error', () => {});
+      if (c.exitCode !== null || c.signalCode !== null) return;
+      const exited = once(c, 'exit');
+      c.ref(); // the wait for its exit keeps this process alive until then
+      c.kill();
+      await exited;
+    },
+  };
 }
 
 /**
@@ -56,7 +118,7 @@ class InlineRunner implements ChunkRunner {
 }
 
 class WorkerPool implements ChunkRunner {
-  private readonly pool: Worker[] = [];
+  private readonly pool: Channel[] = [];
   private readonly outstanding: number[] = [];
   /** Workers that get no more batches and are replaced once theirs are back. */
   private readonly retiring: boolean[] = [];
@@ -67,11 +129,23 @@ class WorkerPool implements ChunkRunner {
   private nextId = 1;
   private flushScheduled = false;
   private failure: Error | undefined;
+  private closed = false;
+  /** A batch came back: the workers can start and answer. */
+  private answered = false;
+  /** Why processes were given up for threads, if they were. */
+  fallback: Error | undefined;
 
   constructor(
     readonly workers: number,
     private readonly recycleExternalBytes: number,
+    private place: ParsePlace,
+    private readonly startProcess: () => ChildProcess,
   ) {}
+
+  /** Where the workers run now (processes fall back to threads when they cannot start). */
+  get runsIn(): ParsePlace {
+    return this.place;
+  }
 
   /** Workers start on the first file to parse (or prepare()): a reopen that parses nothing starts none. */
   prepare(): void {
@@ -86,26 +160,17 @@ class WorkerPool implements ChunkRunner {
     }
   }
 
-  private spawn(): Worker {
+  private spawn(): Channel {
+    const on: ChannelEvents = { message: (m) => this.receive(m), failure: (err) => this.fail(err) };
+    if (this.place === 'processes') return processChannel(this.startProcess(), on);
     const runtime = optimisedRuntime();
     const workerData: ParseWorkerData | undefined = runtime ? { runtime } : undefined;
-    const w = startIndexWorker('parse-worker', workerData ? { workerData } : undefined);
-    w.unref();
-    w.on('message', (m: ResultBatch) => this.receive(m));
-    w.on('error', (err) => this.fail(err));
-    w.on('exit', (code) => {
-      if (code !== 0) this.fail(new Error(`parse worker exited with code ${code}`));
-    });
-    return w;
+    return threadChannel(startIndexWorker('parse-worker', workerData ? { workerData } : undefined), on);
   }
 
   /** Swaps worker i (idle, retiring) for a fresh one. */
   private replace(i: number): void {
-    const old = this.pool[i]!;
-    old.removeAllListeners('exit');
-    old.removeAllListeners('error');
-    old.on('error', () => {}); // an error while it terminates concerns nothing in flight
-    void old.terminate();
+    void this.pool[i]!.stop();
     this.pool[i] = this.spawn();
     this.retiring[i] = false;
     this.recycled++;
@@ -115,7 +180,8 @@ class WorkerPool implements ChunkRunner {
     const sent = this.sent.get(m.id);
     if (!sent) return;
     this.sent.delete(m.id);
-    this.outstanding[sent.worker]!--;
+    this.answered = true;
+    if (--this.outstanding[sent.worker]! === 0) this.pool[sent.worker]!.hold(false);
     if ((m.external ?? 0) > this.recycleExternalBytes) this.retiring[sent.worker] = true;
     if (this.retiring[sent.worker] && this.outstanding[sent.worker] === 0 && !this.failure) this.replace(sent.worker);
     const results = decodeResults(m, sent.jobs.length);
@@ -128,12 +194,35 @@ class WorkerPool implements ChunkRunner {
   }
 
   private fail(err: Error): void {
+    if (this.place === 'processes' && !this.answered && !this.closed) {
+      this.fallBackToThreads(err);
+      return;
+    }
     this.failure ??= err;
     for (const [id, s] of this.sent) {
       this.sent.delete(id);
       for (const job of s.jobs) job.reject(err);
     }
     for (const job of this.queue.splice(0)) job.reject(err);
+  }
+
+  /**
+   * Parse processes that fail before they answer anything (a runtime that cannot run as node,
+   * a process that cannot start) are replaced by threads, and what they held is sent again: the
+   * build runs slower, never fails for it.
+   */
+  private fallBackToThreads(err: Error): void {
+    this.fallback = err;
+    this.place = 'threads';
+    const old = this.pool.splice(0);
+    this.outstanding.length = 0;
+    this.retiring.length = 0;
+    for (const channel of old) void channel.stop();
+    const held = [...this.sent.values()].flatMap((s) => s.jobs);
+    this.sent.clear();
+    this.queue.unshift(...held);
+    this.start();
+    this.flush();
   }
 
   chunk(req: ChunkRequest): Promise<ChunkResult> {
@@ -171,17 +260,29 @@ class WorkerPool implements ChunkRunner {
       }
       const id = this.nextId++;
       this.sent.set(id, { jobs, worker: best });
-      this.outstanding[best]!++;
-      this.pool[best]!.postMessage(encodeRequests(id, jobs.map((j) => j.req)));
+      if (this.outstanding[best]!++ === 0) this.pool[best]!.hold(true);
+      this.pool[best]!.send(encodeRequests(id, jobs.map((j) => j.req)));
     }
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.fail(new Error('parse pool closed'));
-    await Promise.all(this.pool.map((w) => w.terminate()));
+    await Promise.all(this.pool.map((w) => w.stop()));
   }
 }
 
-export function createChunkRunner(workers: number, recycleExternalBytes = RECYCLE_EXTERNAL_BYTES): ChunkRunner & { readonly recycled?: number } {
-  return workers > 0 ? new WorkerPool(workers, recycleExternalBytes) : new InlineRunner();
+export interface ChunkRunnerOptions {
+  recycleExternalBytes?: number;
+  /** Default threads. */
+  place?: ParsePlace;
+  /** How a parse process starts (tests start ones that fail). */
+  startProcess?: () => ChildProcess;
+}
+
+export type PoolRunner = ChunkRunner & { readonly recycled?: number; readonly runsIn?: ParsePlace; readonly fallback?: Error };
+
+export function createChunkRunner(workers: number, options: ChunkRunnerOptions = {}): PoolRunner {
+  if (workers <= 0) return new InlineRunner();
+  return new WorkerPool(workers, options.recycleExternalBytes ?? RECYCLE_EXTERNAL_BYTES, options.place ?? 'threads', options.startProcess ?? (() => startIndexProcess('parse-process')));
 }

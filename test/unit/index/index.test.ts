@@ -388,9 +388,50 @@ describe('progress, cancellation, workers, roots', () => {
     }
   });
 
+  test('parse processes (the extension host\'s way) give the same chunks and hits as threads, and end with the index', async () => {
+    const dir = workspace(REPO);
+    const threads = await openIndex({ roots: [dir], workers: 2, chunkTokens: 40, parseBudgetMs: 120_000 });
+    const processes = await openIndex({ roots: [dir], workers: 2, chunkTokens: 40, parseBudgetMs: 120_000, parseIn: 'processes' });
+    try {
+      for (const f of threads.files()) assert.deepEqual(processes.chunksOf(f.path), threads.chunksOf(f.path));
+      for (const q of ['retry policy attempt', 'parse config file'])
+        assert.deepEqual(processes.search(q).map((h) => [h.chunk.id, h.score]), threads.search(q).map((h) => [h.chunk.id, h.score]));
+    } finally {
+      await threads.dispose();
+      await processes.dispose();
+    }
+  });
+
+  test('parse processes run in processes, stop on close, and give way to threads when they cannot start', async () => {
+    const { fork } = await import('node:child_process');
+    const { startIndexProcess } = await import('../../../src/core/index/worker-start');
+    const reqs = Object.entries(REPO).map(([path, text]) => ({ text, language: path.endsWith('.py') ? 'python' : 'typescript', grammar: path.endsWith('.py') ? 'python' : 'typescript', chunkTokens: 40, parseBudgetMs: 120_000 }));
+    const inline = createChunkRunner(0);
+    const direct = await Promise.all(reqs.map((r) => inline.chunk(r)));
+    // Real parse processes: they answer, and closing the pool ends them.
+    const started: import('node:child_process').ChildProcess[] = [];
+    const pool = createChunkRunner(2, { place: 'processes', startProcess: () => { const c = startIndexProcess('parse-process'); started.push(c); return c; } });
+    assert.deepEqual((await Promise.all(reqs.map((r) => pool.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
+    assert.equal(pool.runsIn, 'processes');
+    assert.equal(started.length, 2);
+    await pool.close();
+    assert.ok(started.every((c) => c.exitCode !== null || c.signalCode !== null), 'every parse process has ended');
+    // A runtime that cannot run our parse process (it exits at once): threads take over, nothing is lost.
+    const exits = join(tempDir(), 'exits.js');
+    writeFileSync(exits, 'process.exit(3);\n');
+    const broken = createChunkRunner(2, { place: 'processes', startProcess: () => fork(exits, [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] }) });
+    try {
+      assert.deepEqual((await Promise.all(reqs.map((r) => broken.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
+      assert.equal(broken.runsIn, 'threads');
+      assert.match(String(broken.fallback), /parse process exited \(code 3\)/);
+    } finally {
+      await broken.close();
+    }
+  });
+
   test('a worker past its memory bound is replaced between batches, and nothing is lost', async () => {
     // A bound every batch crosses: each worker is swapped after each batch it returns.
-    const runner = createChunkRunner(2, 1);
+    const runner = createChunkRunner(2, { recycleExternalBytes: 1 });
     const inline = createChunkRunner(0);
     try {
       const reqs = Object.entries(REPO).flatMap(([path, text]) =>

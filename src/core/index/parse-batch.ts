@@ -1,0 +1,21 @@
+// What a parse worker does with one message, wherever it runs (a thread, or a process of its
+// own): chunk each request of the batch, one failure never taking the others with it.
+import { getHeapStatistics } from 'node:v8';
+import { chunkText, type ChunkResult } from './chunker';
+import { decodeRequests, encodeResults, type RequestBatch, type ResultBatch } from './parse-wire';
+
+export async function chunkBatch(batch: RequestBatch): Promise<{ batch: ResultBatch; transfer: ArrayBuffer[] }> {
+  const results: (ChunkResult | Error)[] = [];
+  for (const req of decodeRequests(batch)) {
+    try {
+      results.push(await chunkText(req));
+    } catch (err) {
+      results.push(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+  const out = encodeResults(batch.id, results);
+  // The isolate's external memory (the wasm heap among it); memoryUsage() would also read the
+  // process's RSS from /proc on every batch.
+  out.batch.external = getHeapStatistics().external_memory;
+  return out;
+}
