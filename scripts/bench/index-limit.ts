@@ -18,8 +18,8 @@ import { languageOf } from '../../src/core/index/languages';
 import { DEFAULT_MAX_FILE_BYTES } from '../../src/core/index/index';
 import { looksBinary, SNIFF_BYTES } from '../../src/core/index/binary';
 import { decodeText, isMinified } from '../../src/core/index/text';
-import { loadLanguage, useCompiledRuntime } from '../../src/core/index/grammars';
-import { chooseBaselineWasm, optimisedRuntime } from '../../src/core/index/wasm-tiering';
+import { loadLanguage } from '../../src/core/index/grammars';
+import { chooseBaselineWasm } from '../../src/core/index/wasm-tiering';
 import { bareParse } from './bare-parse';
 
 const dir = process.argv[2]!;
@@ -67,10 +67,7 @@ async function main(): Promise<void> {
   }
   const codeBytes = texts.reduce((a, t) => a + t.text.length, 0);
   const grammars = [...new Set(texts.map((t) => t.grammar))];
-  if (baselineTier) {
-    chooseBaselineWasm();
-    useCompiledRuntime(optimisedRuntime()!);
-  }
+  if (baselineTier) chooseBaselineWasm();
   const languages = new Map<string, Language | undefined>();
   for (const g of grammars) languages.set(g, await loadLanguage(g));
   if (baselineTier) {

@@ -5,14 +5,11 @@
 // over the IPC channel (advanced serialization: typed arrays travel as they are).
 import { chunkBatch } from './parse-batch';
 import type { RequestBatch } from './parse-wire';
-import { useCompiledRuntime } from './grammars';
-import { chooseBaselineWasm, optimisedRuntime } from './wasm-tiering';
+import { chooseBaselineWasm } from './wasm-tiering';
 
 const send = process.send?.bind(process);
 if (send) {
   chooseBaselineWasm();
-  const runtime = optimisedRuntime();
-  if (runtime) useCompiledRuntime(runtime);
   process.on('message', async (batch: RequestBatch) => {
     const { batch: out } = await chunkBatch(batch);
     send(out);

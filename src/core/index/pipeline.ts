@@ -66,7 +66,7 @@ export class Index implements WorkspaceIndex {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.chunkTokens = options.chunkTokens ?? DEFAULT_CHUNK_TOKENS;
     this.parseBudgetMs = options.parseBudgetMs ?? DEFAULT_PARSE_BUDGET_MS;
-    this.runner = createChunkRunner(options.workers ?? Math.min(4, availableParallelism()), { place: options.parseIn ?? 'threads' });
+    this.runner = createChunkRunner(options.workers ?? Math.min(4, availableParallelism()), { place: options.parseIn });
     const key = cacheKey({
       roots: options.roots,
       include: options.include ?? [],

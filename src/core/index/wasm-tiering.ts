@@ -22,7 +22,7 @@
 // the MCP server do; the extension host is shared with other extensions and never does).
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { locateGrammars } from './grammars';
+import { locateGrammars, useCompiledRuntime } from './grammars';
 
 let decided = false;
 let runtime: WebAssembly.Module | undefined;
@@ -36,6 +36,7 @@ export function chooseBaselineWasm(): 'baseline' | 'already-decided' {
   decided = true;
   try {
     runtime = new WebAssembly.Module(readFileSync(locateGrammars().runtime));
+    useCompiledRuntime(runtime); // this thread's own parses, if any, use it too
   } catch {
     runtime = undefined; // the workers compile their own (the grammar loader reports a missing runtime)
   }
