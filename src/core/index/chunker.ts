@@ -11,7 +11,7 @@ import type { PdfLimits } from './extract-pdf';
 import type { ChunkSpec } from './chunk-types';
 import { loadLanguage, Parser } from './grammars';
 import { sliceLines, splitLines } from './text';
-import { identifiersOfChunks, type ChunkIdentifiers } from './terms';
+import { identifiersOfChunks, type ChunkIdentifiers, type IdentInterner } from './terms';
 
 export interface ChunkRequest {
   text: string;
@@ -44,9 +44,10 @@ export interface ChunkResult {
 
 const parsers = new Map<string, TreeSitterParser>();
 
-export async function chunkText(req: ChunkRequest): Promise<ChunkResult> {
+/** `batchIdentifiers`: the identifier table the files of one parse batch share (parse-batch.ts). */
+export async function chunkText(req: ChunkRequest, batchIdentifiers?: IdentInterner): Promise<ChunkResult> {
   const result = req.document ? await chunkDocumentRequest(req, req.document) : await chunkOnly(req);
-  if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(result.text ?? req.text, result.chunks));
+  if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(result.text ?? req.text, result.chunks), batchIdentifiers);
   return result;
 }
 

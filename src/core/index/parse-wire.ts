@@ -82,11 +82,13 @@ export function decodeRequests(b: RequestBatch): ChunkRequest[] {
  * all results go once each into `idents`; a result's distinct identifiers are the next
  * identifier-count entries of `refs`, indices into `idents`.
  */
-export function encodeResults(id: number, results: readonly (ChunkResult | Error)[]): { batch: ResultBatch; transfer: ArrayBuffer[] } {
+export function encodeResults(id: number, results: readonly (ChunkResult | Error)[], shared?: IdentTable): { batch: ResultBatch; transfer: ArrayBuffer[] } {
   const nums: number[] = [];
   const strings: string[] = [];
-  const table = new Map<string, number>();
-  const idents: string[] = [];
+  // Results that refer to the batch's shared table (parse-batch.ts) send their refs as they are;
+  // any other result's identifiers are added after the shared ones.
+  const idents: string[] = shared ? [...shared.idents] : [];
+  let table: Map<string, number> | undefined;
   const refList: number[] = [];
   let occTotal = 0;
   let offTotal = 0;
@@ -108,9 +110,17 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
       for (const n of names) strings.push(n);
     }
     const ids = r.identifiers;
+    if (ids && shared && ids.table === shared && ids.refs) {
+      nums.push(ids.refs.length, ids.occurrences.length);
+      for (let k = 0; k < ids.refs.length; k++) refList.push(ids.refs[k]!);
+      occTotal += ids.occurrences.length;
+      offTotal += ids.offsets.length;
+      return;
+    }
     const distinct = ids ? identsOf(ids) : undefined;
     nums.push(distinct ? distinct.length : -1, ids ? ids.occurrences.length : 0);
     if (ids && distinct) {
+      table ??= new Map(idents.map((s, k) => [s, k]));
       for (const s of distinct) {
         let k = table.get(s);
         if (k === undefined) {

@@ -64,12 +64,14 @@ export function termsOfIdentifier(ident: string): readonly string[] {
 /** Longer "identifiers" are base64 blobs and the like. */
 const MAX_IDENTIFIER = 96;
 
-function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+/** ASCII character classes: 1 may start an identifier (`[A-Za-z_$]`), 2 may only continue one (`[0-9]`). */
+const IDENT_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36) IDENT_CLASS[c] = 1;
+  else if (c >= 48 && c <= 57) IDENT_CLASS[c] = 2;
 }
-function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57);
-}
+const isIdentStart = (c: number): boolean => c < 128 && IDENT_CLASS[c] === 1;
+const isIdentPart = (c: number): boolean => c < 128 && IDENT_CLASS[c]! > 0;
 
 /**
  * Calls `emit` for every identifier of `text` (ASCII `[A-Za-z_$][A-Za-z0-9_$]*`, at most 96
@@ -124,31 +126,168 @@ export interface ChunkIdentifiers {
   offsets: Uint32Array;
 }
 
-export function identifiersOfChunks(texts: readonly string[]): ChunkIdentifiers {
-  const index = new Map<string, number>();
-  const idents: string[] = [];
+/**
+ * Distinct identifiers, each stored once, in an open-addressing table keyed by a hash of the
+ * identifier's bytes computed while scanning (see identifiersOfChunks). One serves a whole parse
+ * batch, so the files of a batch share one table (`table`) as the wire sends it.
+ */
+export class IdentInterner {
+  /** The identifiers in first-seen order, as the table a batch's results share. */
+  table: IdentTable = { idents: [] };
+  private count = 0;
+  private hashes = new Int32Array(1024);
+  private starts = new Int32Array(1024);
+  private lengths = new Uint8Array(1024);
+  /** Every distinct identifier's bytes, back to back. */
+  private pool = new Uint8Array(1 << 14);
+  private poolUsed = 0;
+  private slots = new Int32Array(1 << 12).fill(-1);
+  private mask = (1 << 12) - 1;
+
+  /** The index of the identifier `bytes[start, end)`, whose bytes hash to `h`. */
+  intern(bytes: Uint8Array, start: number, end: number, h: number): number {
+    const len = end - start;
+    let s = h & this.mask;
+    for (let k = this.slots[s]!; k !== -1; k = this.slots[s]!) {
+      if (this.hashes[k] === h && this.lengths[k] === len && this.sameBytes(this.starts[k]!, bytes, start, len)) return k;
+      s = (s + 1) & this.mask;
+    }
+    return this.add(bytes, start, len, h, s);
+  }
+
+  private sameBytes(at: number, bytes: Uint8Array, start: number, len: number): boolean {
+    const pool = this.pool;
+    for (let q = 0; q < len; q++) if (pool[at + q] !== bytes[start + q]) return false;
+    return true;
+  }
+
+  private add(bytes: Uint8Array, start: number, len: number, h: number, slot: number): number {
+    const k = this.count++;
+    if (k === this.hashes.length) {
+      this.hashes = grown(this.hashes, new Int32Array(k * 2));
+      this.starts = grown(this.starts, new Int32Array(k * 2));
+      this.lengths = grown(this.lengths, new Uint8Array(k * 2));
+    }
+    if (this.poolUsed + len > this.pool.length) this.pool = grown(this.pool, new Uint8Array(this.pool.length * 2 + len));
+    const ident = bytes.subarray(start, start + len);
+    this.pool.set(ident, this.poolUsed);
+    this.hashes[k] = h;
+    this.starts[k] = this.poolUsed;
+    this.lengths[k] = len;
+    this.poolUsed += len;
+    (this.table.idents as string[]).push(String.fromCharCode.apply(null, ident as unknown as number[]));
+    this.slots[slot] = k;
+    if (this.count * 2 > this.slots.length) this.rehash();
+    return k;
+  }
+
+  /** Empties the interner for reuse; the table handed out so far stays the caller's. */
+  reset(): void {
+    this.table = { idents: [] };
+    this.count = 0;
+    this.poolUsed = 0;
+    if (this.slots.length > 1 << 14) {
+      this.slots = new Int32Array(1 << 12);
+      this.mask = (1 << 12) - 1;
+    }
+    this.slots.fill(-1);
+  }
+
+  private rehash(): void {
+    const size = this.slots.length * 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
+    for (let k = 0; k < this.count; k++) {
+      let s = this.hashes[k]! & this.mask;
+      while (this.slots[s] !== -1) s = (s + 1) & this.mask;
+      this.slots[s] = k;
+    }
+  }
+}
+
+function grown<T extends Int32Array | Uint32Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** ASCII byte classes for the byte scanner: 1 starts an identifier (`[A-Za-z_$]`), 2 only continues one (`[0-9]`). */
+const BYTE_CLASS = new Uint8Array(256);
+for (let c = 0; c < 128; c++) BYTE_CLASS[c] = IDENT_CLASS[c]!;
+const utf8 = new TextEncoder();
+/** The scan's byte buffer, kept between calls up to this size (a bigger text gets one of its own). */
+const KEPT_BUFFER_BYTES = 4 << 20;
+let scanBuffer = new Uint8Array(1 << 16);
+
+/** The interner of texts that share no batch table, reused call after call. */
+const ownTable = new IdentInterner();
+/** Per call, the file's own index of each identifier of a shared table (valid where `seenIn` is the call's stamp). */
+let localOf = new Int32Array(1024);
+let seenIn = new Int32Array(1024);
+let stamp = 0;
+
+/**
+ * The identifiers of each chunk of a file. The texts are scanned as UTF-8 bytes (an identifier is
+ * ASCII, so it is the same in either form): a typed array reads much faster than a string's
+ * characters, and an occurrence already seen costs a probe and a byte compare, never a substring,
+ * a string hash or a Map lookup. With `shared`, the identifiers go into that batch-wide table and
+ * the result refers to it (`refs`); without, the file has a table of its own.
+ */
+export function identifiersOfChunks(texts: readonly string[], shared?: IdentInterner): ChunkIdentifiers {
+  const interner = shared ?? ownTable;
+  if (!shared) interner.reset();
+  if (++stamp === 2 ** 30) {
+    seenIn.fill(0);
+    stamp = 1;
+  }
+  const file = stamp;
+  const refs: number[] = [];
   let occ = new Uint32Array(1024);
   let n = 0;
   const offsets = new Uint32Array(texts.length + 1);
   for (let c = 0; c < texts.length; c++) {
     offsets[c] = n;
-    scanIdentifiers(texts[c]!, (ident) => {
-      let k = index.get(ident);
-      if (k === undefined) {
-        k = idents.length;
-        index.set(ident, k);
-        idents.push(ident);
+    const text = texts[c]!;
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    let bytes = scanBuffer;
+    if (bytes.length < text.length * 3) {
+      bytes = new Uint8Array(text.length * 3);
+      if (bytes.length <= KEPT_BUFFER_BYTES) scanBuffer = bytes;
+    }
+    const end = utf8.encodeInto(text, bytes).written;
+    let i = 0;
+    while (i < end) {
+      const first = bytes[i]!;
+      if (BYTE_CLASS[first] !== 1) {
+        i++;
+        continue;
       }
-      if (n === occ.length) {
-        const bigger = new Uint32Array(n * 2);
-        bigger.set(occ);
-        occ = bigger;
+      // FNV-1a over the identifier's bytes.
+      let h = Math.imul(2166136261 ^ first, 16777619);
+      let j = i + 1;
+      while (j < end && BYTE_CLASS[bytes[j]!]! > 0) h = Math.imul(h ^ bytes[j++]!, 16777619);
+      if (j - i <= MAX_IDENTIFIER) {
+        if (n === occ.length) occ = grown(occ, new Uint32Array(n * 2));
+        const k = interner.intern(bytes, i, j, h);
+        if (!shared) occ[n++] = k;
+        else {
+          if (k >= seenIn.length) {
+            seenIn = grown(seenIn, new Int32Array(Math.max(k + 1, seenIn.length * 2)));
+            localOf = grown(localOf, new Int32Array(seenIn.length));
+          }
+          if (seenIn[k] !== file) {
+            seenIn[k] = file;
+            localOf[k] = refs.length;
+            refs.push(k);
+          }
+          occ[n++] = localOf[k]!;
+        }
       }
-      occ[n++] = k;
-    });
+      i = j;
+    }
   }
   offsets[texts.length] = n;
-  return { table: { idents }, occurrences: occ.slice(0, n), offsets };
+  const occurrences = occ.slice(0, n);
+  return shared ? { table: shared.table, refs: Uint32Array.from(refs), occurrences, offsets } : { table: interner.table, occurrences, offsets };
 }
 
 /** Term -> count. */

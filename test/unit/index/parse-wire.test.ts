@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeResults, encodeResults } from '../../../src/core/index/parse-wire';
-import { identifiersOfChunks, type ChunkIdentifiers } from '../../../src/core/index/terms';
+import { IdentInterner, identifiersOfChunks, type ChunkIdentifiers } from '../../../src/core/index/terms';
 import { LexicalIndex } from '../../../src/core/index/lexical';
 import type { ChunkResult } from '../../../src/core/index/chunker';
 
@@ -62,5 +62,19 @@ describe('parse wire: identifiers travel once per batch', () => {
       assert.deepEqual(Array.from(sb.slots.subarray(0, sb.n)), Array.from(sa.slots.subarray(0, sa.n)), q);
       assert.deepEqual(Array.from(sb.scores.subarray(0, sb.n)), Array.from(sa.scores.subarray(0, sa.n)), q);
     }
+  });
+
+  test("a batch whose files share the worker's table (and one file with its own) decodes to every file's identifiers", () => {
+    const interner = new IdentInterner();
+    const results: (ChunkResult | Error)[] = files.map((chunks, f) => ({
+      method: 'lines',
+      chunks: chunks.map((_, i) => ({ startLine: i + 1, endLine: i + 1, tokens: 10 })),
+      // The last file's identifiers come with a table of their own (as a document's might).
+      identifiers: f < files.length - 1 ? identifiersOfChunks(chunks, interner) : identifiersOfChunks(chunks),
+    }));
+    const { batch } = encodeResults(3, results, interner.table);
+    assert.equal(new Set(batch.idents).size, batch.idents.length, 'each identifier once');
+    const back = decodeResults(batch, results.length) as ChunkResult[];
+    results.forEach((r, i) => assert.deepEqual(occurrencesOf(back[i]!.identifiers!), occurrencesOf((r as ChunkResult).identifiers!), `file ${i}`));
   });
 });
