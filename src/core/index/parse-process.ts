@@ -6,10 +6,12 @@
 import { chunkBatch } from './parse-batch';
 import type { RequestBatch } from './parse-wire';
 import { chooseBaselineWasm } from './wasm-tiering';
+import { chooseLaterJit } from './jit-budget';
 
 const send = process.send?.bind(process);
 if (send) {
   chooseBaselineWasm();
+  chooseLaterJit();
   process.on('message', async (batch: RequestBatch) => {
     const { batch: out } = await chunkBatch(batch);
     send(out);

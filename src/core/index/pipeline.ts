@@ -12,6 +12,7 @@ import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
 import { IndexedContent } from './content';
 import { chooseBaselineWasm } from './wasm-tiering';
+import { chooseLaterJit } from './jit-budget';
 import { absPath, checkAborted, GlobFilter, rootsFor, walkRoots, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { WalkFeed } from './walk-feed';
 import { ReadAhead } from './read-ahead';
@@ -130,8 +131,12 @@ export class Index implements WorkspaceIndex {
     onProgress?.({ done: 0, total: 0, phase: 'walk' });
     // A process of our own parses with V8's baseline wasm compiler for the grammars
     // (wasm-tiering.ts), chosen before its first grammar compiles and before the workers start
-    // (they are handed the runtime compiled with the choice).
-    if (this.options.ownsProcess && this.runner.workers > 0) chooseBaselineWasm();
+    // (they are handed the runtime compiled with the choice); and it optimises its JavaScript
+    // later than V8's default (jit-budget.ts).
+    if (this.options.ownsProcess && this.runner.workers > 0) {
+      chooseBaselineWasm();
+      chooseLaterJit();
+    }
     // Nothing known yet (no cache, no earlier build): every file will be parsed, so the workers
     // boot while the walk runs instead of after it.
     if (this.table.records.size === 0 && this.memory.priorFiles.size === 0) this.runner.prepare();

@@ -134,15 +134,17 @@ export interface ChunkIdentifiers {
 export class IdentInterner {
   /** The identifiers in first-seen order, as the table a batch's results share. */
   table: IdentTable = { idents: [] };
+  // Small at first, for the same reason as the scan's buffers (see scanBuffer below): the grow
+  // paths run early, before V8 optimises the scan.
   private count = 0;
-  private hashes = new Int32Array(1024);
-  private starts = new Int32Array(1024);
-  private lengths = new Uint8Array(1024);
+  private hashes = new Int32Array(16);
+  private starts = new Int32Array(16);
+  private lengths = new Uint8Array(16);
   /** Every distinct identifier's bytes, back to back. */
-  private pool = new Uint8Array(1 << 14);
+  private pool = new Uint8Array(256);
   private poolUsed = 0;
-  private slots = new Int32Array(1 << 12).fill(-1);
-  private mask = (1 << 12) - 1;
+  private slots = new Int32Array(32).fill(-1);
+  private mask = 32 - 1;
 
   /** The index of the identifier `bytes[start, end)`, whose bytes hash to `h`. */
   intern(bytes: Uint8Array, start: number, end: number, h: number): number {
@@ -216,14 +218,24 @@ for (let c = 0; c < 128; c++) BYTE_CLASS[c] = IDENT_CLASS[c]!;
 const utf8 = new TextEncoder();
 /** The scan's byte buffer, kept between calls up to this size (a bigger text gets one of its own). */
 const KEPT_BUFFER_BYTES = 4 << 20;
-let scanBuffer = new Uint8Array(1 << 16);
 
+// The scan's buffers live between calls and start small on purpose: their grow paths then run
+// in a process's first calls, so V8's optimised code for the scan has seen them and is not
+// thrown away (deoptimised, later recompiled) the first time a big file makes one grow. In the
+// parse workers that churn had the scan running unoptimised for most of a cold index.
+let scanBuffer = new Uint8Array(64);
+let occ = new Uint32Array(64);
+/** The occurrences written so far by the current call (into `occ`). */
+let occUsed = 0;
 /** The interner of texts that share no batch table, reused call after call. */
 const ownTable = new IdentInterner();
 /** Per call, the file's own index of each identifier of a shared table (valid where `seenIn` is the call's stamp). */
-let localOf = new Int32Array(1024);
-let seenIn = new Int32Array(1024);
+let localOf = new Int32Array(64);
+let seenIn = new Int32Array(64);
 let stamp = 0;
+/** The current call's distinct identifiers, as indices into the shared table. */
+let refs = new Uint32Array(64);
+let refsUsed = 0;
 
 /**
  * The identifiers of each chunk of a file. The texts are scanned as UTF-8 bytes (an identifier is
@@ -239,55 +251,69 @@ export function identifiersOfChunks(texts: readonly string[], shared?: IdentInte
     seenIn.fill(0);
     stamp = 1;
   }
-  const file = stamp;
-  const refs: number[] = [];
-  let occ = new Uint32Array(1024);
-  let n = 0;
-  const offsets = new Uint32Array(texts.length + 1);
-  for (let c = 0; c < texts.length; c++) {
-    offsets[c] = n;
+  occUsed = 0;
+  refsUsed = 0;
+  const count = texts.length;
+  const offsets = new Uint32Array(count + 1);
+  for (let c = 0; c < count; c++) {
+    offsets[c] = occUsed;
     const text = texts[c]!;
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    let bytes = scanBuffer;
-    if (bytes.length < text.length * 3) {
-      bytes = new Uint8Array(text.length * 3);
-      if (bytes.length <= KEPT_BUFFER_BYTES) scanBuffer = bytes;
-    }
-    const end = utf8.encodeInto(text, bytes).written;
-    let i = 0;
-    while (i < end) {
-      const first = bytes[i]!;
-      if (BYTE_CLASS[first] !== 1) {
-        i++;
-        continue;
-      }
-      // FNV-1a over the identifier's bytes.
-      let h = Math.imul(2166136261 ^ first, 16777619);
-      let j = i + 1;
-      while (j < end && BYTE_CLASS[bytes[j]!]! > 0) h = Math.imul(h ^ bytes[j++]!, 16777619);
-      if (j - i <= MAX_IDENTIFIER) {
-        if (n === occ.length) occ = grown(occ, new Uint32Array(n * 2));
-        const k = interner.intern(bytes, i, j, h);
-        if (!shared) occ[n++] = k;
-        else {
-          if (k >= seenIn.length) {
-            seenIn = grown(seenIn, new Int32Array(Math.max(k + 1, seenIn.length * 2)));
-            localOf = grown(localOf, new Int32Array(seenIn.length));
-          }
-          if (seenIn[k] !== file) {
-            seenIn[k] = file;
-            localOf[k] = refs.length;
-            refs.push(k);
-          }
-          occ[n++] = localOf[k]!;
-        }
-      }
-      i = j;
-    }
+    const bytes = scanBufferFor(text.length * 3);
+    scanBytes(bytes, utf8.encodeInto(text, bytes).written, interner, shared !== undefined);
   }
-  offsets[texts.length] = n;
-  const occurrences = occ.slice(0, n);
-  return shared ? { table: shared.table, refs: Uint32Array.from(refs), occurrences, offsets } : { table: interner.table, occurrences, offsets };
+  offsets[count] = occUsed;
+  const occurrences = occ.slice(0, occUsed);
+  // One shape for every result (refs or not): the lexical index reads them in one place.
+  return { table: interner.table, refs: shared ? refs.slice(0, refsUsed) : undefined, occurrences, offsets };
+}
+
+function scanBufferFor(size: number): Uint8Array {
+  if (scanBuffer.length >= size) return scanBuffer;
+  const bytes = new Uint8Array(Math.max(size, scanBuffer.length * 2));
+  if (bytes.length <= KEPT_BUFFER_BYTES) scanBuffer = bytes;
+  return bytes;
+}
+
+/** Appends the occurrences of `bytes[0, end)` to `occ`: table indices, or with `shared`, the call's own indices (`refs`). */
+function scanBytes(bytes: Uint8Array, end: number, interner: IdentInterner, shared: boolean): void {
+  const file = stamp;
+  let n = occUsed;
+  let i = 0;
+  while (i < end) {
+    const first = bytes[i]!;
+    if (BYTE_CLASS[first] !== 1) {
+      i++;
+      continue;
+    }
+    // FNV-1a over the identifier's bytes.
+    let h = Math.imul(2166136261 ^ first, 16777619);
+    let j = i + 1;
+    while (j < end && BYTE_CLASS[bytes[j]!]! > 0) h = Math.imul(h ^ bytes[j++]!, 16777619);
+    if (j - i <= MAX_IDENTIFIER) {
+      if (n === occ.length) occ = grown(occ, new Uint32Array(n * 2));
+      const k = interner.intern(bytes, i, j, h);
+      if (!shared) occ[n++] = k;
+      else {
+        if (k >= seenIn.length) growSeen(k + 1);
+        if (seenIn[k] !== file) {
+          seenIn[k] = file;
+          if (refsUsed === refs.length) refs = grown(refs, new Uint32Array(refsUsed * 2));
+          localOf[k] = refsUsed;
+          refs[refsUsed++] = k;
+        }
+        occ[n++] = localOf[k]!;
+      }
+    }
+    i = j;
+  }
+  occUsed = n;
+}
+
+function growSeen(size: number): void {
+  const to = Math.max(size, seenIn.length * 2);
+  seenIn = grown(seenIn, new Int32Array(to));
+  localOf = grown(localOf, new Int32Array(to));
 }
 
 /** Term -> count. */
