@@ -2,7 +2,7 @@
 // the chunk's definition names (symbol field) and its file's path (path field, scored with
 // file-level statistics). Postings live in typed arrays; a removed chunk is a tombstone until
 // enough of them pile up, then postings are merged without them and the slots reused.
-import { forEachTerm, identifiersOfChunks, termsOfIdentifier, type ChunkIdentifiers, type IdentTable } from './terms';
+import { forEachTerm, identifiersOfChunks, termsOfIdentifier, type ChunkIdentifiers, type IdentTable, type ResolvedIdents } from './terms';
 import type { QueryTerm } from './query';
 import { grow, PostingsField, type I32, type PackedPostings, type U32, type U8 } from './postings';
 
@@ -168,22 +168,27 @@ export class LexicalIndex {
 
   /**
    * Each identifier's term ids, flattened: identifier k's are ids[start[k]..start[k+1]). Computed
-   * once per table (a batch's table serves all its files); term ids never change.
+   * once per identifier of a table (a parse worker's table serves all its batches and grows with
+   * them); term ids never change.
    */
-  private resolve(table: IdentTable): { ids: Int32Array; start: Uint32Array } {
-    const known = table.resolved;
-    if (known && known.owner === this) return known;
-    const flat: number[] = [];
+  private resolve(table: IdentTable): ResolvedIdents {
+    let r = table.resolved;
+    if (!r || r.owner !== this) r = table.resolved = { owner: this, ids: new Int32Array(1024), start: new Uint32Array(1024), count: 0 };
     const n = table.idents.length;
-    const start = new Uint32Array(n + 1);
-    for (let k = 0; k < n; k++) {
-      start[k] = flat.length;
+    if (r.count === n) return r;
+    const flat: number[] = [];
+    const used = r.start[r.count]!;
+    r.start = grow(r.start, n + 1, (size) => new Uint32Array(size));
+    const start = r.start;
+    for (let k = r.count; k < n; k++) {
+      start[k] = used + flat.length;
       this.idsOf(table.idents[k]!, flat);
     }
-    start[n] = flat.length;
-    const resolved = { owner: this, ids: Int32Array.from(flat), start };
-    table.resolved = resolved;
-    return resolved;
+    start[n] = used + flat.length;
+    r.ids = grow(r.ids, used + flat.length, (size) => new Int32Array(size));
+    r.ids.set(flat, used);
+    r.count = n;
+    return r;
   }
 
   /** Indexes a file's chunks from their identifiers (see identifiersOfChunks); returns their slots. */

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { startIndexProcess, startIndexWorker } from './worker-start';
 import { chunkText, type ChunkRequest, type ChunkResult } from './chunker';
-import { decodeResults, encodeRequests, type ParseWorkerData, type RequestBatch, type ResultBatch } from './parse-wire';
+import { decodeResults, encodeRequests, type ParseWorkerData, type ReceivedIdents, type RequestBatch, type ResultBatch } from './parse-wire';
 import { optimisedRuntime } from './wasm-tiering';
 
 /** Where parse workers run: threads of this process, or processes of their own. */
@@ -119,6 +119,8 @@ class InlineRunner implements ChunkRunner {
 
 class WorkerPool implements ChunkRunner {
   private readonly pool: Channel[] = [];
+  /** Per worker, its identifier table as its batches have extended it (a new worker starts its own). */
+  private readonly idents: ReceivedIdents[] = [];
   private readonly outstanding: number[] = [];
   /** Workers that get no more batches and are replaced once theirs are back. */
   private readonly retiring: boolean[] = [];
@@ -155,6 +157,7 @@ class WorkerPool implements ChunkRunner {
   private start(): void {
     for (let i = 0; i < this.workers; i++) {
       this.pool.push(this.spawn());
+      this.idents.push({});
       this.outstanding.push(0);
       this.retiring.push(false);
     }
@@ -172,6 +175,7 @@ class WorkerPool implements ChunkRunner {
   private replace(i: number): void {
     void this.pool[i]!.stop();
     this.pool[i] = this.spawn();
+    this.idents[i] = {};
     this.retiring[i] = false;
     this.recycled++;
   }
@@ -181,10 +185,12 @@ class WorkerPool implements ChunkRunner {
     if (!sent) return;
     this.sent.delete(m.id);
     this.answered = true;
+    // Taken before the worker may be replaced below: this batch extends the old worker's table.
+    const idents = this.idents[sent.worker]!;
     if (--this.outstanding[sent.worker]! === 0) this.pool[sent.worker]!.hold(false);
     if ((m.external ?? 0) > this.recycleExternalBytes) this.retiring[sent.worker] = true;
     if (this.retiring[sent.worker] && this.outstanding[sent.worker] === 0 && !this.failure) this.replace(sent.worker);
-    const results = decodeResults(m, sent.jobs.length);
+    const results = decodeResults(m, sent.jobs.length, idents);
     sent.jobs.forEach((job, i) => {
       const r = results[i]!;
       if (r instanceof Error) job.reject(r);
@@ -215,6 +221,7 @@ class WorkerPool implements ChunkRunner {
     this.fallback = err;
     this.place = 'threads';
     const old = this.pool.splice(0);
+    this.idents.length = 0;
     this.outstanding.length = 0;
     this.retiring.length = 0;
     for (const channel of old) void channel.stop();

@@ -32,8 +32,16 @@ export interface ResultBatch {
   id: number;
   nums: Int32Array;
   strings: string[];
-  /** The batch's distinct identifiers, each once; a result's are `refs` into them. */
+  /**
+   * Identifiers, each once: first those the worker's table gained with this batch (its entries
+   * identsFrom..sharedIdents), then any of results with tables of their own (numbered from
+   * sharedIdents on). A result's are `refs` into the table they extend.
+   */
   idents: string[];
+  /** How many identifiers the worker's table held before this batch (0: a new table); -1 when the batch has none. */
+  identsFrom: number;
+  /** How many it holds after. */
+  sharedIdents: number;
   refs: Uint32Array;
   occurrences: Uint32Array;
   offsets: Uint32Array;
@@ -78,17 +86,22 @@ export function decodeRequests(b: RequestBatch): ChunkRequest[] {
 /**
  * Layout of `nums`, per result: method, chunk count, then per chunk startLine, endLine,
  * tokens, has-symbol, name count; then identifier count (-1 for none) and occurrence count.
- * `strings` holds, in the same order, each chunk's symbol (if any) and names. The identifiers of
- * all results go once each into `idents`; a result's distinct identifiers are the next
- * identifier-count entries of `refs`, indices into `idents`.
+ * `strings` holds, in the same order, each chunk's symbol (if any) and names. A result's
+ * distinct identifiers are the next identifier-count entries of `refs`, indices into the
+ * worker's table (or past it, into the batch's other identifiers).
  */
-export function encodeResults(id: number, results: readonly (ChunkResult | Error)[], shared?: IdentTable): { batch: ResultBatch; transfer: ArrayBuffer[] } {
+export function encodeResults(id: number, results: readonly (ChunkResult | Error)[], shared?: WorkerIdents): { batch: ResultBatch; transfer: ArrayBuffer[] } {
   const nums: number[] = [];
   const strings: string[] = [];
-  // Results that refer to the batch's shared table (parse-batch.ts) send their refs as they are;
-  // any other result's identifiers are added after the shared ones.
-  const idents: string[] = shared ? [...shared.idents] : [];
+  // Results that refer to the worker's table (parse-batch.ts) send their refs as they are, and
+  // only the identifiers the table gained since its last batch travel; any other result's
+  // identifiers are numbered after the table's.
+  const sharedTable = shared?.table;
+  const base = sharedTable ? sharedTable.idents.length : 0;
+  const identsFrom = shared ? shared.sent : -1;
+  const idents: string[] = sharedTable ? sharedTable.idents.slice(identsFrom) : [];
   let table: Map<string, number> | undefined;
+  const extras: string[] = [];
   const refList: number[] = [];
   let occTotal = 0;
   let offTotal = 0;
@@ -110,7 +123,7 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
       for (const n of names) strings.push(n);
     }
     const ids = r.identifiers;
-    if (ids && shared && ids.table === shared && ids.refs) {
+    if (ids && sharedTable && ids.table === sharedTable && ids.refs) {
       nums.push(ids.refs.length, ids.occurrences.length);
       for (let k = 0; k < ids.refs.length; k++) refList.push(ids.refs[k]!);
       occTotal += ids.occurrences.length;
@@ -120,13 +133,13 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
     const distinct = ids ? identsOf(ids) : undefined;
     nums.push(distinct ? distinct.length : -1, ids ? ids.occurrences.length : 0);
     if (ids && distinct) {
-      table ??= new Map(idents.map((s, k) => [s, k]));
+      table ??= new Map();
       for (const s of distinct) {
         let k = table.get(s);
         if (k === undefined) {
-          k = idents.length;
+          k = base + extras.length;
           table.set(s, k);
-          idents.push(s);
+          extras.push(s);
         }
         refList.push(k);
       }
@@ -147,8 +160,42 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
   }
   const packed = Int32Array.from(nums);
   const refs = Uint32Array.from(refList);
-  const batch: ResultBatch = { id, nums: packed, strings, idents, refs, occurrences, offsets, ...(errors.length ? { errors } : {}), ...(docs.length ? { docs } : {}) };
+  for (const e of extras) idents.push(e);
+  if (shared) shared.sent = base;
+  const batch: ResultBatch = { id, nums: packed, strings, idents, identsFrom, sharedIdents: base, refs, occurrences, offsets, ...(errors.length ? { errors } : {}), ...(docs.length ? { docs } : {}) };
   return { batch, transfer: [packed.buffer, refs.buffer, occurrences.buffer, offsets.buffer] };
+}
+
+/** A parse worker's identifier table and how much of it its batches have sent so far. */
+export interface WorkerIdents {
+  table: IdentTable;
+  sent: number;
+}
+
+/** The main thread's copy of one worker's table, as its batches extend it (one per worker, in the order they come). */
+export interface ReceivedIdents {
+  table?: IdentTable;
+}
+
+/**
+ * The table a batch's results refer to: the worker's, extended with the identifiers it gained,
+ * plus (in a copy) the batch's other identifiers. Undefined when the batch does not follow on from
+ * what came before (a message lost in between): its results then fail rather than name the wrong
+ * identifiers.
+ */
+function receiveIdents(b: ResultBatch, received: ReceivedIdents): IdentTable | undefined {
+  const gained = b.identsFrom >= 0 ? b.sharedIdents - b.identsFrom : 0;
+  let shared: IdentTable | undefined;
+  if (b.identsFrom >= 0) {
+    if (b.identsFrom === 0) received.table = { idents: [] };
+    const known = received.table;
+    if (!known || known.idents.length !== b.identsFrom) return undefined;
+    const idents = known.idents as string[];
+    for (let k = 0; k < gained; k++) idents.push(b.idents[k]!);
+    shared = known;
+  }
+  if (b.idents.length === gained) return shared ?? { idents: [] };
+  return { idents: (shared ? shared.idents : []).concat(b.idents.slice(gained)) };
 }
 
 /** A result's distinct identifiers, in the order its occurrences refer to them. */
@@ -157,7 +204,8 @@ function identsOf(ids: ChunkIdentifiers): readonly string[] {
   return refs ? Array.from(refs, (k) => table.idents[k]!) : table.idents;
 }
 
-export function decodeResults(b: ResultBatch, count: number): (ChunkResult | Error)[] {
+/** `received`: the worker's table as this thread knows it (kept per worker across its batches; a batch that starts a table needs none). */
+export function decodeResults(b: ResultBatch, count: number, received: ReceivedIdents = {}): (ChunkResult | Error)[] {
   const failed = new Map(b.errors ?? []);
   const out: (ChunkResult | Error)[] = [];
   let n = 0;
@@ -165,7 +213,11 @@ export function decodeResults(b: ResultBatch, count: number): (ChunkResult | Err
   let r = 0;
   let o = 0;
   let f = 0;
-  const table: IdentTable = { idents: b.idents };
+  const table = receiveIdents(b, received);
+  if (!table) {
+    const err = new Error(`parse worker's identifiers out of step: its batch continues a table of ${b.identsFrom} identifiers, this thread holds ${received.table?.idents.length ?? 0}`);
+    return Array.from({ length: count }, () => err);
+  }
   for (let i = 0; i < count; i++) {
     const method = b.nums[n++]!;
     if (method === -1) {

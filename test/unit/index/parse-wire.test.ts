@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeResults, encodeResults } from '../../../src/core/index/parse-wire';
+import { decodeResults, encodeResults, encodeRequests, type ReceivedIdents } from '../../../src/core/index/parse-wire';
+import { chunkBatch } from '../../../src/core/index/parse-batch';
 import { IdentInterner, identifiersOfChunks, type ChunkIdentifiers } from '../../../src/core/index/terms';
 import { LexicalIndex } from '../../../src/core/index/lexical';
 import type { ChunkResult } from '../../../src/core/index/chunker';
@@ -19,7 +20,7 @@ function occurrencesOf(ci: ChunkIdentifiers): string[][] {
   return out;
 }
 
-describe('parse wire: identifiers travel once per batch', () => {
+describe('parse wire: identifiers travel once per worker table', () => {
   test('a batch sends each identifier once, and every file gets back the identifiers it had', () => {
     const results: (ChunkResult | Error)[] = files.map((chunks) => ({
       method: 'lines',
@@ -72,9 +73,89 @@ describe('parse wire: identifiers travel once per batch', () => {
       // The last file's identifiers come with a table of their own (as a document's might).
       identifiers: f < files.length - 1 ? identifiersOfChunks(chunks, interner) : identifiersOfChunks(chunks),
     }));
-    const { batch } = encodeResults(3, results, interner.table);
+    const { batch } = encodeResults(3, results, { table: interner.table, sent: 0 });
     assert.equal(new Set(batch.idents).size, batch.idents.length, 'each identifier once');
     const back = decodeResults(batch, results.length) as ChunkResult[];
     results.forEach((r, i) => assert.deepEqual(occurrencesOf(back[i]!.identifiers!), occurrencesOf((r as ChunkResult).identifiers!), `file ${i}`));
+  });
+
+  test("a worker's later batches send only the identifiers its table gained, and decode in order to every file's identifiers", () => {
+    const interner = new IdentInterner();
+    const worker = { table: interner.table, sent: 0 };
+    const resultsOf = (batch: string[][]): ChunkResult[] =>
+      batch.map((chunks) => ({ method: 'lines', chunks: chunks.map((_, i) => ({ startLine: i + 1, endLine: i + 1, tokens: 10 })), identifiers: identifiersOfChunks(chunks, interner) }));
+    const first = resultsOf([files[0]!]);
+    const a = encodeResults(1, first, worker).batch;
+    const second = resultsOf([files[1]!, files[2]!]);
+    const b = encodeResults(2, second, worker).batch;
+    assert.equal(a.identsFrom, 0);
+    assert.equal(b.identsFrom, a.sharedIdents);
+    // parseConfig, retryPolicy, attempts, ... were sent with the first batch, not again.
+    for (const ident of ['parseConfig', 'retryPolicy', 'attempts']) {
+      assert.ok(a.idents.includes(ident), ident);
+      assert.ok(!b.idents.includes(ident), ident);
+    }
+    assert.ok(b.idents.includes('zebraQuokka'));
+    const received: ReceivedIdents = {};
+    const back = [...decodeResults(a, 1, received), ...decodeResults(b, 2, received)] as ChunkResult[];
+    [...first, ...second].forEach((r, i) => assert.deepEqual(occurrencesOf(back[i]!.identifiers!), occurrencesOf(r.identifiers!), `file ${i}`));
+    // And they score exactly like files indexed from tables of their own.
+    const own = new LexicalIndex();
+    const shared = new LexicalIndex();
+    files.forEach((chunks, f) => {
+      own.addChunks(f, identifiersOfChunks(chunks), chunks.map(() => []));
+      shared.addChunks(f, back[f]!.identifiers!, chunks.map(() => []));
+    });
+    const terms = [{ term: 'parse', weight: 1 }, { term: 'zebra', weight: 1 }];
+    const so = own.score(terms);
+    const ss = shared.score(terms);
+    assert.ok(so.n > 0);
+    assert.deepEqual(Array.from(ss.slots.subarray(0, ss.n)), Array.from(so.slots.subarray(0, so.n)));
+    assert.deepEqual(Array.from(ss.scores.subarray(0, ss.n)), Array.from(so.scores.subarray(0, so.n)));
+  });
+
+  test('a batch that does not follow on from the last one received fails its files instead of naming wrong identifiers', () => {
+    const interner = new IdentInterner();
+    const worker = { table: interner.table, sent: 0 };
+    const one = (chunks: string[]): ChunkResult => ({ method: 'lines', chunks: chunks.map((_, i) => ({ startLine: i + 1, endLine: i + 1, tokens: 10 })), identifiers: identifiersOfChunks(chunks, interner) });
+    encodeResults(1, [one(files[0]!)], worker); // sent, but never received here
+    const b = encodeResults(2, [one(files[1]!), one(files[2]!)], worker).batch;
+    const back = decodeResults(b, 2, {});
+    assert.equal(back.length, 2);
+    for (const r of back) assert.match(String(r), /identifiers out of step/);
+  });
+
+  test("the parse worker's batches share one table: the second batch sends none of the first's identifiers again", async () => {
+    const req = (text: string) => ({ text, language: 'typescript', grammar: 'typescript', chunkTokens: 200, parseBudgetMs: 60_000, withIdentifiers: true });
+    const texts = ['export function loadSettings(path: string) { return readSettings(path); }\n', 'import { loadSettings } from "./settings";\nloadSettings(process.argv[2]);\n'];
+    const a = (await chunkBatch(encodeRequests(1, [req(texts[0]!)]))).batch;
+    const b = (await chunkBatch(encodeRequests(2, [req(texts[1]!)]))).batch;
+    assert.ok(a.idents.includes('loadSettings'));
+    assert.ok(!b.idents.includes('loadSettings'), 'sent once');
+    assert.ok(b.idents.includes('argv'));
+    const received: ReceivedIdents = {};
+    const [ra] = decodeResults(a, 1, received) as ChunkResult[];
+    const [rb] = decodeResults(b, 1, received) as ChunkResult[];
+    for (const [r, text] of [[ra!, texts[0]!], [rb!, texts[1]!]] as const) {
+      const own = identifiersOfChunks(r.chunks.map((c) => text.split('\n').slice(c.startLine - 1, c.endLine).join('\n')));
+      assert.deepEqual(occurrencesOf(r.identifiers!), occurrencesOf(own));
+    }
+  });
+
+  test("past its cap the worker starts a new table between batches, and the main thread follows", async () => {
+    const req = (text: string) => ({ text, language: 'typescript', grammar: 'typescript', chunkTokens: 200, parseBudgetMs: 60_000, withIdentifiers: true });
+    const texts = ['const alphaOne = betaTwo + gammaThree;\n', 'const alphaOne = deltaFour;\n', 'export const epsilonFive = alphaOne;\n'];
+    const received: ReceivedIdents = {};
+    const batches = [];
+    for (const [i, text] of texts.entries()) batches.push((await chunkBatch(encodeRequests(10 + i, [req(text)]), 2)).batch);
+    // Each batch found the table past a cap of 2 and started a new one, sending all its identifiers.
+    for (const b of batches) {
+      assert.equal(b.identsFrom, 0);
+      assert.ok(b.idents.includes('alphaOne'));
+    }
+    batches.forEach((b, i) => {
+      const [r] = decodeResults(b, 1, received) as ChunkResult[];
+      assert.deepEqual(occurrencesOf(r!.identifiers!), occurrencesOf(identifiersOfChunks([texts[i]!.trimEnd()])), `batch ${i}`);
+    });
   });
 });
