@@ -2,7 +2,7 @@
 // judged first by its stat (size + mtime against what the index or the cache saw), then, once
 // read, by the hash of its bytes; the walk's rules decide, for a single path, whether it may be
 // read at all (ignore files, globs, secret names, binary extensions).
-import { createHash } from 'node:crypto';
+import { sha1 } from './sha1';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { looksBinary, SNIFF_BYTES, hasBinaryExtension } from './binary';
@@ -39,7 +39,7 @@ export function readCandidate(abs: string, size: number, sniff = true): ReadOutc
       off += n;
     }
     const data = off === size ? bytes : bytes.subarray(0, off);
-    return { kind: 'content', hash: createHash('sha1').update(data).digest('hex'), bytes: data };
+    return { kind: 'content', hash: sha1(data, 'hex'), bytes: data };
   } catch {
     return { kind: 'skip', reason: 'unreadable' };
   } finally {

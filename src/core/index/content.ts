@@ -3,7 +3,7 @@
 // cache, the text is dropped and read back from the cache file when a chunk is made (a search
 // hit, a job). A reopen therefore decodes no text at all, and a big workspace's memory is its
 // lexical index and chunk ranges, not a second copy of every file.
-import { createHash } from 'node:crypto';
+import { sha1 } from './sha1';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChunkSpec } from './chunk-types';
@@ -64,7 +64,7 @@ export interface TextPlace {
 
 /** A short checksum of a stored text: a damaged cache gives the text back from the file instead. */
 export function textSum(bytes: Uint8Array): string {
-  return createHash('sha1').update(bytes).digest('base64').slice(0, 12);
+  return sha1(bytes, 'base64').slice(0, 12);
 }
 
 export class IndexedContent {
