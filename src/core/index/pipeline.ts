@@ -189,13 +189,19 @@ export class Index implements WorkspaceIndex {
     return this.stats;
   }
 
-  /** Brings one walked file up to date: keep, reuse cached content, or read and chunk. */
-  private async indexFile(file: WalkedFile, onSkip: (path: string, reason: SkipReason) => void): Promise<void> {
+  /**
+   * Brings one walked file up to date: keep, reuse cached content, or read and chunk. A walk
+   * trusts an unchanged stat (`trustStat`); an update of the path does not: two writes of the
+   * same size within one tick of the file system's clock leave size and mtime as they were (a
+   * 1-file update takes ~3 ms, and the edit after it went unseen), so an update reads the file
+   * and lets its hash decide.
+   */
+  private async indexFile(file: WalkedFile, onSkip: (path: string, reason: SkipReason) => void, trustStat = true): Promise<void> {
     const { contents, priorFiles, skippedByContent } = this.memory;
     const live = this.table.records.get(file.path);
-    if (live && sameStat(live, file)) return;
+    if (live && trustStat && sameStat(live, file)) return;
     const prior = priorFiles.get(file.path);
-    if (!live && prior && sameStat(prior, file)) {
+    if (!live && trustStat && prior && sameStat(prior, file)) {
       const content = contents.get(prior.hash);
       if (content) {
         this.addRecord(file, prior.hash, content);
@@ -204,7 +210,7 @@ export class Index implements WorkspaceIndex {
     }
     // A file found binary or minified before, unchanged since, is not read again.
     const known = skippedByContent.get(file.path);
-    if (!live && known && sameStat(known, file)) {
+    if (!live && known && trustStat && sameStat(known, file)) {
       onSkip(file.path, known.reason);
       return;
     }
@@ -316,7 +322,7 @@ export class Index implements WorkspaceIndex {
       this.removeRecord(path);
       return;
     }
-    await this.indexFile({ root: where.root, abs, rel: where.rel, path, size: st.size, mtimeMs: st.mtimeMs }, () => this.removeRecord(path));
+    await this.indexFile({ root: where.root, abs, rel: where.rel, path, size: st.size, mtimeMs: st.mtimeMs }, () => this.removeRecord(path), false);
   }
 
   /** Walks one folder (a renamed or created directory) and syncs the records under it. */

@@ -1,6 +1,6 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, renameSync, rmSync, utimesSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
@@ -103,6 +103,37 @@ describe('search ranking', () => {
 });
 
 describe('incremental updates', () => {
+  test('an update sees an edit that left size and mtime as they were (two writes in one tick of the file clock)', async () => {
+    const dir = workspace(REPO);
+    const index = await open(dir);
+    try {
+      const file = join(dir, 'src/retry/policy.ts');
+      // Whole seconds, so both writes carry exactly the same mtime.
+      const tick = Math.floor(Date.now() / 1000);
+      writeFileSync(file, 'export const alphaTimeout = 10;\n');
+      utimesSync(file, tick, tick);
+      await index.update([file]);
+      assert.equal(index.search('alphaTimeout')[0]!.chunk.path, 'src/retry/policy.ts');
+      // The same size, and the same mtime, as a second write within one tick leaves them.
+      writeFileSync(file, 'export const gammaTimeout = 10;\n');
+      utimesSync(file, tick, tick);
+      assert.equal(statSync(file).mtimeMs, tick * 1000);
+      await index.update([file]);
+      assert.equal(index.search('gammaTimeout')[0]?.chunk.path, 'src/retry/policy.ts');
+      assert.ok(!index.chunksOf('src/retry/policy.ts').some((c) => c.text.includes('alphaTimeout')), 'the old text is gone');
+      // A walk still trusts an unchanged stat: a refresh does not read the file again.
+      const opens = recordOpens();
+      try {
+        await index.refresh();
+        assert.ok(!opens.opened.some((p) => p.endsWith('policy.ts')), `opened: ${opens.opened.join(', ')}`);
+      } finally {
+        opens.restore();
+      }
+    } finally {
+      await index.dispose();
+    }
+  });
+
   test('edit, add, delete and rename update only their own chunks', async () => {
     const dir = workspace(REPO);
     const index = await open(dir);
