@@ -76,7 +76,19 @@ function processChannel(c: ChildProcess, on: ChannelEvents): Channel {
   c.on('exit', (code, signal) => on.failure(new Error(`parse process exited (${signal ?? `code ${code}`})`)));
   return {
     send: (batch) => c.send(batch),
-    hold: (busy) => (busy ? c.channel?.ref() : c.channel?.unref()),
+    // The process itself too, not only its channel: when it dies mid-batch its channel closes
+    // first, and with only an unref'd process handle left the event loop could end before the
+    // exit was delivered, leaving the batch's files waiting (seen as a test whose process ended
+    // with its promise pending, about one run in ten).
+    hold: (busy) => {
+      if (busy) {
+        c.ref();
+        c.channel?.ref();
+      } else {
+        c.unref();
+        c.channel?.unref();
+      }
+    },
     stop: async () => {
       c.removeAllListeners('exit');
       c.removeAllListeners('error');

@@ -460,6 +460,24 @@ describe('progress, cancellation, workers, roots', () => {
     }
   });
 
+  test('a parse process that drops its channel and dies a little later still hands its files to threads', async () => {
+    const { fork } = await import('node:child_process');
+    const reqs = Object.entries(REPO).map(([path, text]) => ({ text, language: path.endsWith('.py') ? 'python' : 'typescript', grammar: path.endsWith('.py') ? 'python' : 'typescript', chunkTokens: 40, parseBudgetMs: 120_000 }));
+    const direct = await Promise.all(reqs.map((r) => createChunkRunner(0).chunk(r)));
+    // Its channel closes before its exit is known: the pool must keep this process alive until
+    // the exit comes, or the event loop ends with the files still waiting.
+    const dies = join(tempDir(), 'dies.js');
+    writeFileSync(dies, "process.on('message', () => {});\nprocess.once('message', () => setTimeout(() => { process.disconnect(); setTimeout(() => process.exit(3), 300); }, 20));\n");
+    const pool = createChunkRunner(2, { place: 'processes', startProcess: () => fork(dies, [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] }) });
+    try {
+      assert.deepEqual((await Promise.all(reqs.map((r) => pool.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
+      assert.equal(pool.runsIn, 'threads');
+      assert.match(String(pool.fallback), /parse process exited \(code 3\)/);
+    } finally {
+      await pool.close();
+    }
+  });
+
   test('a worker past its memory bound is replaced between batches, and nothing is lost', async () => {
     // A bound every batch crosses: each worker is swapped after each batch it returns.
     const runner = createChunkRunner(2, { recycleExternalBytes: 1 });
