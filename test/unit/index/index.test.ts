@@ -7,6 +7,7 @@ import { deserialize } from 'node:v8';
 import { openIndex, clearIndexCache, type WorkspaceIndex } from '../../../src/core/index/index';
 import { MinionsError } from '../../../src/core/errors';
 import { createChunkRunner } from '../../../src/core/index/parse-pool';
+import type { ChunkRequest, ChunkResult } from '../../../src/core/index/chunker';
 import { makeWorkspace, recordOpens, removeWorkspace, writeFiles } from './workspace';
 
 const made: string[] = [];
@@ -20,6 +21,21 @@ function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'minions-cache-'));
   made.push(d);
   return d;
+}
+
+/** A pool whose parse processes run `script` (and exit with code 3): threads take their files over and give the inline chunks. */
+async function threadsTakeOver(script: string, reqs: ChunkRequest[], direct: ChunkResult[]): Promise<void> {
+  const { fork } = await import('node:child_process');
+  const file = join(tempDir(), 'parse-process-stand-in.js');
+  writeFileSync(file, script);
+  const pool = createChunkRunner(2, { place: 'processes', startProcess: () => fork(file, [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] }) });
+  try {
+    assert.deepEqual((await Promise.all(reqs.map((r) => pool.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
+    assert.equal(pool.runsIn, 'threads');
+    assert.match(String(pool.fallback), /parse process exited \(code 3\)/);
+  } finally {
+    await pool.close();
+  }
 }
 
 const REPO = {
@@ -434,7 +450,6 @@ describe('progress, cancellation, workers, roots', () => {
   });
 
   test('parse processes run in processes, stop on close, and give way to threads when they cannot start', async () => {
-    const { fork } = await import('node:child_process');
     const { startIndexProcess } = await import('../../../src/core/index/worker-start');
     const reqs = Object.entries(REPO).map(([path, text]) => ({ text, language: path.endsWith('.py') ? 'python' : 'typescript', grammar: path.endsWith('.py') ? 'python' : 'typescript', chunkTokens: 40, parseBudgetMs: 120_000 }));
     const inline = createChunkRunner(0);
@@ -448,34 +463,15 @@ describe('progress, cancellation, workers, roots', () => {
     await pool.close();
     assert.ok(started.every((c) => c.exitCode !== null || c.signalCode !== null), 'every parse process has ended');
     // A runtime that cannot run our parse process (it exits at once): threads take over, nothing is lost.
-    const exits = join(tempDir(), 'exits.js');
-    writeFileSync(exits, 'process.exit(3);\n');
-    const broken = createChunkRunner(2, { place: 'processes', startProcess: () => fork(exits, [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] }) });
-    try {
-      assert.deepEqual((await Promise.all(reqs.map((r) => broken.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
-      assert.equal(broken.runsIn, 'threads');
-      assert.match(String(broken.fallback), /parse process exited \(code 3\)/);
-    } finally {
-      await broken.close();
-    }
+    await threadsTakeOver('process.exit(3);\n', reqs, direct);
   });
 
   test('a parse process that drops its channel and dies a little later still hands its files to threads', async () => {
-    const { fork } = await import('node:child_process');
     const reqs = Object.entries(REPO).map(([path, text]) => ({ text, language: path.endsWith('.py') ? 'python' : 'typescript', grammar: path.endsWith('.py') ? 'python' : 'typescript', chunkTokens: 40, parseBudgetMs: 120_000 }));
     const direct = await Promise.all(reqs.map((r) => createChunkRunner(0).chunk(r)));
     // Its channel closes before its exit is known: the pool must keep this process alive until
     // the exit comes, or the event loop ends with the files still waiting.
-    const dies = join(tempDir(), 'dies.js');
-    writeFileSync(dies, "process.on('message', () => {});\nprocess.once('message', () => setTimeout(() => { process.disconnect(); setTimeout(() => process.exit(3), 300); }, 20));\n");
-    const pool = createChunkRunner(2, { place: 'processes', startProcess: () => fork(dies, [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] }) });
-    try {
-      assert.deepEqual((await Promise.all(reqs.map((r) => pool.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
-      assert.equal(pool.runsIn, 'threads');
-      assert.match(String(pool.fallback), /parse process exited \(code 3\)/);
-    } finally {
-      await pool.close();
-    }
+    await threadsTakeOver("process.on('message', () => {});\nprocess.once('message', () => setTimeout(() => { process.disconnect(); setTimeout(() => process.exit(3), 300); }, 20));\n", reqs, direct);
   });
 
   test('a worker past its memory bound is replaced between batches, and nothing is lost', async () => {
