@@ -90,11 +90,6 @@ async function main(): Promise<void> {
     // searches for its parts, and at 100k files other chunks full of "unique", "bench" and
     // "marker" outranked the edit's chunk in the top ten.
     const marker = (i: number) => `zqvbenchedit${i}`;
-    const restore = async () => {
-      writeFileSync(abs + '.bench-tmp', original);
-      renameSync(abs + '.bench-tmp', abs);
-      await index.update([abs]);
-    };
     try {
       for (let i = 0; i < UPDATES; i++) {
         writeFileSync(abs + '.bench-tmp', `${original}\n// bench edit ${marker(i)}\n`);
@@ -107,7 +102,9 @@ async function main(): Promise<void> {
       }
     } finally {
       // Even when a check fails, the corpus is left as it was.
-      await restore();
+      writeFileSync(abs + '.bench-tmp', original);
+      renameSync(abs + '.bench-tmp', abs);
+      await index.update([abs]);
     }
     const s = index.stats;
     await index.dispose();

@@ -12,6 +12,7 @@
 // V8 flags are process-wide: like the wasm tier (wasm-tiering.ts), only a caller that owns its
 // process asks for this (the CLI, the MCP server, the extension host's parse processes).
 import { setFlagsFromString } from 'node:v8';
+import { chooseBaselineWasm } from './wasm-tiering';
 
 /** 16x V8's default interrupt budget (`--interrupt-budget=67584` in Node 20's V8: bytecode run between checks). */
 export const INDEX_INTERRUPT_BUDGET = 16 * 67_584;
@@ -24,4 +25,10 @@ export function chooseLaterJit(): 'later' | 'already-decided' {
   decided = true;
   setFlagsFromString(`--interrupt-budget=${INDEX_INTERRUPT_BUDGET}`);
   return 'later';
+}
+
+/** What a process of our own tells V8 before it indexes: the grammars' wasm at the baseline tier, its JavaScript optimised later. */
+export function tuneOwnProcessForIndexing(): void {
+  chooseBaselineWasm();
+  chooseLaterJit();
 }

@@ -14,26 +14,21 @@ export const IDENTS_PER_TABLE = 1 << 18;
 
 // One identifier table for all of this worker's batches, as the wire sends it: only the
 // identifiers a batch adds travel, and the main thread maps each to term ids once.
-let interner = new IdentInterner();
-const sent: WorkerIdents = { table: interner.table, sent: 0 };
+let worker: WorkerIdents = { interner: new IdentInterner(), sent: 0 };
 let inProgress = 0;
 
 /** `maxIdents`: the table's cap (tests pass a small one). */
 export async function chunkBatch(batch: RequestBatch, maxIdents = IDENTS_PER_TABLE): Promise<{ batch: ResultBatch; transfer: ArrayBuffer[] }> {
   // A batch awaiting a grammar or a PDF lets the next one start: a table is only replaced
   // between batches, never under one that is still adding to it.
-  if (inProgress === 0 && interner.table.idents.length >= maxIdents) {
-    interner = new IdentInterner();
-    sent.table = interner.table;
-    sent.sent = 0;
-  }
+  if (inProgress === 0 && worker.interner.table.idents.length >= maxIdents) worker = { interner: new IdentInterner(), sent: 0 };
   inProgress++;
-  const identifiers = interner;
+  const idents = worker;
   const results: (ChunkResult | Error)[] = [];
   try {
     for (const req of decodeRequests(batch)) {
       try {
-        results.push(await chunkText(req, identifiers));
+        results.push(await chunkText(req, idents.interner));
       } catch (err) {
         results.push(err instanceof Error ? err : new Error(String(err)));
       }
@@ -41,7 +36,7 @@ export async function chunkBatch(batch: RequestBatch, maxIdents = IDENTS_PER_TAB
   } finally {
     inProgress--;
   }
-  const out = encodeResults(batch.id, results, sent);
+  const out = encodeResults(batch.id, results, idents);
   // The isolate's external memory (the wasm heap among it); memoryUsage() would also read the
   // process's RSS from /proc on every batch.
   out.batch.external = getHeapStatistics().external_memory;

@@ -5,13 +5,11 @@
 // over the IPC channel (advanced serialization: typed arrays travel as they are).
 import { chunkBatch } from './parse-batch';
 import type { RequestBatch } from './parse-wire';
-import { chooseBaselineWasm } from './wasm-tiering';
-import { chooseLaterJit } from './jit-budget';
+import { tuneOwnProcessForIndexing } from './jit-budget';
 
 const send = process.send?.bind(process);
 if (send) {
-  chooseBaselineWasm();
-  chooseLaterJit();
+  tuneOwnProcessForIndexing();
   process.on('message', async (batch: RequestBatch) => {
     const { batch: out } = await chunkBatch(batch);
     send(out);

@@ -5,7 +5,7 @@
 // would keep it alive from every chunk name).
 import type { ChunkRequest, ChunkResult } from './chunker';
 import type { ChunkSpec } from './chunk-types';
-import type { ChunkIdentifiers, IdentTable } from './terms';
+import type { ChunkIdentifiers, IdentInterner, IdentTable } from './terms';
 
 /** What a parse worker is started with (its workerData): the runtime to instantiate, compiled by the pool's thread (wasm-tiering.ts). */
 export interface ParseWorkerData {
@@ -96,7 +96,7 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
   // Results that refer to the worker's table (parse-batch.ts) send their refs as they are, and
   // only the identifiers the table gained since its last batch travel; any other result's
   // identifiers are numbered after the table's.
-  const sharedTable = shared?.table;
+  const sharedTable = shared?.interner.table;
   const base = sharedTable ? sharedTable.idents.length : 0;
   const identsFrom = shared ? shared.sent : -1;
   const idents: string[] = sharedTable ? sharedTable.idents.slice(identsFrom) : [];
@@ -166,9 +166,9 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
   return { batch, transfer: [packed.buffer, refs.buffer, occurrences.buffer, offsets.buffer] };
 }
 
-/** A parse worker's identifier table and how much of it its batches have sent so far. */
+/** A parse worker's identifier table (its interner's) and how much of it its batches have sent so far. */
 export interface WorkerIdents {
-  table: IdentTable;
+  readonly interner: IdentInterner;
   sent: number;
 }
 
@@ -184,15 +184,14 @@ export interface ReceivedIdents {
  * identifiers.
  */
 function receiveIdents(b: ResultBatch, received: ReceivedIdents): IdentTable | undefined {
-  const gained = b.identsFrom >= 0 ? b.sharedIdents - b.identsFrom : 0;
   let shared: IdentTable | undefined;
+  let gained = 0;
   if (b.identsFrom >= 0) {
     if (b.identsFrom === 0) received.table = { idents: [] };
-    const known = received.table;
-    if (!known || known.idents.length !== b.identsFrom) return undefined;
-    const idents = known.idents as string[];
-    for (let k = 0; k < gained; k++) idents.push(b.idents[k]!);
-    shared = known;
+    shared = received.table;
+    if (!shared || shared.idents.length !== b.identsFrom) return undefined;
+    gained = b.sharedIdents - b.identsFrom;
+    for (let k = 0; k < gained; k++) (shared.idents as string[]).push(b.idents[k]!);
   }
   if (b.idents.length === gained) return shared ?? { idents: [] };
   return { idents: (shared ? shared.idents : []).concat(b.idents.slice(gained)) };

@@ -11,8 +11,7 @@ import type { ChunkIdentifiers } from './terms';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
 import { IndexedContent } from './content';
-import { chooseBaselineWasm } from './wasm-tiering';
-import { chooseLaterJit } from './jit-budget';
+import { tuneOwnProcessForIndexing } from './jit-budget';
 import { absPath, checkAborted, GlobFilter, rootsFor, walkRoots, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { WalkFeed } from './walk-feed';
 import { ReadAhead } from './read-ahead';
@@ -133,10 +132,7 @@ export class Index implements WorkspaceIndex {
     // (wasm-tiering.ts), chosen before its first grammar compiles and before the workers start
     // (they are handed the runtime compiled with the choice); and it optimises its JavaScript
     // later than V8's default (jit-budget.ts).
-    if (this.options.ownsProcess && this.runner.workers > 0) {
-      chooseBaselineWasm();
-      chooseLaterJit();
-    }
+    if (this.options.ownsProcess && this.runner.workers > 0) tuneOwnProcessForIndexing();
     // Nothing known yet (no cache, no earlier build): every file will be parsed, so the workers
     // boot while the walk runs instead of after it.
     if (this.table.records.size === 0 && this.memory.priorFiles.size === 0) this.runner.prepare();

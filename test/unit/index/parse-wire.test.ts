@@ -73,7 +73,7 @@ describe('parse wire: identifiers travel once per worker table', () => {
       // The last file's identifiers come with a table of their own (as a document's might).
       identifiers: f < files.length - 1 ? identifiersOfChunks(chunks, interner) : identifiersOfChunks(chunks),
     }));
-    const { batch } = encodeResults(3, results, { table: interner.table, sent: 0 });
+    const { batch } = encodeResults(3, results, { interner, sent: 0 });
     assert.equal(new Set(batch.idents).size, batch.idents.length, 'each identifier once');
     const back = decodeResults(batch, results.length) as ChunkResult[];
     results.forEach((r, i) => assert.deepEqual(occurrencesOf(back[i]!.identifiers!), occurrencesOf((r as ChunkResult).identifiers!), `file ${i}`));
@@ -81,7 +81,7 @@ describe('parse wire: identifiers travel once per worker table', () => {
 
   test("a worker's later batches send only the identifiers its table gained, and decode in order to every file's identifiers", () => {
     const interner = new IdentInterner();
-    const worker = { table: interner.table, sent: 0 };
+    const worker = { interner, sent: 0 };
     const resultsOf = (batch: string[][]): ChunkResult[] =>
       batch.map((chunks) => ({ method: 'lines', chunks: chunks.map((_, i) => ({ startLine: i + 1, endLine: i + 1, tokens: 10 })), identifiers: identifiersOfChunks(chunks, interner) }));
     const first = resultsOf([files[0]!]);
@@ -116,7 +116,7 @@ describe('parse wire: identifiers travel once per worker table', () => {
 
   test('a batch that does not follow on from the last one received fails its files instead of naming wrong identifiers', () => {
     const interner = new IdentInterner();
-    const worker = { table: interner.table, sent: 0 };
+    const worker = { interner, sent: 0 };
     const one = (chunks: string[]): ChunkResult => ({ method: 'lines', chunks: chunks.map((_, i) => ({ startLine: i + 1, endLine: i + 1, tokens: 10 })), identifiers: identifiersOfChunks(chunks, interner) });
     encodeResults(1, [one(files[0]!)], worker); // sent, but never received here
     const b = encodeResults(2, [one(files[1]!), one(files[2]!)], worker).batch;
