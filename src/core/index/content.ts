@@ -67,15 +67,26 @@ export function textSum(bytes: Uint8Array): string {
   return sha1(bytes, 'base64').slice(0, 12);
 }
 
+/** textSum() of bytes whose SHA-1 in hex is already known (a file's content hash): no second pass over them. */
+export function textSumOfSha1(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64').slice(0, 12);
+}
+
 export class IndexedContent {
   private held: string | undefined;
+  /**
+   * The text as its exact UTF-8 bytes (a file's own bytes, when they decode to themselves), and
+   * their checksum: the cache write then neither encodes the text again nor hashes it, and a
+   * build keeps one byte per character of the file, not the decoded string as well.
+   */
+  private heldBytes: { bytes: Uint8Array; sum: string } | undefined;
   private place: TextPlace | undefined;
 
   constructor(
     readonly hash: string,
     readonly language: string,
     readonly specs: readonly ChunkSpec[],
-    source: { text: string } | { place: TextPlace },
+    source: { text: string } | { place: TextPlace } | { bytes: Uint8Array; sum: string },
     /** A document read in part: why, and what to do (PDF page cap, time budget). */
     readonly note?: { reason: string; hint: string },
     /**
@@ -85,11 +96,14 @@ export class IndexedContent {
     readonly derived = false,
   ) {
     if ('text' in source) this.held = source.text;
+    else if ('bytes' in source) this.heldBytes = source;
     else this.place = source.place;
   }
 
   get text(): string {
     if (this.held !== undefined) return this.held;
+    // Decoded on each use, as a text read back from the cache file is.
+    if (this.heldBytes) return Buffer.from(this.heldBytes.bytes.buffer, this.heldBytes.bytes.byteOffset, this.heldBytes.bytes.byteLength).toString('utf8');
     const place = this.place!;
     const bytes = place.file.read(place);
     if (bytes) return bytes.toString('utf8');
@@ -107,11 +121,13 @@ export class IndexedContent {
 
   /** The checksum of textBytes(), when it is known without reading them. */
   get knownSum(): string | undefined {
+    if (this.heldBytes) return this.heldBytes.sum;
     return this.held === undefined ? this.place?.sum : undefined;
   }
 
   /** The text as UTF-8 for a cache write: copied from the cache file when it is not in memory. */
   textBytes(): Buffer {
+    if (this.heldBytes) return Buffer.from(this.heldBytes.bytes.buffer, this.heldBytes.bytes.byteOffset, this.heldBytes.bytes.byteLength);
     if (this.held === undefined && this.place) {
       const bytes = this.place.file.read(this.place);
       if (bytes) return bytes;
@@ -121,7 +137,12 @@ export class IndexedContent {
 
   /** True while the text is held in memory. */
   get inMemory(): boolean {
-    return this.held !== undefined;
+    return this.held !== undefined || this.heldBytes !== undefined;
+  }
+
+  /** What the text held in memory weighs (UTF-16 units or UTF-8 bytes, whichever it is held as); 0 once it is stored. */
+  get heldSize(): number {
+    return this.held?.length ?? this.heldBytes?.bytes.length ?? 0;
   }
 
   /** The content was written at `place`: from now on its text is read from there, not held. */
@@ -129,6 +150,7 @@ export class IndexedContent {
     if (this.derived) return;
     this.place = place;
     this.held = undefined;
+    this.heldBytes = undefined;
   }
 }
 
@@ -162,9 +184,10 @@ export class TextSpool {
         this.file = new CacheFileRef(this.path, fstatSync(this.fd).ino, undefined);
         this.file.recover = this.recover;
       }
-      const bytes = Buffer.from(content.text, 'utf8');
+      const bytes = content.textBytes();
+      const sum = content.knownSum ?? textSum(bytes);
       for (let off = 0; off < bytes.length; ) off += writeSync(this.fd, bytes, off, bytes.length - off, this.end + off);
-      content.storedAt({ file: this.file!, at: this.end, len: bytes.length, sum: textSum(bytes) });
+      content.storedAt({ file: this.file!, at: this.end, len: bytes.length, sum });
       this.end += bytes.length;
       return true;
     } catch {

@@ -103,7 +103,7 @@ export class IndexPersistence {
   spool(content: IndexedContent): void {
     if (!this.cacheDir) return;
     if (this.heldChars < this.spoolAfterChars) {
-      this.heldChars += content.text.length;
+      this.heldChars += content.heldSize;
       return;
     }
     if (!this.textSpool) {

@@ -6,11 +6,11 @@ import { availableParallelism } from 'node:os';
 import { MinionsError } from '../errors';
 import type { Chunk, ChunkHit, FileHit, FileSummary, IndexProgress, IndexStats, SearchOptions } from './types';
 import { languageOf } from './languages';
-import { decodeText, isMinified } from './text';
+import { decodeText, decodesToItself, isMinified } from './text';
 import type { ChunkIdentifiers } from './terms';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
-import { IndexedContent } from './content';
+import { IndexedContent, textSumOfSha1 } from './content';
 import { tuneOwnProcessForIndexing } from './jit-budget';
 import { absPath, checkAborted, GlobFilter, rootsFor, walkRoots, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { WalkFeed } from './walk-feed';
@@ -256,7 +256,11 @@ export class Index implements WorkspaceIndex {
         onSkip(file.path, 'unreadable-document');
         return;
       }
-      content = new IndexedContent(read.hash, lang.id, result.chunks, { text: result.text ?? text }, result.partial, result.text !== undefined);
+      // A file whose bytes are its text is held as those bytes (see IndexedContent), unless the
+      // lexical index is about to read the text itself (no identifiers came with the chunks).
+      const asBytes = result.text === undefined && result.identifiers !== undefined && decodesToItself(read.bytes);
+      const source = result.text !== undefined ? { text: result.text } : asBytes ? { bytes: read.bytes, sum: textSumOfSha1(read.hash) } : { text };
+      content = new IndexedContent(read.hash, lang.id, result.chunks, source, result.partial, result.text !== undefined);
       identifiers = result.identifiers;
       contents.set(read.hash, content);
     }

@@ -2,7 +2,11 @@
 // LF with a 1:1 line mapping (CRLF, lone CR and LF each end exactly one line, as in VS Code),
 // so line numbers computed on the normalised text are the numbers the editor shows.
 
+import * as nodeBuffer from 'node:buffer';
+
 const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+/** buffer.isUtf8 (Node 18.14+); a runtime without it keeps every text as a string. */
+const isUtf8 = (nodeBuffer as { isUtf8?: (input: Uint8Array) => boolean }).isUtf8;
 const utf16le = new TextDecoder('utf-16le', { fatal: false });
 const utf16be = new TextDecoder('utf-16be', { fatal: false });
 
@@ -13,6 +17,15 @@ export function decodeText(bytes: Uint8Array): string {
   else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) text = utf16be.decode(bytes.subarray(2));
   else text = utf8.decode(bytes);
   return normalizeLineEndings(text);
+}
+
+/**
+ * True when decodeText(bytes) written back as UTF-8 is `bytes` again: valid UTF-8, no byte-order
+ * mark, no carriage return. Such a file's bytes can stand for its text.
+ */
+export function decodesToItself(bytes: Uint8Array): boolean {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return false;
+  return isUtf8 !== undefined && isUtf8(bytes) && bytes.indexOf(13) === -1;
 }
 
 export function normalizeLineEndings(text: string): string {

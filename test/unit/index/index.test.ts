@@ -415,6 +415,47 @@ describe('progress, cancellation, workers, roots', () => {
     }
   });
 
+  test('texts held as the file bytes (parse workers) read and cache the same as decoded texts', async () => {
+    // Plain UTF-8 (held as its bytes), and the three kinds whose decoded text is not their bytes:
+    // CRLF (normalised), a UTF-8 byte-order mark (dropped), invalid UTF-8 (replaced).
+    const files: Record<string, string | Uint8Array> = {
+      'src/plain.ts': 'export function grüße(name: string) {\n  return `héllo ${name}`;\n}\n',
+      'src/crlf.ts': 'export const crlfValue = 1;\r\nexport const other = 2;\r\n',
+      'src/bom.ts': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('export const bomValue = 3;\n')]),
+      'src/broken.ts': Buffer.concat([Buffer.from('export const brokenValue = "'), Buffer.from([0xc3, 0x28]), Buffer.from('";\n')]),
+    };
+    const dir = workspace({});
+    writeFiles(dir, files);
+    const cacheDir = tempDir();
+    const inline = await open(dir);
+    const pooled = await openIndex({ roots: [dir], workers: 2, cacheDir, parseBudgetMs: 120_000 });
+    const texts = (idx: WorkspaceIndex) => Object.fromEntries(idx.files().map((f) => [f.path, idx.chunksOf(f.path).map((c) => c.text)]));
+    const expected = texts(inline);
+    await inline.dispose();
+    try {
+      assert.equal(Object.keys(expected).length, 4);
+      assert.ok(expected['src/plain.ts']!.join('\n').includes('héllo'));
+      assert.ok(!expected['src/crlf.ts']!.join('\n').includes('\r'));
+      assert.deepEqual(texts(pooled), expected);
+    } finally {
+      await pooled.dispose();
+    }
+    // Read back from the cache: every text's checksum holds (a wrong one would send the read
+    // back to the workspace file), and the texts are the same.
+    const { opened, restore } = recordOpens();
+    try {
+      const reopened = await open(dir, { cacheDir });
+      try {
+        assert.deepEqual(texts(reopened), expected);
+      } finally {
+        await reopened.dispose();
+      }
+      assert.deepEqual(opened.filter((p) => p.startsWith(dir)), [], 'nothing in the workspace was opened');
+    } finally {
+      restore();
+    }
+  });
+
   test('a file nested 40,000 deep (generated code) is indexed, and so is everything else', async () => {
     // One left-nested union: the syntax walk once recursed along it until the stack ran out,
     // and the whole build failed on that one file.
