@@ -12,7 +12,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openIndex } from '../../src/core/index/index';
 import { parseQuery } from '../../src/core/index/query';
-import { termSet } from '../../src/core/index/terms';
+import { compoundWords, scanIdentifiers, termSet } from '../../src/core/index/terms';
 import { WholeFileBm25 } from './search-baseline';
 
 const ROOT = join(__dirname, '../..');
@@ -141,7 +141,39 @@ async function latency(): Promise<void> {
   scan.sort((a, b) => a - b);
   indexed.sort((a, b) => a - b);
   console.log(`linear-scan baseline         ${sample.length} queries  p50 ${percentile(scan, 0.5).toFixed(1)} ms  p95 ${percentile(scan, 0.95).toFixed(1)} ms; inverted index p50 ${percentile(indexed, 0.5).toFixed(1)} ms -> ${(percentile(scan, 0.5) / percentile(indexed, 0.5)).toFixed(1)}x faster`);
+  exactNames(index, files);
   await index.dispose();
+}
+
+/**
+ * Exact-name lookup, as an agent or a planner's keywords ask it: compound identifiers (two words
+ * or more) that occur in exactly one chunk (compared case-insensitively, as the index does),
+ * each searched alone; how often that chunk is first and in the top 10.
+ */
+function exactNames(index: Awaited<ReturnType<typeof openIndex>>, files: ReturnType<Awaited<ReturnType<typeof openIndex>>['files']>): void {
+  const where = new Map<string, { ident: string; chunks: Set<string> }>();
+  for (const f of files)
+    for (const c of index.chunksOf(f.path))
+      scanIdentifiers(c.text, (ident) => {
+        const key = ident.toLowerCase();
+        let w = where.get(key);
+        if (!w) where.set(key, (w = { ident, chunks: new Set() }));
+        if (w.chunks.size < 2) w.chunks.add(c.id);
+      });
+  const names = [...where.values()].filter((w) => w.chunks.size === 1 && w.ident.length >= 8 && compoundWords(w.ident) >= 2).map((w) => ({ ident: w.ident, chunk: [...w.chunks][0]! }));
+  names.sort((a, b) => (a.ident < b.ident ? -1 : a.ident > b.ident ? 1 : 0));
+  const step = Math.max(1, Math.floor(names.length / 400));
+  let asked = 0;
+  let first = 0;
+  let top10 = 0;
+  for (let i = 0; i < names.length && asked < 400; i += step) {
+    const { ident, chunk } = names[i]!;
+    asked++;
+    const rank = index.search(ident, { top: 10 }).findIndex((h) => h.chunk.id === chunk);
+    if (rank === 0) first++;
+    if (rank >= 0) top10++;
+  }
+  console.log(`exact names                  ${asked} compound identifiers found in one chunk each (of ${names.length}), searched alone: that chunk first ${f3(first / Math.max(1, asked))}, in the top 10 ${f3(top10 / Math.max(1, asked))}`);
 }
 
 async function main(): Promise<void> {

@@ -8,7 +8,8 @@ import { grow, PostingsField, type I32, type PackedPostings, type U32, type U8 }
 
 export type { PackedPostings } from './postings';
 
-const K1 = 1.2;
+/** BM25's term-frequency saturation (query.ts sizes its whole-identifier boost by it). */
+export const K1 = 1.2;
 const B = 0.75;
 /** A query term naming a definition in the chunk counts like this many extra (saturated) occurrences. */
 const SYMBOL_WEIGHT = 1.5;

@@ -61,6 +61,15 @@ export function termsOfIdentifier(ident: string): readonly string[] {
   return terms;
 }
 
+/**
+ * How many words a compound identifier's whole term stands for (`parseHTTPResponse`: 3, its
+ * whole term `parsehttpresponse` first in termsOfIdentifier's list); 0 when the identifier is one
+ * word or its whole term is not kept.
+ */
+export function compoundWords(ident: string, terms: readonly string[] = termsOfIdentifier(ident)): number {
+  return terms.length > 1 && terms[0] === ident.toLowerCase() ? terms.length - 1 : 0;
+}
+
 /** Longer "identifiers" are base64 blobs and the like. */
 const MAX_IDENTIFIER = 96;
 

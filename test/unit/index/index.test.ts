@@ -70,6 +70,27 @@ describe('search ranking', () => {
     }
   });
 
+  test('a search for one exact compound name finds the chunk holding it before chunks that only share its words', async () => {
+    // The name is in one place; its words fill a few other files many times over, and most of
+    // the codebase has none of them (so each word is telling, as in a real tree).
+    const filler = (i: number) => `export function widget${i}(size: number) {\n  const area = size * size;\n  return { area, label: 'widget ${i}' };\n}\n`;
+    const wordy = (i: number) => `export function handler${i}(input: Input) {\n  const parsed = parse(input.response, parse.http);\n  return httpResponse(parsed, input.response, parseResponse(input.http, http));\n}\n`;
+    const files: Record<string, string> = {
+      'src/wire/decode.ts': `export function decode(raw: string, options: DecodeOptions) {\n  const trimmed = raw.trim();\n  const value = parseHttpResponse(trimmed);\n  if (options.strict && !value.ok) throw new DecodeError(trimmed);\n  return value;\n}\n`,
+    };
+    for (let i = 0; i < 4; i++) files[`src/net/handler${i}.ts`] = wordy(i);
+    for (let i = 0; i < 150; i++) files[`src/ui/widget${i}.ts`] = filler(i);
+    const index = await open(workspace(files));
+    try {
+      assert.equal(index.search('parseHttpResponse')[0]!.chunk.path, 'src/wire/decode.ts');
+      assert.equal(index.search('where is parseHttpResponse called')[0]!.chunk.path, 'src/wire/decode.ts', 'a few words around the name');
+      // Its words alone still find the files full of them.
+      assert.match(index.search('parse http response')[0]!.chunk.path, /^src\/net\//);
+    } finally {
+      await index.dispose();
+    }
+  });
+
   test('file-level results aggregate chunks, best first, and honour top', async () => {
     const index = await open(workspace(REPO));
     try {

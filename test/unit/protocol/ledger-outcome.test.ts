@@ -65,7 +65,12 @@ describe('ledger, cap and outcomes (issue 11)', () => {
     assert.equal(slow.status, 'failed', 'no answer made from nothing');
     assert.match(slow.error!.message, /^all \d+ local jobs failed: /);
     assert.equal(slow.usage.baselines!.sameContext.calls, 0, 'failed jobs are not in the same-context baseline');
-    assert.ok((slow.usage.savings.costUsd ?? 0) <= (ok.usage.savings.costUsd ?? 0));
+    // Nothing answered, nothing to compare against: no baseline, so never a saving. (Compared
+    // with the answered run's saving, this only held while that run saved money, which on this
+    // two-file fixture depends on how many chunks the search passes on.)
+    assert.equal(slow.usage.baseline.costUsd, 0, 'no answered job, no baseline');
+    assert.ok((slow.usage.savings.costUsd ?? 0) <= 0, 'a run whose jobs all failed never reports a saving');
+    assert.ok((slow.usage.savings.costUsd ?? 0) <= Math.max(0, ok.usage.savings.costUsd ?? 0));
     assert.ok(slow.jobs.every((j) => j.status === 'failed'), 'every job has a terminal state');
   });
 
