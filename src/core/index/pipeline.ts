@@ -23,7 +23,14 @@ import { IndexPersistence, type IndexMemory } from './persistence';
 import { searchChunks, searchFiles } from './ranking';
 import { DEFAULT_CHUNK_TOKENS, DEFAULT_MAX_FILE_BYTES, DEFAULT_PARSE_BUDGET_MS, type OpenIndexOptions, type RefreshOptions, type WorkspaceIndex } from './options';
 
-const FILES_IN_FLIGHT_PER_WORKER = 128;
+/**
+ * Files read and not yet chunked, per parse worker. Beyond the pool's batches (two of 64 per
+ * worker), the rest wait in its queue: while big files keep the workers busy, the index's thread
+ * reads ahead through the small ones that come next, instead of doing it later while the workers
+ * wait on it. prettier, cold `minions index`, median of 8 alternating runs: 128 1.44 s, 256
+ * 1.405 s, 512 1.41 s, 1024 1.43 s. (IN_FLIGHT_BYTES still caps the text held.)
+ */
+const FILES_IN_FLIGHT_PER_WORKER = 256;
 const IN_FLIGHT_BYTES = 32 * 1024 * 1024;
 /**
  * From a cache file this big, the walk a reopen checks it against runs on a thread of its own
