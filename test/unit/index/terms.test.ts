@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IdentInterner, identifiersOfChunks, scanIdentifiers } from '../../../src/core/index/terms';
+import { IdentInterner, identifiersOfChunks, scanIdentifiers, splitByPatterns, splitIdentifier } from '../../../src/core/index/terms';
 
 /** A small deterministic random source (tests must not depend on Math.random). */
 function rng(seed: number): () => number {
@@ -81,5 +81,21 @@ describe('identifiers of a parse batch', () => {
       assert.equal(inBatch.refs!.length, own.table.idents.length, "refs are the file's distinct identifiers");
     }
     assert.deepEqual(batch.table.idents, ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta']);
+  });
+});
+
+describe('words of an identifier', () => {
+  test('the one-pass split gives the words the patterns define, on names and on random strings of the characters that matter', () => {
+    assert.deepEqual(splitIdentifier('parseHTTPResponse'), ['parse', 'HTTP', 'Response']);
+    assert.deepEqual(splitIdentifier('max_file_bytes2x'), ['max', 'file', 'bytes', '2x']);
+    assert.deepEqual(splitIdentifier('$ABCdEFg9Z'), ['AB', 'Cd', 'E', 'Fg', '9', 'Z']);
+    assert.deepEqual(splitIdentifier('naïveValue'), splitByPatterns('naïveValue'), 'non-ASCII goes through the patterns');
+    const rand = rng(11);
+    const alphabet = 'aAbBzZ09_$-. xYqQ';
+    for (let k = 0; k < 50_000; k++) {
+      let w = '';
+      for (let m = 1 + Math.floor(rand() * 12); m > 0; m--) w += alphabet[Math.floor(rand() * alphabet.length)];
+      assert.deepEqual(splitIdentifier(w), splitByPatterns(w), JSON.stringify(w));
+    }
   });
 });
