@@ -17,7 +17,7 @@ const SAVE_DELAY_MS = 30_000;
 
 /**
  * Text a build holds in memory before it spools the rest (see spool()). 64 Mi put the 104k-file
- * tree's peak at 990-1070 MB over eight cold builds, 32 Mi at 904-935 MB over three, in the same
+ * tree's peak at 990-1070 MB over eight cold builds, 32 Mi at 904-979 MB over four, in the same
  * time; a tree of prettier's size (19M characters) spools nothing either way.
  */
 export const SPOOL_AFTER_CHARS = 32 * 1024 * 1024;
