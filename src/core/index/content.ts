@@ -72,6 +72,9 @@ export function textSumOfSha1(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64').slice(0, 12);
 }
 
+/** The same bytes as a Buffer (no copy). */
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 export class IndexedContent {
   private held: string | undefined;
   /**
@@ -103,7 +106,7 @@ export class IndexedContent {
   get text(): string {
     if (this.held !== undefined) return this.held;
     // Decoded on each use, as a text read back from the cache file is.
-    if (this.heldBytes) return Buffer.from(this.heldBytes.bytes.buffer, this.heldBytes.bytes.byteOffset, this.heldBytes.bytes.byteLength).toString('utf8');
+    if (this.heldBytes) return asBuffer(this.heldBytes.bytes).toString('utf8');
     const place = this.place!;
     const bytes = place.file.read(place);
     if (bytes) return bytes.toString('utf8');
@@ -127,7 +130,7 @@ export class IndexedContent {
 
   /** The text as UTF-8 for a cache write: copied from the cache file when it is not in memory. */
   textBytes(): Buffer {
-    if (this.heldBytes) return Buffer.from(this.heldBytes.bytes.buffer, this.heldBytes.bytes.byteOffset, this.heldBytes.bytes.byteLength);
+    if (this.heldBytes) return asBuffer(this.heldBytes.bytes);
     if (this.held === undefined && this.place) {
       const bytes = this.place.file.read(this.place);
       if (bytes) return bytes;
