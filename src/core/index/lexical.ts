@@ -2,7 +2,7 @@
 // the chunk's definition names (symbol field) and its file's path (path field, scored with
 // file-level statistics). Postings live in typed arrays; a removed chunk is a tombstone until
 // enough of them pile up, then postings are merged without them and the slots reused.
-import { forEachTerm, identifiersOfChunks, termsOfIdentifier, type ChunkIdentifiers, type IdentTable, type ResolvedIdents } from './terms';
+import { computeTermsOfIdentifier, forEachTerm, identifiersOfChunks, type ChunkIdentifiers, type IdentTable, type ResolvedIdents } from './terms';
 import type { QueryTerm } from './query';
 import { grow, PostingsField, type I32, type PackedPostings, type U32, type U8 } from './postings';
 
@@ -143,7 +143,8 @@ export class LexicalIndex {
   private idsOf(ident: string, out: number[]): number {
     let packed = this.identIds.get(ident);
     if (packed === undefined) {
-      const terms = termsOfIdentifier(ident);
+      // (Memoised here, as ids: the terms' own memo would be a second map of the same identifiers.)
+      const terms = computeTermsOfIdentifier(ident);
       const count = Math.min(terms.length, 15);
       if (this.identIds.size >= IDENT_MEMO_MAX || this.idPoolUsed + count > IDENT_POOL_MAX) {
         this.identIds.clear();

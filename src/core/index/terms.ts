@@ -90,9 +90,21 @@ const IDENT_CACHE_MAX = 100_000;
 export function termsOfIdentifier(ident: string): readonly string[] {
   let terms = identTerms.get(ident);
   if (terms) return terms;
+  terms = computeTermsOfIdentifier(ident);
+  if (identTerms.size >= IDENT_CACHE_MAX) identTerms.clear();
+  identTerms.set(ident, terms);
+  return terms;
+}
+
+const isEdgeMark = (c: number): boolean => c === 95 || c === 36; // _ $
+
+/** termsOfIdentifier without its memo, for a caller that keeps its own (the lexical index's). */
+export function computeTermsOfIdentifier(ident: string): readonly string[] {
+  let terms: readonly string[];
   const parts = splitIdentifier(ident);
   if (parts.length <= 1) {
-    const t = stem(ident.toLowerCase().replace(/^[_$]+|[_$]+$/g, ''));
+    const bare = isEdgeMark(ident.charCodeAt(0)) || isEdgeMark(ident.charCodeAt(ident.length - 1)) ? ident.replace(/^[_$]+|[_$]+$/g, '') : ident;
+    const t = stem(bare.toLowerCase());
     terms = keep(t) ? [t] : [];
   } else {
     const out: string[] = [];
@@ -105,8 +117,6 @@ export function termsOfIdentifier(ident: string): readonly string[] {
     // At most 15 terms per identifier (the lexical index packs the count in 4 bits).
     terms = out.length > 15 ? out.slice(0, 15) : out;
   }
-  if (identTerms.size >= IDENT_CACHE_MAX) identTerms.clear();
-  identTerms.set(ident, terms);
   return terms;
 }
 

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { IdentInterner, identifiersOfChunks, scanIdentifiers, splitByPatterns, splitIdentifier } from '../../../src/core/index/terms';
+import { computeTermsOfIdentifier, IdentInterner, identifiersOfChunks, scanIdentifiers, splitByPatterns, splitIdentifier, termsOfIdentifier } from '../../../src/core/index/terms';
 
 /** A small deterministic random source (tests must not depend on Math.random). */
 function rng(seed: number): () => number {
@@ -97,5 +97,17 @@ describe('words of an identifier', () => {
       for (let m = 1 + Math.floor(rand() * 12); m > 0; m--) w += alphabet[Math.floor(rand() * alphabet.length)];
       assert.deepEqual(splitIdentifier(w), splitByPatterns(w), JSON.stringify(w));
     }
+  });
+});
+
+describe('terms of an identifier', () => {
+  test('whole and words, lower-cased and stemmed; one-word names lose their edge marks; memoised or not, the same', () => {
+    assert.deepEqual(termsOfIdentifier('parseHTTPResponses'), ['parsehttpresponses', 'parse', 'http', 'response']);
+    assert.deepEqual(termsOfIdentifier('_secret_'), ['secret']);
+    assert.deepEqual(termsOfIdentifier('$$Queries'), ['query']);
+    assert.deepEqual(termsOfIdentifier('__init__'), ['init']);
+    assert.deepEqual(termsOfIdentifier('the'), [], 'a stop word');
+    assert.deepEqual(termsOfIdentifier('$'), []);
+    for (const ident of ['__proto__', 'x9', 'getX', 'a$$', 'Max_File_Bytes', 'IOError', '$ref', 'ref$']) assert.deepEqual(computeTermsOfIdentifier(ident), termsOfIdentifier(ident), ident);
   });
 });
