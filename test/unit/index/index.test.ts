@@ -91,6 +91,23 @@ describe('search ranking', () => {
     }
   });
 
+  test('copies of one content are each indexed as the first, parse workers or not', async () => {
+    const spec = 'import { runFormatTest } from "../harness";\nrunFormatTest(import.meta, ["babel", "flow"]);\n';
+    const files: Record<string, string> = { 'src/other.ts': 'export const unrelated = 1;\n' };
+    for (let i = 0; i < 5; i++) files[`tests/case${i}/format.spec.ts`] = spec;
+    const dir = workspace(files);
+    for (const workers of [0, 2]) {
+      const index = await openIndex({ roots: [dir], workers, parseBudgetMs: 120_000 });
+      try {
+        const hits = index.search('runFormatTest babel flow', { top: 10 });
+        assert.deepEqual(hits.map((h) => h.chunk.path).sort(), Object.keys(files).filter((p) => p.startsWith('tests/')).sort(), `workers ${workers}`);
+        assert.equal(new Set(hits.map((h) => h.score.toFixed(9))).size, 1, 'every copy scores the same');
+      } finally {
+        await index.dispose();
+      }
+    }
+  });
+
   test('file-level results aggregate chunks, best first, and honour top', async () => {
     const index = await open(workspace(REPO));
     try {
