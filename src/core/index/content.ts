@@ -68,7 +68,7 @@ export function textSum(bytes: Uint8Array): string {
 }
 
 /** textSum() of bytes whose SHA-1 in hex is already known (a file's content hash): no second pass over them. */
-export function textSumOfSha1(hex: string): string {
+function textSumOfSha1(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64').slice(0, 12);
 }
 
@@ -78,18 +78,19 @@ const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.
 export class IndexedContent {
   private held: string | undefined;
   /**
-   * The text as its exact UTF-8 bytes (a file's own bytes, when they decode to themselves), and
-   * their checksum: the cache write then neither encodes the text again nor hashes it, and a
-   * build keeps one byte per character of the file, not the decoded string as well.
+   * The text as its exact UTF-8 bytes: the file's own bytes, when they decode to themselves, so
+   * their SHA-1 is `hash`. The cache write then neither encodes the text again nor hashes it, and
+   * a build keeps one byte per character of the file, not the decoded string as well.
    */
-  private heldBytes: { bytes: Uint8Array; sum: string } | undefined;
+  private heldBytes: Uint8Array | undefined;
   private place: TextPlace | undefined;
 
   constructor(
     readonly hash: string,
     readonly language: string,
     readonly specs: readonly ChunkSpec[],
-    source: { text: string } | { place: TextPlace } | { bytes: Uint8Array; sum: string },
+    /** `bytes`: the file's bytes, which decode to the text exactly (see heldBytes). */
+    source: { text: string } | { place: TextPlace } | { bytes: Uint8Array },
     /** A document read in part: why, and what to do (PDF page cap, time budget). */
     readonly note?: { reason: string; hint: string },
     /**
@@ -99,14 +100,14 @@ export class IndexedContent {
     readonly derived = false,
   ) {
     if ('text' in source) this.held = source.text;
-    else if ('bytes' in source) this.heldBytes = source;
+    else if ('bytes' in source) this.heldBytes = source.bytes;
     else this.place = source.place;
   }
 
   get text(): string {
     if (this.held !== undefined) return this.held;
     // Decoded on each use, as a text read back from the cache file is.
-    if (this.heldBytes) return asBuffer(this.heldBytes.bytes).toString('utf8');
+    if (this.heldBytes) return asBuffer(this.heldBytes).toString('utf8');
     const place = this.place!;
     const bytes = place.file.read(place);
     if (bytes) return bytes.toString('utf8');
@@ -124,13 +125,13 @@ export class IndexedContent {
 
   /** The checksum of textBytes(), when it is known without reading them. */
   get knownSum(): string | undefined {
-    if (this.heldBytes) return this.heldBytes.sum;
+    if (this.heldBytes) return textSumOfSha1(this.hash);
     return this.held === undefined ? this.place?.sum : undefined;
   }
 
   /** The text as UTF-8 for a cache write: copied from the cache file when it is not in memory. */
   textBytes(): Buffer {
-    if (this.heldBytes) return asBuffer(this.heldBytes.bytes);
+    if (this.heldBytes) return asBuffer(this.heldBytes);
     if (this.held === undefined && this.place) {
       const bytes = this.place.file.read(this.place);
       if (bytes) return bytes;
@@ -145,7 +146,7 @@ export class IndexedContent {
 
   /** What the text held in memory weighs (UTF-16 units or UTF-8 bytes, whichever it is held as); 0 once it is stored. */
   get heldSize(): number {
-    return this.held?.length ?? this.heldBytes?.bytes.length ?? 0;
+    return this.held?.length ?? this.heldBytes?.length ?? 0;
   }
 
   /** The content was written at `place`: from now on its text is read from there, not held. */

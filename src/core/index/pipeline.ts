@@ -10,7 +10,7 @@ import { decodeText, decodesToItself, isMinified } from './text';
 import type { ChunkIdentifiers } from './terms';
 import { createChunkRunner, type ChunkRunner } from './parse-pool';
 import { cacheKey, type CachedContent, type CachedFile, type CachedSkip } from './store';
-import { IndexedContent, textSumOfSha1 } from './content';
+import { IndexedContent } from './content';
 import { tuneOwnProcessForIndexing } from './jit-budget';
 import { absPath, checkAborted, GlobFilter, rootsFor, walkRoots, type SkipReason, type WalkRoot, type WalkedFile } from './walk';
 import { WalkFeed } from './walk-feed';
@@ -202,20 +202,22 @@ export class Index implements WorkspaceIndex {
   private async indexFile(file: WalkedFile, onSkip: (path: string, reason: SkipReason) => void, trustStat = true): Promise<void> {
     const { contents, priorFiles, skippedByContent } = this.memory;
     const live = this.table.records.get(file.path);
-    if (live && trustStat && sameStat(live, file)) return;
-    const prior = priorFiles.get(file.path);
-    if (!live && trustStat && prior && sameStat(prior, file)) {
-      const content = contents.get(prior.hash);
-      if (content) {
-        this.addRecord(file, prior.hash, content);
+    if (trustStat) {
+      if (live && sameStat(live, file)) return;
+      const prior = priorFiles.get(file.path);
+      if (!live && prior && sameStat(prior, file)) {
+        const content = contents.get(prior.hash);
+        if (content) {
+          this.addRecord(file, prior.hash, content);
+          return;
+        }
+      }
+      // A file found binary or minified before, unchanged since, is not read again.
+      const known = skippedByContent.get(file.path);
+      if (!live && known && sameStat(known, file)) {
+        onSkip(file.path, known.reason);
         return;
       }
-    }
-    // A file found binary or minified before, unchanged since, is not read again.
-    const known = skippedByContent.get(file.path);
-    if (!live && known && trustStat && sameStat(known, file)) {
-      onSkip(file.path, known.reason);
-      return;
     }
     const doc = documentKindOf(file.path);
     // A PDF is binary by nature: read whole, never sniffed.
@@ -265,8 +267,7 @@ export class Index implements WorkspaceIndex {
       }
       // A file whose bytes are its text is held as those bytes (see IndexedContent), unless the
       // lexical index is about to read the text itself (no identifiers came with the chunks).
-      const asBytes = result.text === undefined && result.identifiers !== undefined && decodesToItself(read.bytes);
-      const source = result.text !== undefined ? { text: result.text } : asBytes ? { bytes: read.bytes, sum: textSumOfSha1(read.hash) } : { text };
+      const source = result.text !== undefined ? { text: result.text } : result.identifiers && decodesToItself(read.bytes) ? { bytes: read.bytes } : { text };
       content = new IndexedContent(read.hash, lang.id, result.chunks, source, result.partial, result.text !== undefined);
       identifiers = result.identifiers;
       contents.set(read.hash, content);

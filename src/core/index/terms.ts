@@ -100,24 +100,21 @@ const isEdgeMark = (c: number): boolean => c === 95 || c === 36; // _ $
 
 /** termsOfIdentifier without its memo, for a caller that keeps its own (the lexical index's). */
 export function computeTermsOfIdentifier(ident: string): readonly string[] {
-  let terms: readonly string[];
   const parts = splitIdentifier(ident);
   if (parts.length <= 1) {
     const bare = isEdgeMark(ident.charCodeAt(0)) || isEdgeMark(ident.charCodeAt(ident.length - 1)) ? ident.replace(/^[_$]+|[_$]+$/g, '') : ident;
     const t = stem(bare.toLowerCase());
-    terms = keep(t) ? [t] : [];
-  } else {
-    const out: string[] = [];
-    const whole = ident.toLowerCase();
-    if (keep(whole)) out.push(whole);
-    for (const p of parts) {
-      const t = stem(p.toLowerCase());
-      if (keep(t)) out.push(t);
-    }
-    // At most 15 terms per identifier (the lexical index packs the count in 4 bits).
-    terms = out.length > 15 ? out.slice(0, 15) : out;
+    return keep(t) ? [t] : [];
   }
-  return terms;
+  const out: string[] = [];
+  const whole = ident.toLowerCase();
+  if (keep(whole)) out.push(whole);
+  for (const p of parts) {
+    const t = stem(p.toLowerCase());
+    if (keep(t)) out.push(t);
+  }
+  // At most 15 terms per identifier (the lexical index packs the count in 4 bits).
+  return out.length > 15 ? out.slice(0, 15) : out;
 }
 
 /**
