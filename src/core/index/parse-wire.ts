@@ -43,7 +43,8 @@ export interface ResultBatch {
   /** How many it holds after. */
   sharedIdents: number;
   refs: Uint32Array;
-  occurrences: Uint32Array;
+  uses: Uint32Array;
+  counts: Uint32Array;
   offsets: Uint32Array;
   /** Set when a request failed: its index and message (the other results still count). */
   errors?: [number, string][];
@@ -85,7 +86,7 @@ export function decodeRequests(b: RequestBatch): ChunkRequest[] {
 
 /**
  * Layout of `nums`, per result: method, chunk count, then per chunk startLine, endLine,
- * tokens, has-symbol, name count; then identifier count (-1 for none) and occurrence count.
+ * tokens, has-symbol, name count; then identifier count (-1 for none) and use count.
  * `strings` holds, in the same order, each chunk's symbol (if any) and names. A result's
  * distinct identifiers are the next identifier-count entries of `refs`, indices into the
  * worker's table (or past it, into the batch's other identifiers).
@@ -103,7 +104,7 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
   let table: Map<string, number> | undefined;
   const extras: string[] = [];
   const refList: number[] = [];
-  let occTotal = 0;
+  let useTotal = 0;
   let offTotal = 0;
   const errors: [number, string][] = [];
   const docs: [number, DocumentResult][] = [];
@@ -124,14 +125,14 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
     }
     const ids = r.identifiers;
     if (ids && sharedTable && ids.table === sharedTable && ids.refs) {
-      nums.push(ids.refs.length, ids.occurrences.length);
+      nums.push(ids.refs.length, ids.uses.length);
       for (let k = 0; k < ids.refs.length; k++) refList.push(ids.refs[k]!);
-      occTotal += ids.occurrences.length;
+      useTotal += ids.uses.length;
       offTotal += ids.offsets.length;
       return;
     }
     const distinct = ids ? identsOf(ids) : undefined;
-    nums.push(distinct ? distinct.length : -1, ids ? ids.occurrences.length : 0);
+    nums.push(distinct ? distinct.length : -1, ids ? ids.uses.length : 0);
     if (ids && distinct) {
       table ??= new Map();
       for (const s of distinct) {
@@ -143,27 +144,29 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
         }
         refList.push(k);
       }
-      occTotal += ids.occurrences.length;
+      useTotal += ids.uses.length;
       offTotal += ids.offsets.length;
     }
   });
-  const occurrences = new Uint32Array(occTotal);
+  const uses = new Uint32Array(useTotal);
+  const counts = new Uint32Array(useTotal);
   const offsets = new Uint32Array(offTotal);
   let o = 0;
   let f = 0;
   for (const r of results) {
     if (r instanceof Error || !r.identifiers) continue;
-    occurrences.set(r.identifiers.occurrences, o);
+    uses.set(r.identifiers.uses, o);
+    counts.set(r.identifiers.counts, o);
     offsets.set(r.identifiers.offsets, f);
-    o += r.identifiers.occurrences.length;
+    o += r.identifiers.uses.length;
     f += r.identifiers.offsets.length;
   }
   const packed = Int32Array.from(nums);
   const refs = Uint32Array.from(refList);
   for (const e of extras) idents.push(e);
   if (shared) shared.sent = base;
-  const batch: ResultBatch = { id, nums: packed, strings, idents, identsFrom, sharedIdents: base, refs, occurrences, offsets, ...(errors.length ? { errors } : {}), ...(docs.length ? { docs } : {}) };
-  return { batch, transfer: [packed.buffer, refs.buffer, occurrences.buffer, offsets.buffer] };
+  const batch: ResultBatch = { id, nums: packed, strings, idents, identsFrom, sharedIdents: base, refs, uses, counts, offsets, ...(errors.length ? { errors } : {}), ...(docs.length ? { docs } : {}) };
+  return { batch, transfer: [packed.buffer, refs.buffer, uses.buffer, counts.buffer, offsets.buffer] };
 }
 
 /** A parse worker's identifier table (its interner's) and how much of it its batches have sent so far. */
@@ -197,7 +200,7 @@ function receiveIdents(b: ResultBatch, received: ReceivedIdents): IdentTable | u
   return { idents: (shared ? shared.idents : []).concat(b.idents.slice(gained)) };
 }
 
-/** A result's distinct identifiers, in the order its occurrences refer to them. */
+/** A result's distinct identifiers, in the order its uses refer to them. */
 function identsOf(ids: ChunkIdentifiers): readonly string[] {
   const { table, refs } = ids;
   return refs ? Array.from(refs, (k) => table.idents[k]!) : table.idents;
@@ -240,17 +243,18 @@ export function decodeResults(b: ResultBatch, count: number, received: ReceivedI
       chunks.push(spec);
     }
     const identCount = b.nums[n++]!;
-    const occCount = b.nums[n++]!;
+    const useCount = b.nums[n++]!;
     const result: ChunkResult = { chunks, method: METHODS[method]! };
     if (identCount >= 0) {
       result.identifiers = {
         table,
         refs: b.refs.subarray(r, r + identCount),
-        occurrences: b.occurrences.subarray(o, o + occCount),
+        uses: b.uses.subarray(o, o + useCount),
+        counts: b.counts.subarray(o, o + useCount),
         offsets: b.offsets.subarray(f, f + chunkCount + 1),
       };
       r += identCount;
-      o += occCount;
+      o += useCount;
       f += chunkCount + 1;
     }
     out.push(result);

@@ -12,11 +12,15 @@ const files = [
   ['nothing shared here: zebraQuokka'],
 ];
 
-/** Each chunk's identifiers, in occurrence order, as plain strings. */
+/** Each chunk's identifiers, in first-occurrence order, as plain strings with their counts. */
 function occurrencesOf(ci: ChunkIdentifiers): string[][] {
   const distinct = ci.refs ? Array.from(ci.refs, (k) => ci.table.idents[k]!) : ci.table.idents;
   const out: string[][] = [];
-  for (let c = 0; c + 1 < ci.offsets.length; c++) out.push(Array.from(ci.occurrences.subarray(ci.offsets[c]!, ci.offsets[c + 1]!), (k) => distinct[k]!));
+  for (let c = 0; c + 1 < ci.offsets.length; c++) {
+    const chunk: string[] = [];
+    for (let u = ci.offsets[c]!; u < ci.offsets[c + 1]!; u++) chunk.push(`${distinct[ci.uses[u]!]!} x${ci.counts[u]!}`);
+    out.push(chunk);
+  }
   return out;
 }
 

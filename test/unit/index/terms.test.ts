@@ -11,29 +11,41 @@ function rng(seed: number): () => number {
   };
 }
 
-/** What identifiersOfChunks must equal: scanIdentifiers' output, distinct identifiers numbered in first-seen order. */
-function expected(texts: string[]): { idents: string[]; occurrences: number[]; offsets: number[] } {
+/**
+ * What identifiersOfChunks must equal: scanIdentifiers' output, distinct identifiers numbered in
+ * first-seen order, and per chunk each one it uses once (in first-seen order) with its count.
+ */
+function expected(texts: string[]): { idents: string[]; uses: number[]; counts: number[]; offsets: number[] } {
   const index = new Map<string, number>();
   const idents: string[] = [];
-  const occurrences: number[] = [];
+  const uses: number[] = [];
+  const counts: number[] = [];
   const offsets: number[] = [];
   for (const t of texts) {
-    offsets.push(occurrences.length);
+    offsets.push(uses.length);
+    const inChunk = new Map<number, number>();
     scanIdentifiers(t, (ident) => {
       if (!index.has(ident)) {
         index.set(ident, idents.length);
         idents.push(ident);
       }
-      occurrences.push(index.get(ident)!);
+      const k = index.get(ident)!;
+      const at = inChunk.get(k);
+      if (at !== undefined) counts[at]!++;
+      else {
+        inChunk.set(k, uses.length);
+        uses.push(k);
+        counts.push(1);
+      }
     });
   }
-  offsets.push(occurrences.length);
-  return { idents, occurrences, offsets };
+  offsets.push(uses.length);
+  return { idents, uses, counts, offsets };
 }
 
-function actual(texts: string[]): { idents: string[]; occurrences: number[]; offsets: number[] } {
+function actual(texts: string[]): { idents: string[]; uses: number[]; counts: number[]; offsets: number[] } {
   const r = identifiersOfChunks(texts);
-  return { idents: [...r.table.idents], occurrences: [...r.occurrences], offsets: [...r.offsets] };
+  return { idents: [...r.table.idents], uses: [...r.uses], counts: [...r.counts], offsets: [...r.offsets] };
 }
 
 describe('identifiers of chunks', () => {
@@ -75,7 +87,7 @@ describe('identifiers of a parse batch', () => {
       const own = identifiersOfChunks(texts);
       const inBatch = identifiersOfChunks(texts, batch);
       assert.equal(inBatch.table, batch.table, 'the result refers to the batch table');
-      const resolved = (ids: typeof own) => Array.from(ids.occurrences, (k) => (ids.refs ? ids.table.idents[ids.refs[k]!] : ids.table.idents[k]));
+      const resolved = (ids: typeof own) => Array.from(ids.uses, (k, u) => `${ids.refs ? ids.table.idents[ids.refs[k]!] : ids.table.idents[k]} x${ids.counts[u]}`);
       assert.deepEqual(resolved(inBatch), resolved(own));
       assert.deepEqual([...inBatch.offsets], [...own.offsets]);
       assert.equal(inBatch.refs!.length, own.table.idents.length, "refs are the file's distinct identifiers");
