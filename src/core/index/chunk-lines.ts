@@ -5,13 +5,25 @@ import type { ChunkSpec } from './chunk-types';
 
 /** Prefix sums of line lengths, so the token estimate of any line range is O(1). */
 export class LineCosts {
-  private readonly prefix: Float64Array;
-  constructor(readonly lines: readonly string[]) {
-    this.prefix = new Float64Array(lines.length + 1);
-    for (let i = 0; i < lines.length; i++) this.prefix[i + 1] = this.prefix[i]! + lines[i]!.length + 1;
+  /** prefix[i] is the length of lines 0..i-1, each with its newline. */
+  private constructor(private readonly prefix: Float64Array) {}
+
+  static ofLines(lines: readonly string[]): LineCosts {
+    const prefix = new Float64Array(lines.length + 1);
+    for (let i = 0; i < lines.length; i++) prefix[i + 1] = prefix[i]! + lines[i]!.length + 1;
+    return new LineCosts(prefix);
   }
-  get count(): number {
-    return this.lines.length;
+
+  /**
+   * The same costs from where each line starts in a text of `length` characters (lineStarts of
+   * the text, or of ASCII bytes: one byte per character), without the lines themselves.
+   */
+  static ofLineStarts(starts: ArrayLike<number>, count: number, length: number): LineCosts {
+    const prefix = new Float64Array(count + 1);
+    for (let i = 1; i < count; i++) prefix[i] = starts[i]!;
+    // The last line's newline is counted whether the text has it or not, as ofLines does.
+    if (count > 0) prefix[count] = count < starts.length ? starts[count]! : length + 1;
+    return new LineCosts(prefix);
   }
   /** Tokens of 0-based inclusive line range [a, b]. */
   tokens(a: number, b: number): number {
@@ -48,8 +60,12 @@ export function spec(costs: LineCosts, a: number, b: number, symbol?: string, na
 export const TEXT_OVERLAP_LINES = 2;
 
 export function chunkPlainText(lines: readonly string[], budget: number): ChunkSpec[] {
-  const costs = new LineCosts(lines);
-  return lines.length === 0 ? [] : chunkLineRange(costs, 0, lines.length - 1, budget, TEXT_OVERLAP_LINES);
+  return chunkPlainCosts(LineCosts.ofLines(lines), lines.length, budget);
+}
+
+/** chunkPlainText of a text known by its line costs (`count` lines). */
+export function chunkPlainCosts(costs: LineCosts, count: number, budget: number): ChunkSpec[] {
+  return count === 0 ? [] : chunkLineRange(costs, 0, count - 1, budget, TEXT_OVERLAP_LINES);
 }
 
 /** A run of lines that belongs together (a document section), with the symbol its chunks get. */

@@ -11,7 +11,7 @@ interface Section {
 
 export function chunkMarkdown(lines: readonly string[], budget: number): ChunkSpec[] {
   if (lines.length === 0) return [];
-  const costs = new LineCosts(lines);
+  const costs = LineCosts.ofLines(lines);
   const sections: Section[] = [];
   let fence: string | undefined;
   let current: Section = { start: 0, end: -1 };

@@ -42,7 +42,7 @@ export function chunkNotebook(json: string, budget: number): { text: string; spe
     }
     cells.push({ cell: i + 1, from, to: lines.length - 1 });
   });
-  const costs = new LineCosts(lines);
+  const costs = LineCosts.ofLines(lines);
   const specs: ChunkSpec[] = [];
   for (const c of cells)
     // The header is the cell's first indexed line, so lines within the cell count from the one after it.

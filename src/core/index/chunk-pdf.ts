@@ -14,7 +14,7 @@ export function chunkPdfPages(pages: readonly string[], pageCount: number, budge
     ranges.push({ page: i + 1, from: lines.length, to: lines.length + pageLines.length - 1 });
     lines.push(...pageLines);
   });
-  const costs = new LineCosts(lines);
+  const costs = LineCosts.ofLines(lines);
   const specs: ChunkSpec[] = [];
   for (const r of ranges)
     for (const s of chunkLineRange(costs, r.from, r.to, budget, TEXT_OVERLAP_LINES))

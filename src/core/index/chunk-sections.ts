@@ -56,7 +56,7 @@ function prefixed(lines: readonly string[], heading: RegExp, fence?: RegExp): He
 
 export function chunkSections(lines: readonly string[], format: SectionFormat, budget: number): ChunkSpec[] {
   if (lines.length === 0) return [];
-  const costs = new LineCosts(lines);
+  const costs = LineCosts.ofLines(lines);
   const headings = headingsOf(lines, format);
   const sections: { start: number; end: number; path?: string }[] = [];
   const stack: Heading[] = [];

@@ -4,7 +4,7 @@
 // blank lines between units go with the unit that follows them (a doc comment stays with its
 // function), and a class's header lines go with its first members.
 import type { Node } from 'web-tree-sitter';
-import { LineCosts, chunkLineRange, spec } from './chunk-lines';
+import { chunkLineRange, spec, type LineCosts } from './chunk-lines';
 import type { ChunkSpec } from './chunk-types';
 
 interface Unit {
@@ -118,9 +118,9 @@ function nestedNames(node: Node, prefix: string, out: string[], depth: number): 
   }
 }
 
-export function chunkSyntaxTree(root: Node, lines: readonly string[], budget: number): ChunkSpec[] {
-  if (lines.length === 0) return [];
-  const costs = new LineCosts(lines);
+/** `costs` and `count`: the file's lines (LineCosts.ofLineStarts; the chunker never needs their text). */
+export function chunkSyntaxTree(root: Node, costs: LineCosts, count: number, budget: number): ChunkSpec[] {
+  if (count === 0) return [];
   const units: Unit[] = [];
 
   const addUnit = (u: Unit) => {
@@ -186,6 +186,6 @@ export function chunkSyntaxTree(root: Node, lines: readonly string[], budget: nu
     if (group.length && costs.tokens(chunkStart, u.end) > budget) flush(group[group.length - 1]!.end);
     group.push(u);
   }
-  flush(lines.length - 1);
+  flush(count - 1);
   return out;
 }

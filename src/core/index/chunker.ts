@@ -2,7 +2,7 @@
 // time budget), headings for Markdown, lines for everything else. Runs in a parse worker or
 // inline; it sees only the file's text and returns line ranges.
 import type { Parser as TreeSitterParser } from 'web-tree-sitter';
-import { chunkPlainText } from './chunk-lines';
+import { chunkPlainCosts, LineCosts } from './chunk-lines';
 import { chunkMarkdown } from './chunk-markdown';
 import { chunkSections, SECTION_FORMATS, type SectionFormat } from './chunk-sections';
 import { chunkSyntaxTree } from './chunk-syntax';
@@ -10,7 +10,7 @@ import { chunkDocument, type DocumentKind } from './documents';
 import type { PdfLimits } from './extract-pdf';
 import type { ChunkSpec } from './chunk-types';
 import { loadLanguage, Parser } from './grammars';
-import { sliceLines, splitLines } from './text';
+import { lineCount, lineStarts, sliceLines, splitLines } from './text';
 import { identifiersOfChunks, type ChunkIdentifiers, type IdentInterner } from './terms';
 
 export interface ChunkRequest {
@@ -46,9 +46,21 @@ const parsers = new Map<string, TreeSitterParser>();
 
 /** `batchIdentifiers`: the identifier table the files of one parse batch share (parse-batch.ts). */
 export async function chunkText(req: ChunkRequest, batchIdentifiers?: IdentInterner): Promise<ChunkResult> {
-  const result = req.document ? await chunkDocumentRequest(req, req.document) : await chunkOnly(req);
-  if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(result.text ?? req.text, result.chunks), batchIdentifiers);
+  if (req.document) {
+    const result = await chunkDocumentRequest(req, req.document);
+    if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(result.text ?? req.text, result.chunks), batchIdentifiers);
+    return result;
+  }
+  const starts = lineStarts(req.text);
+  const result = await chunkOnly(req, { starts, count: lineCount(starts, req.text.length) });
+  if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(req.text, result.chunks, starts), batchIdentifiers);
   return result;
+}
+
+/** Where a text's lines start (lineStarts) and how many it has (splitLines' count). */
+export interface TextLines {
+  readonly starts: readonly number[];
+  readonly count: number;
 }
 
 async function chunkDocumentRequest(req: ChunkRequest, kind: DocumentKind): Promise<ChunkResult> {
@@ -57,15 +69,21 @@ async function chunkDocumentRequest(req: ChunkRequest, kind: DocumentKind): Prom
   return { chunks: out.specs, method: kind, text: out.text, ...(out.partial ? { partial: out.partial } : {}) };
 }
 
-async function chunkOnly(req: ChunkRequest): Promise<ChunkResult> {
-  const lines = splitLines(req.text);
-  if (req.language === 'markdown') return { chunks: chunkMarkdown(lines, req.chunkTokens), method: 'markdown' };
-  if (SECTION_FORMATS.has(req.language)) return { chunks: chunkSections(lines, req.language as SectionFormat, req.chunkTokens), method: 'sections' };
-  if (!req.grammar) return { chunks: chunkPlainText(lines, req.chunkTokens), method: 'lines' };
+/**
+ * The chunks of a text (not a document) whose lines are `lines`. Only Markdown and the heading
+ * formats look at the lines' text; the others need where lines start, and the parse its text.
+ */
+async function chunkOnly(req: ChunkRequest, lines: TextLines): Promise<ChunkResult> {
+  if (req.language === 'markdown') return { chunks: chunkMarkdown(splitLines(req.text), req.chunkTokens), method: 'markdown' };
+  if (SECTION_FORMATS.has(req.language)) return { chunks: chunkSections(splitLines(req.text), req.language as SectionFormat, req.chunkTokens), method: 'sections' };
+  const length = req.text.length;
+  const costs = LineCosts.ofLineStarts(lines.starts, lines.count, length);
+  const byLines = (method: string): ChunkResult => ({ chunks: chunkPlainCosts(costs, lines.count, req.chunkTokens), method });
+  if (!req.grammar) return byLines('lines');
   let parser = parsers.get(req.grammar);
   if (!parser) {
     const language = await loadLanguage(req.grammar);
-    if (!language) return { chunks: chunkPlainText(lines, req.chunkTokens), method: 'lines-no-grammar' };
+    if (!language) return byLines('lines-no-grammar');
     parser = new Parser();
     parser.setLanguage(language);
     parsers.set(req.grammar, parser);
@@ -84,18 +102,18 @@ async function chunkOnly(req: ChunkRequest): Promise<ChunkResult> {
   } catch {
     // A grammar can trap inside wasm (seen with a few scanners); never reuse that parser.
     parsers.delete(req.grammar);
-    return { chunks: chunkPlainText(lines, req.chunkTokens), method: 'lines-after-error' };
+    return byLines('lines-after-error');
   }
   if (!tree) {
     parser.reset();
-    return { chunks: chunkPlainText(lines, req.chunkTokens), method: 'lines-after-timeout' };
+    return byLines('lines-after-timeout');
   }
   try {
-    return { chunks: chunkSyntaxTree(tree.rootNode, lines, req.chunkTokens), method: 'syntax' };
+    return { chunks: chunkSyntaxTree(tree.rootNode, costs, lines.count, req.chunkTokens), method: 'syntax' };
   } catch {
     // A tree the syntax chunker cannot walk (out of stack on some tree shape no one foresaw)
     // costs this file its syntax chunks, never the build.
-    return { chunks: chunkPlainText(lines, req.chunkTokens), method: 'lines-after-error' };
+    return byLines('lines-after-error');
   } finally {
     tree.delete();
   }

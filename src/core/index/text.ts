@@ -65,8 +65,14 @@ export function lineStarts(text: string): number[] {
   return starts;
 }
 
+/** How many lines splitLines() gives a text of `length` whose lines start at `starts`. */
+export function lineCount(starts: readonly number[], length: number): number {
+  if (length === 0) return 0;
+  return starts[starts.length - 1] === length ? starts.length - 1 : starts.length;
+}
+
 /** The text of 1-based inclusive line ranges (without the last line's newline). */
-export function sliceLines(text: string, ranges: readonly { startLine: number; endLine: number }[], starts = lineStarts(text)): string[] {
+export function sliceLines(text: string, ranges: readonly { startLine: number; endLine: number }[], starts: readonly number[] = lineStarts(text)): string[] {
   return ranges.map((r) => {
     const from = starts[r.startLine - 1] ?? text.length;
     const to = r.endLine < starts.length ? starts[r.endLine]! - 1 : text.length;
