@@ -3,9 +3,9 @@
 // and its members are named `Outer.inner`. Units are packed greedily in file order; comments and
 // blank lines between units go with the unit that follows them (a doc comment stays with its
 // function), and a class's header lines go with its first members.
-import type { Node } from 'web-tree-sitter';
 import { chunkLineRange, spec, type LineCosts } from './chunk-lines';
 import type { ChunkSpec } from './chunk-types';
+import { NO_NODE, type NodeReader } from './syntax-nodes';
 
 interface Unit {
   start: number; // 0-based rows, inclusive
@@ -28,98 +28,141 @@ const MAX_NAMES = 64;
 export const MAX_SPLIT_DEPTH = 256;
 const WRAPPERS = new Set(['decorated_definition', 'export_statement', 'template_declaration']);
 
+const NONE = NO_NODE;
+
+// What the chunker tests of a node type, once per type string (the patterns ran per node visit).
+const IS_DEF = 1;
+const IS_NAME_NODE = 2;
+const IS_FUNCTION_LIKE = 4;
+const IS_CONTAINER_PART = 8;
+const IS_WRAPPER = 16;
+const IS_IDENTIFIER_END = 32;
+const HAS_IDENTIFIER = 64;
+const FUNCTION_LIKE = /function|method|constructor|arrow|lambda|closure/;
+const CONTAINER_PART = /body|block|declaration_list|member|field_declaration_list|statement/;
+const typeFlags = new Map<string, number>();
+
+function flagsOf(type: string): number {
+  let f = typeFlags.get(type);
+  if (f === undefined) {
+    f =
+      (DEF_TYPE.test(type) ? IS_DEF : 0) |
+      (NAME_NODE.test(type) ? IS_NAME_NODE : 0) |
+      (FUNCTION_LIKE.test(type) ? IS_FUNCTION_LIKE : 0) |
+      (CONTAINER_PART.test(type) ? IS_CONTAINER_PART : 0) |
+      (WRAPPERS.has(type) ? IS_WRAPPER : 0) |
+      (/identifier$/.test(type) ? IS_IDENTIFIER_END : 0) |
+      (type.includes('identifier') ? HAS_IDENTIFIER : 0);
+    typeFlags.set(type, f);
+  }
+  return f;
+}
+
 /** The name of a definition node, or undefined when the node does not define a named thing. */
-export function definitionName(node: Node): string | undefined {
-  const t = node.type;
-  if (WRAPPERS.has(t)) {
-    const inner = wrapped(node);
-    return inner ? definitionName(inner) : undefined;
+function definitionName(t: NodeReader, node: number): string | undefined {
+  const type = t.type(node);
+  const flags = flagsOf(type);
+  if (flags & IS_WRAPPER) {
+    const inner = wrapped(t, node);
+    return inner !== NONE ? definitionName(t, inner) : undefined;
   }
-  if (t === 'lexical_declaration' || t === 'variable_declaration') {
+  if (type === 'lexical_declaration' || type === 'variable_declaration') {
     // `const handler = () => ...` / `const Widget = class ...` name a function or class.
-    if (node.namedChildCount !== 1) return undefined;
-    const d = node.namedChild(0);
-    const value = d?.childForFieldName('value');
-    if (!d || !value || !/function|arrow_function|class/.test(value.type)) return undefined;
-    return d.childForFieldName('name')?.text;
+    if (t.namedChildCountOf(node) !== 1) return undefined;
+    const d = t.namedChild(node, 0);
+    const value = d === NONE ? NONE : t.childForField(d, 'value');
+    if (d === NONE || value === NONE || !/function|arrow_function|class/.test(t.type(value))) return undefined;
+    const name = t.childForField(d, 'name');
+    return name === NONE ? undefined : t.text(name);
   }
-  if (t === 'type_declaration') {
-    const specNode = node.namedChild(0);
-    return specNode?.type === 'type_spec' ? specNode.childForFieldName('name')?.text : undefined;
+  if (type === 'type_declaration') {
+    const specNode = t.namedChild(node, 0);
+    if (specNode === NONE || t.type(specNode) !== 'type_spec') return undefined;
+    const name = t.childForField(specNode, 'name');
+    return name === NONE ? undefined : t.text(name);
   }
-  if (!DEF_TYPE.test(t)) return undefined;
+  if (!(flags & IS_DEF)) return undefined;
   // Rust's `impl Type` names its type; elsewhere a `type` field is a return type, not a name.
-  const name = node.childForFieldName('name') ?? (t === 'impl_item' ? node.childForFieldName('type') : null);
-  if (name) return name.type.includes('identifier') || NAME_NODE.test(name.type) || name.namedChildCount === 0 ? name.text : name.text.split(/[<(\s]/)[0];
-  const declarator = node.childForFieldName('declarator');
-  if (declarator) return declaratorName(declarator);
+  let name = t.childForField(node, 'name');
+  if (name === NONE && type === 'impl_item') name = t.childForField(node, 'type');
+  if (name !== NONE) {
+    const nameFlags = flagsOf(t.type(name));
+    return nameFlags & (HAS_IDENTIFIER | IS_NAME_NODE) || t.namedChildCountOf(name) === 0 ? t.text(name) : t.text(name).split(/[<(\s]/)[0];
+  }
+  const declarator = t.childForField(node, 'declarator');
+  if (declarator !== NONE) return declaratorName(t, declarator);
   // Kotlin and a few others put the name as an unlabelled child.
-  for (let i = 0; i < node.namedChildCount; i++) {
-    const c = node.namedChild(i);
-    if (c && NAME_NODE.test(c.type)) return c.text;
+  for (let i = 0, n = t.namedChildCountOf(node); i < n; i++) {
+    const c = t.namedChild(node, i);
+    if (flagsOf(t.type(c)) & IS_NAME_NODE) return t.text(c);
   }
   return undefined;
 }
 
 /** What a wrapper (export, decorator, template) wraps, if anything. */
-function wrapped(node: Node): Node | undefined {
-  const inner = node.childForFieldName('definition') ?? node.childForFieldName('declaration') ?? lastNamedChild(node);
-  return inner && inner !== node ? inner : undefined;
+function wrapped(t: NodeReader, node: number): number {
+  let inner = t.childForField(node, 'definition');
+  if (inner === NONE) inner = t.childForField(node, 'declaration');
+  if (inner === NONE) inner = lastNamedChild(t, node);
+  return inner;
 }
 
 /** The definition inside any wrappers: its members are the wrapper's, named once (`A.m`, not `A.A.m`). */
-function unwrap(node: Node): Node {
+function unwrap(t: NodeReader, node: number): number {
   let n = node;
-  for (let inner = WRAPPERS.has(n.type) ? wrapped(n) : undefined; inner; inner = WRAPPERS.has(n.type) ? wrapped(n) : undefined) n = inner;
+  for (let inner = flagsOf(t.type(n)) & IS_WRAPPER ? wrapped(t, n) : NONE; inner !== NONE; inner = flagsOf(t.type(n)) & IS_WRAPPER ? wrapped(t, n) : NONE) n = inner;
   return n;
 }
 
-function lastNamedChild(node: Node): Node | null {
-  return node.namedChildCount ? node.namedChild(node.namedChildCount - 1) : null;
+function lastNamedChild(t: NodeReader, node: number): number {
+  const n = t.namedChildCountOf(node);
+  return n ? t.namedChild(node, n - 1) : NONE;
 }
 
 /** C/C++: `int *f(int)` hides the name under nested declarators. */
-function declaratorName(node: Node): string | undefined {
-  let n: Node | null = node;
-  for (let depth = 0; n && depth < 8; depth++) {
-    if (/identifier$/.test(n.type) || n.type === 'operator_name' || n.type === 'destructor_name') return n.text;
-    n = n.childForFieldName('declarator') ?? n.childForFieldName('name') ?? n.namedChild(0);
+function declaratorName(t: NodeReader, node: number): string | undefined {
+  let n = node;
+  for (let depth = 0; n !== NONE && depth < 8; depth++) {
+    const type = t.type(n);
+    if (flagsOf(type) & IS_IDENTIFIER_END || type === 'operator_name' || type === 'destructor_name') return t.text(n);
+    let next = t.childForField(n, 'declarator');
+    if (next === NONE) next = t.childForField(n, 'name');
+    if (next === NONE) next = t.namedChild(n, 0);
+    n = next;
   }
   return undefined;
 }
 
-function endRow(node: Node): number {
-  const e = node.endPosition;
-  const s = node.startPosition;
-  return e.column === 0 && e.row > s.row ? e.row - 1 : e.row;
+function endRow(t: NodeReader, node: number): number {
+  const row = t.endPointRow(node);
+  return t.endPointColumn(node) === 0 && row > t.startRow(node) ? row - 1 : row;
 }
-
-const FUNCTION_LIKE = /function|method|constructor|arrow|lambda|closure/;
-const CONTAINER_PART = /body|block|declaration_list|member|field_declaration_list|statement/;
 
 /**
  * Qualified names of the definitions a chunk-sized node holds: members of classes, modules and
  * the like, found through their bodies only. Function bodies are not searched (a helper inside a
  * function is not something a reader looks up), which keeps this walk short on big files.
  */
-function nestedNames(node: Node, prefix: string, out: string[], depth: number): void {
+function nestedNames(t: NodeReader, node: number, prefix: string, out: string[], depth: number): void {
   if (depth > 3 || out.length >= MAX_NAMES) return;
-  for (let i = 0; i < node.namedChildCount; i++) {
-    const c = node.namedChild(i);
-    if (!c) continue;
-    const name = definitionName(c);
+  for (let i = 0, n = t.namedChildCountOf(node); i < n; i++) {
+    const c = t.namedChild(node, i);
+    const name = definitionName(t, c);
     if (name) {
       const q = prefix + name;
       out.push(q);
-      const definition = unwrap(c);
-      if (!FUNCTION_LIKE.test(definition.type)) nestedNames(definition, q + '.', out, depth + 1);
-    } else if (CONTAINER_PART.test(c.type) && c.endPosition.row > c.startPosition.row) nestedNames(c, prefix, out, depth + 1);
+      const definition = unwrap(t, c);
+      if (!(flagsOf(t.type(definition)) & IS_FUNCTION_LIKE)) nestedNames(t, definition, q + '.', out, depth + 1);
+    } else if (flagsOf(t.type(c)) & IS_CONTAINER_PART && t.endPointRow(c) > t.startRow(c)) nestedNames(t, c, prefix, out, depth + 1);
     if (out.length >= MAX_NAMES) return;
   }
 }
 
-/** `costs` and `count`: the file's lines (LineCosts.ofLineStarts; the chunker never needs their text). */
-export function chunkSyntaxTree(root: Node, costs: LineCosts, count: number, budget: number): ChunkSpec[] {
+/**
+ * `t` reads the tree whose root is `root`; `costs` and `count`: the file's lines
+ * (LineCosts.ofLineStarts; the chunker never needs their text).
+ */
+export function chunkSyntaxTree(t: NodeReader, root: number, costs: LineCosts, count: number, budget: number): ChunkSpec[] {
   if (count === 0) return [];
   const units: Unit[] = [];
 
@@ -136,12 +179,12 @@ export function chunkSyntaxTree(root: Node, costs: LineCosts, count: number, bud
     units.push(u);
   };
 
-  const visit = (node: Node, container: string, depth: number) => {
-    const start = node.startPosition.row;
-    const end = endRow(node);
-    const name = definitionName(node);
+  const visit = (node: number, container: string, depth: number) => {
+    const start = t.startRow(node);
+    const end = endRow(t, node);
+    const name = definitionName(t, node);
     const qualified = name ? (container ? `${container}.${name}` : name) : undefined;
-    if (costs.tokens(start, end) <= budget || node.childCount === 0 || depth >= MAX_SPLIT_DEPTH) {
+    if (costs.tokens(start, end) <= budget || t.childCountOf(node) === 0 || depth >= MAX_SPLIT_DEPTH) {
       if (costs.tokens(start, end) > budget) {
         // A leaf too big to keep whole (a huge string or comment), or a node nested too deep to
         // split further: cut it by lines.
@@ -152,23 +195,17 @@ export function chunkSyntaxTree(root: Node, costs: LineCosts, count: number, bud
       const names: string[] = [];
       if (qualified) {
         names.push(qualified);
-        nestedNames(unwrap(node), qualified + '.', names, 0);
-      } else if (end > start) nestedNames(node, container ? container + '.' : '', names, 0);
+        nestedNames(t, unwrap(t, node), qualified + '.', names, 0);
+      } else if (end > start) nestedNames(t, node, container ? container + '.' : '', names, 0);
       addUnit({ start, end, symbol: qualified ?? (container || undefined), names, isDef: !!qualified });
       return;
     }
     // A wrapper (export, decorator, template) names what it wraps; do not qualify twice.
-    const inner = WRAPPERS.has(node.type) ? container : qualified ?? container;
-    for (let i = 0; i < node.childCount; i++) {
-      const c = node.child(i);
-      if (c) visit(c, inner, depth + 1);
-    }
+    const inner = flagsOf(t.type(node)) & IS_WRAPPER ? container : qualified ?? container;
+    for (let i = 0, n = t.childCountOf(node); i < n; i++) visit(t.child(node, i), inner, depth + 1);
   };
 
-  for (let i = 0; i < root.childCount; i++) {
-    const c = root.child(i);
-    if (c) visit(c, '', 0);
-  }
+  for (let i = 0, n = t.childCountOf(root); i < n; i++) visit(t.child(root, i), '', 0);
 
   const out: ChunkSpec[] = [];
   let chunkStart = 0;

@@ -9,7 +9,8 @@ import { chunkSyntaxTree } from './chunk-syntax';
 import { chunkDocument, type DocumentKind } from './documents';
 import type { PdfLimits } from './extract-pdf';
 import type { ChunkSpec } from './chunk-types';
-import { loadLanguage, Parser } from './grammars';
+import { loadLanguage, Parser, treeRuntime } from './grammars';
+import { NodeObjects, SyntaxNodes } from './syntax-nodes';
 import { lineCount, lineStarts, sliceLines, splitLines } from './text';
 import { identifiersOfChunks, type ChunkIdentifiers, type IdentInterner } from './terms';
 
@@ -109,7 +110,10 @@ async function chunkOnly(req: ChunkRequest, lines: TextLines): Promise<ChunkResu
     return byLines('lines-after-timeout');
   }
   try {
-    return { chunks: chunkSyntaxTree(tree.rootNode, costs, lines.count, req.chunkTokens), method: 'syntax' };
+    // The tree is read straight from the runtime where it can be (syntax-nodes.ts).
+    const runtime = treeRuntime();
+    const nodes = runtime ? new SyntaxNodes(runtime, tree, req.text) : new NodeObjects();
+    return { chunks: chunkSyntaxTree(nodes, nodes.adopt(tree.rootNode), costs, lines.count, req.chunkTokens), method: 'syntax' };
   } catch {
     // A tree the syntax chunker cannot walk (out of stack on some tree shape no one foresaw)
     // costs this file its syntax chunks, never the build.

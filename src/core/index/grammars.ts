@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type * as TreeSitter from 'web-tree-sitter';
+import { canReadDirectly, type TreeRuntime } from './syntax-nodes';
 
 // Loaded with require() on purpose: a bundler then picks web-tree-sitter's CommonJS build, whose
 // ESM build reads `import.meta.url`, which is empty in our CommonJS bundles.
@@ -37,15 +38,28 @@ export function useCompiledRuntime(module: WebAssembly.Module): void {
   compiledRuntime = module;
 }
 
-function initRuntime(runtime: string): Promise<void> {
+/**
+ * The runtime's exports, for reading trees without web-tree-sitter's per-node objects
+ * (syntax-nodes.ts). Emscripten builds its module object on the options given to init, so that
+ * object, once init is done, is the module.
+ */
+let runtimeModule: Partial<TreeRuntime> | undefined;
+
+export function treeRuntime(): TreeRuntime | undefined {
+  return canReadDirectly(runtimeModule) ? runtimeModule : undefined;
+}
+
+async function initRuntime(runtime: string): Promise<void> {
   const module = compiledRuntime;
-  if (!module) return Parser.init({ locateFile: () => runtime });
+  const options: Record<string, unknown> = { locateFile: () => runtime };
   // Emscripten's hook: it hands over its imports and takes the instance (and its module) back.
-  const instantiateWasm = (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
-    receive(new WebAssembly.Instance(module, imports), module);
-    return {};
-  };
-  return Parser.init({ locateFile: () => runtime, instantiateWasm });
+  if (module)
+    options.instantiateWasm = (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+      receive(new WebAssembly.Instance(module, imports), module);
+      return {};
+    };
+  await Parser.init(options as Parameters<typeof Parser.init>[0]);
+  runtimeModule = options as Partial<TreeRuntime>;
 }
 /**
  * Grammar loads run one at a time per thread. web-tree-sitter links each grammar's wasm into one
