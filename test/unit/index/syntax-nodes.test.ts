@@ -60,7 +60,7 @@ describe('syntax nodes read straight from the runtime', () => {
         const costs = LineCosts.ofLineStarts(starts, count, c.text.length);
         // A small budget so that the walk splits nodes and names members.
         for (const budget of [40, 512]) {
-          const viaDirect = new SyntaxNodes(runtime, tree, c.text);
+          const viaDirect: NodeReader & { adopt(n: typeof tree.rootNode): number } = new SyntaxNodes(runtime, tree, c.text);
           const viaObjects = new NodeObjects();
           assert.deepEqual(
             chunkSyntaxTree(viaDirect, viaDirect.adopt(tree.rootNode), costs, count, budget),
