@@ -2,6 +2,7 @@
 // fails or runs past its time budget, and syntax nodes that are too big and have no children.
 import { estimateTokens } from './tokens';
 import type { ChunkSpec } from './chunk-types';
+import { lineCount } from './text';
 
 /** Prefix sums of line lengths, so the token estimate of any line range is O(1). */
 export class LineCosts {
@@ -14,17 +15,21 @@ export class LineCosts {
     return new LineCosts(prefix);
   }
 
-  /**
-   * The same costs from where each line starts in a text of `length` characters (lineStarts of
-   * the text, or of ASCII bytes: one byte per character), without the lines themselves.
-   */
-  static ofLineStarts(starts: ArrayLike<number>, count: number, length: number): LineCosts {
+  /** The same costs from where each line of a text of `length` characters starts (lineStarts), without the lines themselves. */
+  static ofLineStarts(starts: readonly number[], length: number): LineCosts {
+    const count = lineCount(starts, length);
     const prefix = new Float64Array(count + 1);
     for (let i = 1; i < count; i++) prefix[i] = starts[i]!;
     // The last line's newline is counted whether the text has it or not, as ofLines does.
     if (count > 0) prefix[count] = count < starts.length ? starts[count]! : length + 1;
     return new LineCosts(prefix);
   }
+
+  /** How many lines (splitLines' count). */
+  get count(): number {
+    return this.prefix.length - 1;
+  }
+
   /** Tokens of 0-based inclusive line range [a, b]. */
   tokens(a: number, b: number): number {
     return b < a ? 0 : estimateTokens(this.prefix[b + 1]! - this.prefix[a]! - 1);
@@ -60,12 +65,12 @@ export function spec(costs: LineCosts, a: number, b: number, symbol?: string, na
 export const TEXT_OVERLAP_LINES = 2;
 
 export function chunkPlainText(lines: readonly string[], budget: number): ChunkSpec[] {
-  return chunkPlainCosts(LineCosts.ofLines(lines), lines.length, budget);
+  return chunkPlainCosts(LineCosts.ofLines(lines), budget);
 }
 
-/** chunkPlainText of a text known by its line costs (`count` lines). */
-export function chunkPlainCosts(costs: LineCosts, count: number, budget: number): ChunkSpec[] {
-  return count === 0 ? [] : chunkLineRange(costs, 0, count - 1, budget, TEXT_OVERLAP_LINES);
+/** chunkPlainText of a text known by its line costs. */
+export function chunkPlainCosts(costs: LineCosts, budget: number): ChunkSpec[] {
+  return costs.count === 0 ? [] : chunkLineRange(costs, 0, costs.count - 1, budget, TEXT_OVERLAP_LINES);
 }
 
 /** A run of lines that belongs together (a document section), with the symbol its chunks get. */

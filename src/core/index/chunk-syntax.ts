@@ -28,8 +28,6 @@ const MAX_NAMES = 64;
 export const MAX_SPLIT_DEPTH = 256;
 const WRAPPERS = new Set(['decorated_definition', 'export_statement', 'template_declaration']);
 
-const NONE = NO_NODE;
-
 // What the chunker tests of a node type, once per type string (the patterns ran per node visit).
 const IS_DEF = 1;
 const IS_NAME_NODE = 2;
@@ -64,33 +62,33 @@ function definitionName(t: NodeReader, node: number): string | undefined {
   const flags = flagsOf(type);
   if (flags & IS_WRAPPER) {
     const inner = wrapped(t, node);
-    return inner !== NONE ? definitionName(t, inner) : undefined;
+    return inner !== NO_NODE ? definitionName(t, inner) : undefined;
   }
   if (type === 'lexical_declaration' || type === 'variable_declaration') {
     // `const handler = () => ...` / `const Widget = class ...` name a function or class.
     if (t.namedChildCountOf(node) !== 1) return undefined;
     const d = t.namedChild(node, 0);
-    const value = d === NONE ? NONE : t.childForField(d, 'value');
-    if (d === NONE || value === NONE || !/function|arrow_function|class/.test(t.type(value))) return undefined;
+    const value = d === NO_NODE ? NO_NODE : t.childForField(d, 'value');
+    if (d === NO_NODE || value === NO_NODE || !/function|arrow_function|class/.test(t.type(value))) return undefined;
     const name = t.childForField(d, 'name');
-    return name === NONE ? undefined : t.text(name);
+    return name === NO_NODE ? undefined : t.text(name);
   }
   if (type === 'type_declaration') {
     const specNode = t.namedChild(node, 0);
-    if (specNode === NONE || t.type(specNode) !== 'type_spec') return undefined;
+    if (specNode === NO_NODE || t.type(specNode) !== 'type_spec') return undefined;
     const name = t.childForField(specNode, 'name');
-    return name === NONE ? undefined : t.text(name);
+    return name === NO_NODE ? undefined : t.text(name);
   }
   if (!(flags & IS_DEF)) return undefined;
   // Rust's `impl Type` names its type; elsewhere a `type` field is a return type, not a name.
   let name = t.childForField(node, 'name');
-  if (name === NONE && type === 'impl_item') name = t.childForField(node, 'type');
-  if (name !== NONE) {
+  if (name === NO_NODE && type === 'impl_item') name = t.childForField(node, 'type');
+  if (name !== NO_NODE) {
     const nameFlags = flagsOf(t.type(name));
     return nameFlags & (HAS_IDENTIFIER | IS_NAME_NODE) || t.namedChildCountOf(name) === 0 ? t.text(name) : t.text(name).split(/[<(\s]/)[0];
   }
   const declarator = t.childForField(node, 'declarator');
-  if (declarator !== NONE) return declaratorName(t, declarator);
+  if (declarator !== NO_NODE) return declaratorName(t, declarator);
   // Kotlin and a few others put the name as an unlabelled child.
   for (let i = 0, n = t.namedChildCountOf(node); i < n; i++) {
     const c = t.namedChild(node, i);
@@ -102,32 +100,36 @@ function definitionName(t: NodeReader, node: number): string | undefined {
 /** What a wrapper (export, decorator, template) wraps, if anything. */
 function wrapped(t: NodeReader, node: number): number {
   let inner = t.childForField(node, 'definition');
-  if (inner === NONE) inner = t.childForField(node, 'declaration');
-  if (inner === NONE) inner = lastNamedChild(t, node);
+  if (inner === NO_NODE) inner = t.childForField(node, 'declaration');
+  if (inner === NO_NODE) inner = lastNamedChild(t, node);
   return inner;
 }
 
 /** The definition inside any wrappers: its members are the wrapper's, named once (`A.m`, not `A.A.m`). */
 function unwrap(t: NodeReader, node: number): number {
   let n = node;
-  for (let inner = flagsOf(t.type(n)) & IS_WRAPPER ? wrapped(t, n) : NONE; inner !== NONE; inner = flagsOf(t.type(n)) & IS_WRAPPER ? wrapped(t, n) : NONE) n = inner;
+  while (flagsOf(t.type(n)) & IS_WRAPPER) {
+    const inner = wrapped(t, n);
+    if (inner === NO_NODE) break;
+    n = inner;
+  }
   return n;
 }
 
 function lastNamedChild(t: NodeReader, node: number): number {
   const n = t.namedChildCountOf(node);
-  return n ? t.namedChild(node, n - 1) : NONE;
+  return n ? t.namedChild(node, n - 1) : NO_NODE;
 }
 
 /** C/C++: `int *f(int)` hides the name under nested declarators. */
 function declaratorName(t: NodeReader, node: number): string | undefined {
   let n = node;
-  for (let depth = 0; n !== NONE && depth < 8; depth++) {
+  for (let depth = 0; n !== NO_NODE && depth < 8; depth++) {
     const type = t.type(n);
     if (flagsOf(type) & IS_IDENTIFIER_END || type === 'operator_name' || type === 'destructor_name') return t.text(n);
     let next = t.childForField(n, 'declarator');
-    if (next === NONE) next = t.childForField(n, 'name');
-    if (next === NONE) next = t.namedChild(n, 0);
+    if (next === NO_NODE) next = t.childForField(n, 'name');
+    if (next === NO_NODE) next = t.namedChild(n, 0);
     n = next;
   }
   return undefined;
@@ -158,12 +160,9 @@ function nestedNames(t: NodeReader, node: number, prefix: string, out: string[],
   }
 }
 
-/**
- * `t` reads the tree whose root is `root`; `costs` and `count`: the file's lines
- * (LineCosts.ofLineStarts; the chunker never needs their text).
- */
-export function chunkSyntaxTree(t: NodeReader, root: number, costs: LineCosts, count: number, budget: number): ChunkSpec[] {
-  if (count === 0) return [];
+/** `t` reads the tree whose root is `root`; `costs`: the file's lines (the chunker never needs their text). */
+export function chunkSyntaxTree(t: NodeReader, root: number, costs: LineCosts, budget: number): ChunkSpec[] {
+  if (costs.count === 0) return [];
   const units: Unit[] = [];
 
   const addUnit = (u: Unit) => {
@@ -223,6 +222,6 @@ export function chunkSyntaxTree(t: NodeReader, root: number, costs: LineCosts, c
     if (group.length && costs.tokens(chunkStart, u.end) > budget) flush(group[group.length - 1]!.end);
     group.push(u);
   }
-  flush(count - 1);
+  flush(costs.count - 1);
   return out;
 }

@@ -11,7 +11,7 @@ import type { PdfLimits } from './extract-pdf';
 import type { ChunkSpec } from './chunk-types';
 import { loadLanguage, Parser, treeRuntime } from './grammars';
 import { NodeObjects, SyntaxNodes } from './syntax-nodes';
-import { lineCount, lineStarts, sliceLines, splitLines } from './text';
+import { lineStarts, sliceLines, splitLines } from './text';
 import { identifiersOfChunks, type ChunkIdentifiers, type IdentInterner } from './terms';
 
 export interface ChunkRequest {
@@ -53,15 +53,9 @@ export async function chunkText(req: ChunkRequest, batchIdentifiers?: IdentInter
     return result;
   }
   const starts = lineStarts(req.text);
-  const result = await chunkOnly(req, { starts, count: lineCount(starts, req.text.length) });
+  const result = await chunkOnly(req, starts);
   if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(req.text, result.chunks, starts), batchIdentifiers);
   return result;
-}
-
-/** Where a text's lines start (lineStarts) and how many it has (splitLines' count). */
-export interface TextLines {
-  readonly starts: readonly number[];
-  readonly count: number;
 }
 
 async function chunkDocumentRequest(req: ChunkRequest, kind: DocumentKind): Promise<ChunkResult> {
@@ -71,15 +65,15 @@ async function chunkDocumentRequest(req: ChunkRequest, kind: DocumentKind): Prom
 }
 
 /**
- * The chunks of a text (not a document) whose lines are `lines`. Only Markdown and the heading
- * formats look at the lines' text; the others need where lines start, and the parse its text.
+ * The chunks of a text (not a document) whose lines start at `starts` (lineStarts). Only Markdown
+ * and the heading formats look at the lines' text; the others need where lines start, and the
+ * parse its text.
  */
-async function chunkOnly(req: ChunkRequest, lines: TextLines): Promise<ChunkResult> {
+async function chunkOnly(req: ChunkRequest, starts: readonly number[]): Promise<ChunkResult> {
   if (req.language === 'markdown') return { chunks: chunkMarkdown(splitLines(req.text), req.chunkTokens), method: 'markdown' };
   if (SECTION_FORMATS.has(req.language)) return { chunks: chunkSections(splitLines(req.text), req.language as SectionFormat, req.chunkTokens), method: 'sections' };
-  const length = req.text.length;
-  const costs = LineCosts.ofLineStarts(lines.starts, lines.count, length);
-  const byLines = (method: string): ChunkResult => ({ chunks: chunkPlainCosts(costs, lines.count, req.chunkTokens), method });
+  const costs = LineCosts.ofLineStarts(starts, req.text.length);
+  const byLines = (method: string): ChunkResult => ({ chunks: chunkPlainCosts(costs, req.chunkTokens), method });
   if (!req.grammar) return byLines('lines');
   let parser = parsers.get(req.grammar);
   if (!parser) {
@@ -113,7 +107,7 @@ async function chunkOnly(req: ChunkRequest, lines: TextLines): Promise<ChunkResu
     // The tree is read straight from the runtime where it can be (syntax-nodes.ts).
     const runtime = treeRuntime();
     const nodes = runtime ? new SyntaxNodes(runtime, tree, req.text) : new NodeObjects();
-    return { chunks: chunkSyntaxTree(nodes, nodes.adopt(tree.rootNode), costs, lines.count, req.chunkTokens), method: 'syntax' };
+    return { chunks: chunkSyntaxTree(nodes, nodes.adopt(tree.rootNode), costs, req.chunkTokens), method: 'syntax' };
   } catch {
     // A tree the syntax chunker cannot walk (out of stack on some tree shape no one foresaw)
     // costs this file its syntax chunks, never the build.

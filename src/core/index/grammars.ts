@@ -40,13 +40,13 @@ export function useCompiledRuntime(module: WebAssembly.Module): void {
 
 /**
  * The runtime's exports, for reading trees without web-tree-sitter's per-node objects
- * (syntax-nodes.ts). Emscripten builds its module object on the options given to init, so that
- * object, once init is done, is the module.
+ * (syntax-nodes.ts), once init is done and if they can be read that way. Emscripten builds its
+ * module object on the options given to init, so that object, after init, is the module.
  */
-let runtimeModule: Partial<TreeRuntime> | undefined;
+let runtimeModule: TreeRuntime | undefined;
 
 export function treeRuntime(): TreeRuntime | undefined {
-  return canReadDirectly(runtimeModule) ? runtimeModule : undefined;
+  return runtimeModule;
 }
 
 async function initRuntime(runtime: string): Promise<void> {
@@ -59,7 +59,8 @@ async function initRuntime(runtime: string): Promise<void> {
       return {};
     };
   await Parser.init(options as Parameters<typeof Parser.init>[0]);
-  runtimeModule = options as Partial<TreeRuntime>;
+  const module_ = options as Partial<TreeRuntime>;
+  if (canReadDirectly(module_)) runtimeModule = module_;
 }
 /**
  * Grammar loads run one at a time per thread. web-tree-sitter links each grammar's wasm into one

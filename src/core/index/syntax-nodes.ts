@@ -85,7 +85,7 @@ export class SyntaxNodes implements NodeReader {
   private readonly tree: number;
   /** The transfer buffer's index in HEAP32. */
   private readonly transfer: number;
-  readonly types: readonly string[];
+  private readonly types: readonly string[];
   private readonly fields: readonly (string | null)[];
 
   constructor(
@@ -118,7 +118,7 @@ export class SyntaxNodes implements NodeReader {
     return h;
   }
 
-  typeId(h: number): number {
+  private typeId(h: number): number {
     let id = store.typeIds[h]!;
     if (id < 0) {
       this.marshal(h);
@@ -150,23 +150,29 @@ export class SyntaxNodes implements NodeReader {
 
   /** How many children (named or not) the node has; child(h, i) is the i-th. */
   childCountOf(h: number): number {
-    this.loadChildren(h, false);
-    return store.childCount[h]!;
+    return this.countOf(h, false);
   }
 
   child(h: number, i: number): number {
-    this.loadChildren(h, false);
-    return i >= 0 && i < store.childCount[h]! ? store.childStart[h]! + i : NO_NODE;
+    return this.nth(h, i, false);
   }
 
   namedChildCountOf(h: number): number {
-    this.loadChildren(h, true);
-    return store.namedCount[h]!;
+    return this.countOf(h, true);
   }
 
   namedChild(h: number, i: number): number {
-    this.loadChildren(h, true);
-    return i >= 0 && i < store.namedCount[h]! ? store.namedStart[h]! + i : NO_NODE;
+    return this.nth(h, i, true);
+  }
+
+  private countOf(h: number, named: boolean): number {
+    this.loadChildren(h, named);
+    return (named ? store.namedCount : store.childCount)[h]!;
+  }
+
+  private nth(h: number, i: number, named: boolean): number {
+    const n = this.countOf(h, named);
+    return i >= 0 && i < n ? (named ? store.namedStart : store.childStart)[h]! + i : NO_NODE;
   }
 
   /** The first child under the field `name`, as Node.childForFieldName gives it. */
@@ -215,12 +221,12 @@ export class SyntaxNodes implements NodeReader {
     this.marshal(h);
     if (named) this.rt._ts_node_named_children_wasm(this.tree);
     else this.rt._ts_node_children_wasm(this.tree);
-    let heap = this.rt.HEAP32;
+    const heap = this.rt.HEAP32;
     const n = heap[this.transfer]!;
     const buffer = heap[this.transfer + 1]! >>> 0;
     const first = n > 0 ? this.allocate(n) : this.count;
     if (n > 0) {
-      heap = this.rt.HEAP32; // (allocate() touches no wasm memory, but be safe against a grown heap)
+      // allocate() touches no wasm memory, so `heap` is still the runtime's view.
       store.words.set(heap.subarray(buffer >>> 2, (buffer >>> 2) + n * NODE_WORDS), first * NODE_WORDS);
       this.rt._free(buffer);
     }
@@ -277,10 +283,6 @@ export class NodeObjects implements NodeReader {
     return this.nodes.length - 1;
   }
 
-  private of(handle: number | undefined): number {
-    return handle === undefined ? NO_NODE : handle;
-  }
-
   private listOf(h: number, named: boolean): number[] {
     const memo = named ? this.named : this.children;
     let list = memo.get(h);
@@ -312,13 +314,13 @@ export class NodeObjects implements NodeReader {
     return this.listOf(h, false).length;
   }
   child(h: number, i: number): number {
-    return this.of(this.listOf(h, false)[i]);
+    return this.listOf(h, false)[i] ?? NO_NODE;
   }
   namedChildCountOf(h: number): number {
     return this.listOf(h, true).length;
   }
   namedChild(h: number, i: number): number {
-    return this.of(this.listOf(h, true)[i]);
+    return this.listOf(h, true)[i] ?? NO_NODE;
   }
   childForField(h: number, name: string): number {
     const c = this.nodes[h]!.childForFieldName(name);

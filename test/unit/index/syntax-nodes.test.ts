@@ -7,7 +7,7 @@ import { languageOf } from '../../../src/core/index/languages';
 import { chunkSyntaxTree } from '../../../src/core/index/chunk-syntax';
 import { LineCosts } from '../../../src/core/index/chunk-lines';
 import { NO_NODE, NodeObjects, SyntaxNodes, type NodeReader } from '../../../src/core/index/syntax-nodes';
-import { lineCount, lineStarts } from '../../../src/core/index/text';
+import { lineStarts } from '../../../src/core/index/text';
 
 const FIXTURES = join(__dirname, '../../fixtures/index/langs');
 const FIELDS = ['name', 'value', 'definition', 'declaration', 'declarator', 'type', 'body', 'parameters', 'nosuchfield'];
@@ -55,16 +55,14 @@ describe('syntax nodes read straight from the runtime', () => {
         const direct = new SyntaxNodes(runtime, tree, c.text);
         const objects = new NodeObjects();
         assert.deepEqual(describeTree(direct, direct.adopt(tree.rootNode)), describeTree(objects, objects.adopt(tree.rootNode)), c.name);
-        const starts = lineStarts(c.text);
-        const count = lineCount(starts, c.text.length);
-        const costs = LineCosts.ofLineStarts(starts, count, c.text.length);
+        const costs = LineCosts.ofLineStarts(lineStarts(c.text), c.text.length);
         // A small budget so that the walk splits nodes and names members.
         for (const budget of [40, 512]) {
           const viaDirect: NodeReader & { adopt(n: typeof tree.rootNode): number } = new SyntaxNodes(runtime, tree, c.text);
           const viaObjects = new NodeObjects();
           assert.deepEqual(
-            chunkSyntaxTree(viaDirect, viaDirect.adopt(tree.rootNode), costs, count, budget),
-            chunkSyntaxTree(viaObjects, viaObjects.adopt(tree.rootNode), costs, count, budget),
+            chunkSyntaxTree(viaDirect, viaDirect.adopt(tree.rootNode), costs, budget),
+            chunkSyntaxTree(viaObjects, viaObjects.adopt(tree.rootNode), costs, budget),
             `${c.name} at ${budget} tokens`,
           );
         }
