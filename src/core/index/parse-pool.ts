@@ -20,6 +20,11 @@ export interface ChunkRunner {
    * one): they boot while the walk runs. A worker compiles no wasm until its first batch.
    */
   prepare(): void;
+  /**
+   * Stops the workers when nothing is in flight (a build is done); the next request starts fresh
+   * ones. What a build grew (a worker's wasm heap only grows) goes back at once, not at close.
+   */
+  release(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -126,6 +131,7 @@ class InlineRunner implements ChunkRunner {
     return chunkText(req);
   }
   prepare(): void {}
+  async release(): Promise<void> {}
   async close(): Promise<void> {}
 }
 
@@ -282,6 +288,16 @@ class WorkerPool implements ChunkRunner {
       if (this.outstanding[best]!++ === 0) this.pool[best]!.hold(true);
       this.pool[best]!.send(encodeRequests(id, jobs.map((j) => j.req)));
     }
+  }
+
+  async release(): Promise<void> {
+    if (this.sent.size > 0 || this.queue.length > 0) return;
+    const stopping = this.pool.splice(0);
+    this.answered = false; // the next ones may still fall back to threads if they cannot start
+    this.idents.length = 0;
+    this.outstanding.length = 0;
+    this.retiring.length = 0;
+    await Promise.all(stopping.map((w) => w.stop()));
   }
 
   async close(): Promise<void> {

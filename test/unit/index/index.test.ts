@@ -545,6 +545,43 @@ describe('progress, cancellation, workers, roots', () => {
     await threadsTakeOver('process.exit(3);\n', reqs, direct);
   });
 
+  test('a build stops its parse processes once every file is parsed; an edit afterwards starts them again', async () => {
+    const dir = workspace(REPO);
+    // This process's children running the parse process (Linux: /proc).
+    const parseChildren = (): number[] =>
+      readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((pid) => {
+          try {
+            const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+            const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+            return ppid === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('parse-process');
+          } catch {
+            return false; // gone meanwhile
+          }
+        })
+        .map(Number);
+    const until = async (what: string, done: () => boolean) => {
+      for (const deadline = Date.now() + 30_000; !done(); await new Promise((r) => setTimeout(r, 20)))
+        assert.ok(Date.now() < deadline, `still waiting for: ${what}`);
+    };
+    assert.deepEqual(parseChildren(), [], 'no parse process before the build');
+    const index = await openIndex({ roots: [dir], workers: 2, chunkTokens: 40, parseBudgetMs: 120_000, parseIn: 'processes' });
+    try {
+      assert.ok(index.search('retry policy attempt').length > 0);
+      await until('the build\'s parse processes to end', () => parseChildren().length === 0);
+      writeFileSync(join(dir, 'src/http/timeout.ts'), 'export function withDeadline(ms: number): AbortSignal {\n  return AbortSignal.timeout(ms);\n}\n');
+      await index.update(['src/http/timeout.ts']);
+      assert.ok(parseChildren().length > 0, 'the edit started parse processes again');
+      const hit = index.search('withDeadline')[0]?.chunk;
+      assert.equal(hit?.path, 'src/http/timeout.ts');
+      assert.equal(hit?.symbol, 'withDeadline', 'the edit was parsed, not only line-chunked');
+    } finally {
+      await index.dispose();
+    }
+    await until('the parse processes to end with the index', () => parseChildren().length === 0);
+  });
+
   test('a parse process that drops its channel and dies a little later still hands its files to threads', async () => {
     const reqs = Object.entries(REPO).map(([path, text]) => ({ text, language: path.endsWith('.py') ? 'python' : 'typescript', grammar: path.endsWith('.py') ? 'python' : 'typescript', chunkTokens: 40, parseBudgetMs: 120_000 }));
     const direct = await Promise.all(reqs.map((r) => createChunkRunner(0).chunk(r)));

@@ -59,6 +59,26 @@ describe('postings field', () => {
     }
   });
 
+  test('the log grows up to where it is merged, not to the next power of two', () => {
+    const f = new PostingsField();
+    const limit = f.logLimit; // nothing packed: the least log worth merging
+    const push = (n: number) => {
+      for (let i = f.logged; i < n; i++) f.push(i % 1000, i, 1 + (i % 3));
+    };
+    push(limit + 1); // one past the limit: a merge is due, and the log holds it with room to spare
+    assert.ok(f.logCapacity > limit && f.logCapacity <= limit + (1 << 16), `room ${f.logCapacity} for ${f.logged} entries (limit ${limit})`);
+    // A file's chunks go on past the merge point before the index merges: the log grows in steps.
+    push(limit + 200_000);
+    assert.ok(f.logCapacity >= f.logged && f.logCapacity - f.logged <= 1 << 16, `room ${f.logCapacity} for ${f.logged} entries`);
+    // Every entry is where it belongs: term 7 got slots 7, 1007, 2007, ...
+    const seven: [number, number][] = [];
+    for (let i = 7; i < f.logged; i += 1000) seven.push([i, 1 + (i % 3)]);
+    assert.deepEqual(entries(f, 7), seven);
+    f.merge(1000, () => true);
+    assert.deepEqual(entries(f, 7), seven);
+    assert.equal(f.logged, 0);
+  });
+
   test('a term past the packed part, or never seen, has no entries', () => {
     const f = PostingsField.unpack({ offsets: new Uint32Array([0, 2]), slots: new Uint32Array([4, 9]), tfs: new Uint16Array([1, 3]) }, 1);
     assert.deepEqual(entries(f, 0), [[4, 1], [9, 3]]);
