@@ -219,7 +219,6 @@ export class LexicalIndex {
       slots.push(slot);
     }
     this.normFor = -1;
-    if (this.body.logged > this.body.logLimit || this.sym.logged > this.sym.logLimit) this.mergeLogs();
     return slots;
   }
 

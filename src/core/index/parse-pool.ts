@@ -125,6 +125,14 @@ const BATCHES_PER_WORKER = 2;
  */
 export const RECYCLE_EXTERNAL_BYTES = 128 * 1024 * 1024;
 
+/**
+ * A parse thread's young generation (V8's default is sized for a whole process). What a worker
+ * allocates is short-lived (a batch's texts, its results), and a smaller nursery is touched less:
+ * the 105k-file tree's cold `minions index` peaked ~40 MB lower (1,107-1,128 against
+ * 1,143-1,155 MB), prettier's took the same time (old/new 1.02, 12 alternating pairs).
+ */
+const PARSE_THREAD_YOUNG_MB = 8;
+
 class InlineRunner implements ChunkRunner {
   readonly workers = 0;
   chunk(req: ChunkRequest): Promise<ChunkResult> {
@@ -186,7 +194,7 @@ class WorkerPool implements ChunkRunner {
     if (this.place === 'processes') return processChannel(this.startProcess(), on);
     const runtime = optimisedRuntime();
     const workerData: ParseWorkerData | undefined = runtime ? { runtime } : undefined;
-    return threadChannel(startIndexWorker('parse-worker', workerData ? { workerData } : undefined), on);
+    return threadChannel(startIndexWorker('parse-worker', { ...(workerData ? { workerData } : {}), resourceLimits: { maxYoungGenerationSizeMb: PARSE_THREAD_YOUNG_MB } }), on);
   }
 
   /** Swaps worker i (idle, retiring) for a fresh one. */

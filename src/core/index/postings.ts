@@ -5,9 +5,11 @@
 //
 // Two parts. The packed part: term t's entries are slots[offsets[t]..offsets[t+1]), as the cache
 // stores them (a reopen takes the arrays as they load). The log: entries added since the last
-// pack, appended in the order they come and chained per term (first/last/next), so adding costs
-// no copying and no allocation. merge() folds the log into the packed part, leaving out dead
-// slots; the index merges after a build, before a save and when the log outgrows the packed part.
+// pack, appended in the order they come and chained per term (first/last/next), in blocks of a
+// fixed size, so adding never copies what is there. merge() folds the log into the packed part,
+// leaving out dead slots; the index merges after a build and before a save, never in the middle
+// of a build: a merge holds the old and the new packed arrays at once, and mid-build that came on
+// top of the parse workers' memory (on a 105k-file tree, the peak of the whole build).
 export type U32 = Uint32Array<ArrayBufferLike>;
 export type U16 = Uint16Array<ArrayBufferLike>;
 export type I32 = Int32Array<ArrayBufferLike>;
@@ -20,13 +22,6 @@ export function grow<T extends U8 | U32 | I32 | U16 | Float32Array<ArrayBufferLi
   return b;
 }
 
-/** A copy of `a` of exactly `size` (>= its length) elements. */
-function resized<T extends U16 | U32 | I32>(a: T, size: number, make: (n: number) => T): T {
-  const b = make(size);
-  b.set(a);
-  return b;
-}
-
 /** Postings of every term packed into three arrays (term t's entries are offsets[t]..offsets[t+1]). */
 export interface PackedPostings {
   offsets: Uint32Array;
@@ -34,13 +29,10 @@ export interface PackedPostings {
   tfs: Uint16Array;
 }
 
-/** Entries the log holds at least before it is folded into the packed part by itself. */
-const LOG_MERGE_MIN = 1 << 20;
-/**
- * Room the log keeps past logLimit: the index checks the limit after a whole file's chunks,
- * so a log grows a little past it before it is merged (a 1 MB file adds ~50k entries).
- */
-const LOG_HEADROOM = 1 << 16;
+/** Log entry j is at offset j & LOG_BLOCK_MASK of block j >>> LOG_BLOCK_BITS (32k entries, 320 KB). */
+const LOG_BLOCK_BITS = 15;
+const LOG_BLOCK = 1 << LOG_BLOCK_BITS;
+const LOG_BLOCK_MASK = LOG_BLOCK - 1;
 
 export class PostingsField {
   // The packed part: `offsets` covers the first `packedTerms` terms.
@@ -48,10 +40,10 @@ export class PostingsField {
   private packedTerms = 0;
   private slots: U32 = new Uint32Array(0);
   private tfs: U16 = new Uint16Array(0);
-  // The log: entry j is (logSlot[j], logTf[j]), followed in its term's chain by logNext[j] (-1 ends).
-  private logSlot: U32 = new Uint32Array(1024);
-  private logTf: U16 = new Uint16Array(1024);
-  private logNext: I32 = new Int32Array(1024);
+  // The log, in blocks: entry j is (slot, tf), followed in its term's chain by next (-1 ends).
+  private logSlot: Uint32Array[] = [];
+  private logTf: Uint16Array[] = [];
+  private logNext: Int32Array[] = [];
   private logUsed = 0;
   // Per term: its chain in the log (-1 when empty) and the chain's length.
   private first: I32 = new Int32Array(1024).fill(-1);
@@ -75,22 +67,23 @@ export class PostingsField {
       for (let i = this.offsets[term]!, end = this.offsets[term + 1]!; i < end; i++) visit(slots[i]!, tfs[i]!);
     }
     if (term >= this.first.length) return;
-    for (let j = this.first[term]!; j >= 0; j = this.logNext[j]!) visit(this.logSlot[j]!, this.logTf[j]!);
+    const { logSlot, logTf, logNext } = this;
+    for (let j = this.first[term]!; j >= 0; ) {
+      const b = j >>> LOG_BLOCK_BITS;
+      const o = j & LOG_BLOCK_MASK;
+      visit(logSlot[b]![o]!, logTf[b]![o]!);
+      j = logNext[b]![o]!;
+    }
   }
 
-  /** The log's length: the index merges once it passes logLimit(). */
+  /** Entries in the log. */
   get logged(): number {
     return this.logUsed;
   }
 
-  /** Entries the log has room for before it grows again (for tests). */
+  /** Entries the log has room for before it takes another block (for tests). */
   get logCapacity(): number {
-    return this.logSlot.length;
-  }
-
-  /** When the log is worth folding in: at least LOG_MERGE_MIN entries and as many as the packed part. */
-  get logLimit(): number {
-    return Math.max(LOG_MERGE_MIN, this.slots.length);
+    return this.logSlot.length * LOG_BLOCK;
   }
 
   push(term: number, slot: number, tf: number): void {
@@ -103,31 +96,21 @@ export class PostingsField {
       this.logLen = grow(this.logLen, n, (k) => new Int32Array(k));
     }
     const j = this.logUsed++;
-    if (j === this.logSlot.length) {
-      const size = this.logSizeFor(j + 1);
-      this.logSlot = resized(this.logSlot, size, (k) => new Uint32Array(k));
-      this.logTf = resized(this.logTf, size, (k) => new Uint16Array(k));
-      this.logNext = resized(this.logNext, size, (k) => new Int32Array(k));
+    const b = j >>> LOG_BLOCK_BITS;
+    const o = j & LOG_BLOCK_MASK;
+    if (b === this.logSlot.length) {
+      this.logSlot.push(new Uint32Array(LOG_BLOCK));
+      this.logTf.push(new Uint16Array(LOG_BLOCK));
+      this.logNext.push(new Int32Array(LOG_BLOCK));
     }
-    this.logSlot[j] = slot;
-    this.logTf[j] = tf > 65535 ? 65535 : tf;
-    this.logNext[j] = -1;
+    this.logSlot[b]![o] = slot;
+    this.logTf[b]![o] = tf > 65535 ? 65535 : tf;
+    this.logNext[b]![o] = -1;
+    const prev = this.last[term]!;
     if (this.first[term]! < 0) this.first[term] = j;
-    else this.logNext[this.last[term]!] = j;
+    else this.logNext[prev >>> LOG_BLOCK_BITS]![prev & LOG_BLOCK_MASK] = j;
     this.last[term] = j;
     this.logLen[term]!++;
-  }
-
-  /**
-   * The log's next length: double, but not past where the index will merge it (logLimit and
-   * some headroom). Doubling alone left the log's arrays up to half empty at the merge, when the
-   * new packed arrays are allocated beside them: on a 105k-file tree the body log had grown to
-   * 16.8M entries (168 MB) to hold 8.4M.
-   */
-  private logSizeFor(need: number): number {
-    const mergeAt = this.logLimit + LOG_HEADROOM;
-    if (need > mergeAt) return need + LOG_HEADROOM; // past the merge point (a merge is due): in steps, not one at a time
-    return Math.min(Math.max(need, this.logSlot.length * 2), mergeAt);
   }
 
   /**
@@ -155,11 +138,15 @@ export class PostingsField {
           tfs[w++] = oldTfs[i]!;
         }
       if (t < first.length)
-        for (let j = first[t]!; j >= 0; j = logNext[j]!) {
-          const s = logSlot[j]!;
-          if (!alive(s)) continue;
-          slots[w] = s;
-          tfs[w++] = logTf[j]!;
+        for (let j = first[t]!; j >= 0; ) {
+          const b = j >>> LOG_BLOCK_BITS;
+          const o = j & LOG_BLOCK_MASK;
+          const s = logSlot[b]![o]!;
+          if (alive(s)) {
+            slots[w] = s;
+            tfs[w++] = logTf[b]![o]!;
+          }
+          j = logNext[b]![o]!;
         }
     }
     offsets[terms] = w;
@@ -172,9 +159,9 @@ export class PostingsField {
   }
 
   private clearLog(): void {
-    this.logSlot = new Uint32Array(1024);
-    this.logTf = new Uint16Array(1024);
-    this.logNext = new Int32Array(1024);
+    this.logSlot = [];
+    this.logTf = [];
+    this.logNext = [];
     this.logUsed = 0;
     this.first = new Int32Array(1024).fill(-1);
     this.last = new Int32Array(1024);
