@@ -216,7 +216,7 @@ export async function run(argv: string[]): Promise<number> {
     : undefined;
 
   if (values.continue && values.thread) throw new MinionsError('bad-input', '--continue and --thread both name a thread', 'Pass --continue for the latest thread, or --thread ID for a given one');
-  const { index, workspace } = await openFromFlags(values);
+  const { index, workspace } = await openFromFlags(values, { oneShot: true });
   const cacheDir = values['no-cache'] ? undefined : resolve(values.cache ?? defaultCacheDir());
   const threads = cacheDir ? threadStoreFor(cacheDir, workspace) : undefined;
   let thread: Thread;

@@ -54,7 +54,8 @@ export interface IndexFlags {
   'max-file-bytes'?: string;
 }
 
-export async function openFromFlags(flags: IndexFlags): Promise<{ index: WorkspaceIndex; workspace: string }> {
+/** `oneShot`: the command reads the index and ends (index, search, ask); the MCP server stays and refreshes. */
+export async function openFromFlags(flags: IndexFlags, { oneShot }: { oneShot: boolean }): Promise<{ index: WorkspaceIndex; workspace: string }> {
   const workspace = resolve(flags.workspace ?? process.cwd());
   let maxFileBytes: number | undefined;
   if (flags['max-file-bytes'] !== undefined) {
@@ -70,6 +71,7 @@ export async function openFromFlags(flags: IndexFlags): Promise<{ index: Workspa
     maxFileBytes,
     // This process is ours: it keeps the grammars' wasm on V8's baseline tier (wasm-tiering.ts).
     ownsProcess: true,
+    oneShot,
   });
   return { index, workspace };
 }
@@ -80,7 +82,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(INDEX_HELP + '\n');
     return 0;
   }
-  const { index, workspace } = await openFromFlags(values);
+  const { index, workspace } = await openFromFlags(values, { oneShot: true });
   try {
     const s = index.stats;
     const documents = index.documentNotes();

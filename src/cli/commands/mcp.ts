@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
   // The index opens in the background once the client is connected, and is refreshed (changed
   // files only) before each call so the answers follow the edits an agent makes.
   let opening: Promise<WorkspaceIndex> | undefined;
-  const openOnce = () => (opening ??= openFromFlags(values).then(({ index }) => {
+  const openOnce = () => (opening ??= openFromFlags(values, { oneShot: false }).then(({ index }) => {
     log(`indexed ${workspace}: ${index.stats.files} files, ${index.stats.chunks} chunks`);
     return index;
   }));

@@ -65,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
   const top = values.top === undefined ? 10 : Number(values.top);
   if (!Number.isInteger(top) || top <= 0) throw new MinionsError('bad-input', `--top must be a positive whole number, not '${values.top}'`, 'Pass e.g. --top 10');
 
-  const { index } = await openFromFlags(values);
+  const { index } = await openFromFlags(values, { oneShot: true });
   try {
     const options = { top, globs: values.glob };
     const results: Result[] = values.files

@@ -41,6 +41,11 @@ export interface OpenIndexOptions {
    * Never set it in a shared process such as the extension host: V8 flags are process-wide.
    */
   ownsProcess?: boolean;
+  /**
+   * The caller builds, reads and ends (a CLI command): a build then stops every parse worker once
+   * it has parsed. Otherwise one stays, warm, for the edits and refreshes that follow.
+   */
+  oneShot?: boolean;
   /** Called for each file left out, with the reason (for diagnostics; never called with content). */
   onSkip?: (path: string, reason: SkipReason) => void;
   /**

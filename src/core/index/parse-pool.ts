@@ -21,10 +21,11 @@ export interface ChunkRunner {
    */
   prepare(): void;
   /**
-   * Stops the workers when nothing is in flight (a build is done); the next request starts fresh
-   * ones. What a build grew (a worker's wasm heap only grows) goes back at once, not at close.
+   * Stops all workers but the first `keep` when nothing is in flight (a build is done): what a
+   * build grew (a worker's wasm heap only grows) goes back at once, not at close. A kept worker
+   * answers the edits that follow warm; the pool grows back when every live worker is busy.
    */
-  release(): Promise<void>;
+  release(keep: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -140,6 +141,7 @@ class InlineRunner implements ChunkRunner {
   }
   prepare(): void {}
   async release(): Promise<void> {}
+  readonly running = 0;
   async close(): Promise<void> {}
 }
 
@@ -181,12 +183,19 @@ class WorkerPool implements ChunkRunner {
   }
 
   private start(): void {
-    for (let i = 0; i < this.workers; i++) {
-      this.pool.push(this.spawn());
-      this.idents.push({});
-      this.outstanding.push(0);
-      this.retiring.push(false);
-    }
+    while (this.pool.length < this.workers) this.addWorker();
+  }
+
+  private addWorker(): void {
+    this.pool.push(this.spawn());
+    this.idents.push({});
+    this.outstanding.push(0);
+    this.retiring.push(false);
+  }
+
+  /** Workers running now (for tests). */
+  get running(): number {
+    return this.pool.length;
   }
 
   private spawn(): Channel {
@@ -278,6 +287,8 @@ class WorkerPool implements ChunkRunner {
   private flush(): void {
     for (;;) {
       if (this.queue.length === 0 || this.failure) return;
+      // After a release the pool runs on fewer workers; it grows back when every live one is busy.
+      if (this.pool.length < this.workers && this.outstanding.every((n) => n > 0)) this.addWorker();
       let best = -1;
       const hasRoom = (i: number) => !this.retiring[i] && this.outstanding[i]! < BATCHES_PER_WORKER;
       for (let i = 0; i < this.pool.length; i++) if (hasRoom(i) && (best < 0 || this.outstanding[i]! < this.outstanding[best]!)) best = i;
@@ -298,13 +309,13 @@ class WorkerPool implements ChunkRunner {
     }
   }
 
-  async release(): Promise<void> {
-    if (this.sent.size > 0 || this.queue.length > 0) return;
-    const stopping = this.pool.splice(0);
-    this.answered = false; // the next ones may still fall back to threads if they cannot start
-    this.idents.length = 0;
-    this.outstanding.length = 0;
-    this.retiring.length = 0;
+  async release(keep: number): Promise<void> {
+    if (this.sent.size > 0 || this.queue.length > 0 || this.pool.length <= keep) return;
+    const stopping = this.pool.splice(keep);
+    if (keep === 0) this.answered = false; // fresh ones may still fall back to threads if they cannot start
+    this.idents.length = keep;
+    this.outstanding.length = keep;
+    this.retiring.length = keep;
     await Promise.all(stopping.map((w) => w.stop()));
   }
 
@@ -323,7 +334,7 @@ export interface ChunkRunnerOptions {
   startProcess?: () => ChildProcess;
 }
 
-export type PoolRunner = ChunkRunner & { readonly recycled?: number; readonly runsIn?: ParsePlace; readonly fallback?: Error };
+export type PoolRunner = ChunkRunner & { readonly recycled?: number; readonly runsIn?: ParsePlace; readonly fallback?: Error; readonly running: number };
 
 export function createChunkRunner(workers: number, options: ChunkRunnerOptions = {}): PoolRunner {
   if (workers <= 0) return new InlineRunner();

@@ -181,10 +181,10 @@ export class Index implements WorkspaceIndex {
     const total = walked.length;
     await ahead.drain();
     checkAborted(signal);
-    // Every file is parsed: the workers stop, and what they hold goes back while the postings
-    // merge and the cache save allocate theirs (on a 105k-file tree, ~250 MB of wasm and V8 heaps
-    // at the build's peak). An edit after the build starts them again.
-    void this.runner.release();
+    // Every file is parsed: the workers stop (all of them for a one-shot caller, else all but one
+    // kept warm for edits), and what they hold goes back while the postings merge and the cache
+    // save allocate theirs (~100 MB of wasm and V8 heap per worker on a 105k-file tree).
+    void this.runner.release(this.options.oneShot ? 0 : 1);
     // Searches read packed postings fastest; the cache save would pack them anyway.
     this.table.lexical.mergeLogs();
     report(true);

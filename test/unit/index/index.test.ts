@@ -545,8 +545,7 @@ describe('progress, cancellation, workers, roots', () => {
     await threadsTakeOver('process.exit(3);\n', reqs, direct);
   });
 
-  test('a build stops its parse processes once every file is parsed; an edit afterwards starts them again', async () => {
-    const dir = workspace(REPO);
+  test('a build stops its parse processes once every file is parsed: all but one kept warm for edits, or all for a one-shot caller', async () => {
     // This process's children running the parse process (Linux: /proc).
     const parseChildren = (): number[] =>
       readdirSync('/proc')
@@ -560,26 +559,62 @@ describe('progress, cancellation, workers, roots', () => {
             return false; // gone meanwhile
           }
         })
-        .map(Number);
+        .map(Number)
+        .sort();
     const until = async (what: string, done: () => boolean) => {
       for (const deadline = Date.now() + 30_000; !done(); await new Promise((r) => setTimeout(r, 20)))
         assert.ok(Date.now() < deadline, `still waiting for: ${what}`);
     };
     assert.deepEqual(parseChildren(), [], 'no parse process before the build');
+    const dir = workspace(REPO);
     const index = await openIndex({ roots: [dir], workers: 2, chunkTokens: 40, parseBudgetMs: 120_000, parseIn: 'processes' });
     try {
       assert.ok(index.search('retry policy attempt').length > 0);
-      await until('the build\'s parse processes to end', () => parseChildren().length === 0);
+      await until('one parse process left after the build', () => parseChildren().length === 1);
+      const warm = parseChildren();
       writeFileSync(join(dir, 'src/http/timeout.ts'), 'export function withDeadline(ms: number): AbortSignal {\n  return AbortSignal.timeout(ms);\n}\n');
       await index.update(['src/http/timeout.ts']);
-      assert.ok(parseChildren().length > 0, 'the edit started parse processes again');
       const hit = index.search('withDeadline')[0]?.chunk;
       assert.equal(hit?.path, 'src/http/timeout.ts');
       assert.equal(hit?.symbol, 'withDeadline', 'the edit was parsed, not only line-chunked');
+      assert.deepEqual(parseChildren(), warm, 'the kept process parsed the edit; none was started for it');
     } finally {
       await index.dispose();
     }
     await until('the parse processes to end with the index', () => parseChildren().length === 0);
+    // A one-shot caller (a CLI command) keeps none.
+    const once = await openIndex({ roots: [workspace(REPO)], workers: 2, chunkTokens: 40, parseBudgetMs: 120_000, parseIn: 'processes', oneShot: true });
+    try {
+      await until('every parse process to end after a one-shot build', () => parseChildren().length === 0);
+      assert.ok(once.search('retry policy attempt').length > 0);
+    } finally {
+      await once.dispose();
+    }
+  });
+
+  test('a released pool answers from the worker it kept, and grows back when every live worker is busy', async () => {
+    const runner = createChunkRunner(2);
+    const inline = createChunkRunner(0);
+    try {
+      const reqs = Object.entries(REPO).flatMap(([path, text]) =>
+        Array.from({ length: 30 }, (_, i) => ({ text: `${text}\n// copy ${i}\n`, language: path.endsWith('.py') ? 'python' : path.endsWith('.md') ? 'markdown' : 'typescript', grammar: path.endsWith('.py') ? 'python' : path.endsWith('.md') ? undefined : 'typescript', chunkTokens: 40, parseBudgetMs: 120_000 })),
+      );
+      const direct = await Promise.all(reqs.map((r) => inline.chunk(r)));
+      assert.deepEqual((await Promise.all(reqs.map((r) => runner.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
+      assert.equal(runner.running, 2);
+      await runner.release(1);
+      assert.equal(runner.running, 1);
+      assert.deepEqual((await runner.chunk(reqs[0]!)).chunks, direct[0]!.chunks);
+      assert.equal(runner.running, 1, 'one file at a time: the kept worker is enough');
+      assert.deepEqual((await Promise.all(reqs.map((r) => runner.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
+      assert.equal(runner.running, 2, 'a burst grew the pool back');
+      await runner.release(0);
+      assert.equal(runner.running, 0);
+      assert.deepEqual((await runner.chunk(reqs[1]!)).chunks, direct[1]!.chunks, 'and after a full release, requests start it again');
+    } finally {
+      await runner.close();
+      await inline.close();
+    }
   });
 
   test('a parse process that drops its channel and dies a little later still hands its files to threads', async () => {
