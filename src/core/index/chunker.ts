@@ -47,14 +47,10 @@ const parsers = new Map<string, TreeSitterParser>();
 
 /** `batchIdentifiers`: the identifier table the files of one parse batch share (parse-batch.ts). */
 export async function chunkText(req: ChunkRequest, batchIdentifiers?: IdentInterner): Promise<ChunkResult> {
-  if (req.document) {
-    const result = await chunkDocumentRequest(req, req.document);
-    if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(result.text ?? req.text, result.chunks), batchIdentifiers);
-    return result;
-  }
-  const starts = lineStarts(req.text);
-  const result = await chunkOnly(req, starts);
-  if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(req.text, result.chunks, starts), batchIdentifiers);
+  // A text's line starts serve its chunking and its slicing; a document's text is its reader's.
+  const starts = req.document ? undefined : lineStarts(req.text);
+  const result = req.document ? await chunkDocumentRequest(req, req.document) : await chunkOnly(req, starts!);
+  if (req.withIdentifiers) result.identifiers = identifiersOfChunks(sliceLines(result.text ?? req.text, result.chunks, starts), batchIdentifiers);
   return result;
 }
 

@@ -59,8 +59,8 @@ async function initRuntime(runtime: string): Promise<void> {
       return {};
     };
   await Parser.init(options as Parameters<typeof Parser.init>[0]);
-  const module_ = options as Partial<TreeRuntime>;
-  if (canReadDirectly(module_)) runtimeModule = module_;
+  const initialised = options as Partial<TreeRuntime>; // now the Emscripten module (see runtimeModule)
+  if (canReadDirectly(initialised)) runtimeModule = initialised;
 }
 /**
  * Grammar loads run one at a time per thread. web-tree-sitter links each grammar's wasm into one

@@ -4,7 +4,8 @@
 // enough of them pile up, then postings are merged without them and the slots reused.
 import { computeTermsOfIdentifier, forEachTerm, identifiersOfChunks, type ChunkIdentifiers, type IdentTable, type ResolvedIdents } from './terms';
 import type { QueryTerm } from './query';
-import { grow, PostingsField, type I32, type PackedPostings, type U32, type U8 } from './postings';
+import { PostingsField, type I32, type PackedPostings, type U32, type U8 } from './postings';
+import { grow } from './typed-arrays';
 
 export type { PackedPostings } from './postings';
 

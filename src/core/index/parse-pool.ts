@@ -136,12 +136,12 @@ const PARSE_THREAD_YOUNG_MB = 8;
 
 class InlineRunner implements ChunkRunner {
   readonly workers = 0;
+  readonly running = 0;
   chunk(req: ChunkRequest): Promise<ChunkResult> {
     return chunkText(req);
   }
   prepare(): void {}
   async release(): Promise<void> {}
-  readonly running = 0;
   async close(): Promise<void> {}
 }
 
@@ -191,6 +191,14 @@ class WorkerPool implements ChunkRunner {
     this.idents.push({});
     this.outstanding.push(0);
     this.retiring.push(false);
+  }
+
+  /** Takes workers `keep` and after out of the pool (with their bookkeeping); the caller stops them. */
+  private dropWorkers(keep: number): Channel[] {
+    this.idents.length = keep;
+    this.outstanding.length = keep;
+    this.retiring.length = keep;
+    return this.pool.splice(keep);
   }
 
   /** Workers running now (for tests). */
@@ -255,11 +263,7 @@ class WorkerPool implements ChunkRunner {
   private fallBackToThreads(err: Error): void {
     this.fallback = err;
     this.place = 'threads';
-    const old = this.pool.splice(0);
-    this.idents.length = 0;
-    this.outstanding.length = 0;
-    this.retiring.length = 0;
-    for (const channel of old) void channel.stop();
+    for (const channel of this.dropWorkers(0)) void channel.stop();
     const held = [...this.sent.values()].flatMap((s) => s.jobs);
     this.sent.clear();
     this.queue.unshift(...held);
@@ -311,11 +315,8 @@ class WorkerPool implements ChunkRunner {
 
   async release(keep: number): Promise<void> {
     if (this.sent.size > 0 || this.queue.length > 0 || this.pool.length <= keep) return;
-    const stopping = this.pool.splice(keep);
+    const stopping = this.dropWorkers(keep);
     if (keep === 0) this.answered = false; // fresh ones may still fall back to threads if they cannot start
-    this.idents.length = keep;
-    this.outstanding.length = keep;
-    this.retiring.length = keep;
     await Promise.all(stopping.map((w) => w.stop()));
   }
 

@@ -10,17 +10,13 @@
 // leaving out dead slots; the index merges after a build and before a save, never in the middle
 // of a build: a merge holds the old and the new packed arrays at once, and mid-build that came on
 // top of the parse workers' memory (on a 105k-file tree, the peak of the whole build).
+import { grow } from './typed-arrays';
+
 export type U32 = Uint32Array<ArrayBufferLike>;
 export type U16 = Uint16Array<ArrayBufferLike>;
 export type I32 = Int32Array<ArrayBufferLike>;
 export type U8 = Uint8Array<ArrayBufferLike>;
 
-export function grow<T extends U8 | U32 | I32 | U16 | Float32Array<ArrayBufferLike>>(a: T, need: number, make: (n: number) => T): T {
-  if (need <= a.length) return a;
-  const b = make(Math.max(need, a.length * 2));
-  b.set(a);
-  return b;
-}
 
 /** Postings of every term packed into three arrays (term t's entries are offsets[t]..offsets[t+1]). */
 export interface PackedPostings {

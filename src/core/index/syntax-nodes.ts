@@ -7,6 +7,7 @@
 // (the calling convention web-tree-sitter itself uses), and what a node's children are is
 // asked once, in bulk. syntax-nodes.test.ts holds every answer against web-tree-sitter's.
 import type { Language, Node, Tree } from 'web-tree-sitter';
+import { grown } from './typed-arrays';
 
 /** The exports of tree-sitter's runtime that this reads (Emscripten's module object; see grammars.ts). */
 export interface TreeRuntime {
@@ -245,14 +246,14 @@ export class SyntaxNodes implements NodeReader {
     const need = first + n;
     if (need > store.typeIds.length) {
       const size = Math.max(need, store.typeIds.length * 2);
-      store.words = grown(store.words, size * NODE_WORDS);
-      store.typeIds = grown(store.typeIds, size);
-      store.endRows = grown(store.endRows, size);
-      store.endColumns = grown(store.endColumns, size);
-      store.childStart = grown(store.childStart, size);
-      store.childCount = grown(store.childCount, size);
-      store.namedStart = grown(store.namedStart, size);
-      store.namedCount = grown(store.namedCount, size);
+      store.words = grown(store.words, new Int32Array(size * NODE_WORDS));
+      store.typeIds = grown(store.typeIds, new Int32Array(size));
+      store.endRows = grown(store.endRows, new Int32Array(size));
+      store.endColumns = grown(store.endColumns, new Int32Array(size));
+      store.childStart = grown(store.childStart, new Int32Array(size));
+      store.childCount = grown(store.childCount, new Int32Array(size));
+      store.namedStart = grown(store.namedStart, new Int32Array(size));
+      store.namedCount = grown(store.namedCount, new Int32Array(size));
     }
     store.typeIds.fill(-1, first, need);
     store.endRows.fill(-1, first, need);
@@ -261,12 +262,6 @@ export class SyntaxNodes implements NodeReader {
     this.count = need;
     return first;
   }
-}
-
-function grown(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
 }
 
 /**

@@ -2,6 +2,7 @@
 // kept whole and also split into their words (`parseHTTPResponse` -> parsehttpresponse, parse,
 // http, response; `max_file_bytes` -> max_file_bytes, max, file, bytes), lower-cased, with a
 // light plural stemmer so "reports" finds `report`. Very common English and keyword noise is dropped.
+import { grown } from './typed-arrays';
 
 const STOP = new Set(
   ('a an and are as at be been but by can could did do does for from had has have how i if in into is it its ' +
@@ -283,11 +284,6 @@ export class IdentInterner {
       this.slots[s] = k;
     }
   }
-}
-
-function grown<T extends Int32Array | Uint32Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
 
 /** ASCII byte classes for the byte scanner: 1 starts an identifier (`[A-Za-z_$]`), 2 only continues one (`[0-9]`). */
