@@ -5,18 +5,21 @@
 //
 // Two parts. The packed part: term t's entries are slots[offsets[t]..offsets[t+1]), as the cache
 // stores them (a reopen takes the arrays as they load). The log: entries added since the last
-// pack, appended in the order they come and chained per term (first/last/next), in blocks of a
-// fixed size, so adding never copies what is there. merge() folds the log into the packed part,
-// leaving out dead slots; the index merges after a build and before a save, never in the middle
-// of a build: a merge holds the old and the new packed arrays at once, and mid-build that came on
-// top of the parse workers' memory (on a 105k-file tree, the peak of the whole build).
+// pack, as (term, tf) in the order they come, in blocks of a fixed size so adding never copies
+// what is there. Entries come a chunk at a time, so the log keeps a slot once per run of entries
+// (a chunk's terms) instead of once per entry: 6 bytes an entry where a per-term chain (slot, tf,
+// next) took 10, and the log is the largest thing a big build holds (18.7M body entries on a
+// 105k-file tree). merge() folds the log into the packed part with a counting sort, leaving out
+// dead slots; the index merges after a build and before a save, never in the middle of a build:
+// a merge holds the log and the new packed arrays at once, and mid-build that came on top of the
+// parse workers' memory. Reading one term's logged entries scans the log; only a search while a
+// build runs meets a long one.
 import { grow } from './typed-arrays';
 
 export type U32 = Uint32Array<ArrayBufferLike>;
 export type U16 = Uint16Array<ArrayBufferLike>;
 export type I32 = Int32Array<ArrayBufferLike>;
 export type U8 = Uint8Array<ArrayBufferLike>;
-
 
 /** Postings of every term packed into three arrays (term t's entries are offsets[t]..offsets[t+1]). */
 export interface PackedPostings {
@@ -25,7 +28,7 @@ export interface PackedPostings {
   tfs: Uint16Array;
 }
 
-/** Log entry j is at offset j & LOG_BLOCK_MASK of block j >>> LOG_BLOCK_BITS (32k entries, 320 KB). */
+/** Log entry j is at offset j & LOG_BLOCK_MASK of block j >>> LOG_BLOCK_BITS (32k entries, 192 KB). */
 const LOG_BLOCK_BITS = 15;
 const LOG_BLOCK = 1 << LOG_BLOCK_BITS;
 const LOG_BLOCK_MASK = LOG_BLOCK - 1;
@@ -36,23 +39,28 @@ export class PostingsField {
   private packedTerms = 0;
   private slots: U32 = new Uint32Array(0);
   private tfs: U16 = new Uint16Array(0);
-  // The log, in blocks: entry j is (slot, tf), followed in its term's chain by next (-1 ends).
-  private logSlot: Uint32Array[] = [];
+  // The log, in blocks: entry j is (term, tf).
+  private logTerm: Uint32Array[] = [];
   private logTf: Uint16Array[] = [];
-  private logNext: Int32Array[] = [];
   private logUsed = 0;
-  // Per term: its chain in the log (-1 when empty) and the chain's length.
-  private first: I32 = new Int32Array(1024).fill(-1);
-  private last: I32 = new Int32Array(1024);
+  // Its runs: run r's entries, from runStart[r] up to the next run's start, belong to runSlot[r].
+  private runSlot: U32 = new Uint32Array(1024);
+  private runStart: U32 = new Uint32Array(1024);
+  private runs = 0;
+  // Per term: its entries in the log.
   private logLen: I32 = new Int32Array(1024);
 
   /** Entries of a term, packed and logged (dead slots included until the next merge). */
   lengthOf(term: number): number {
-    return this.packedLength(term) + (term < this.logLen.length ? this.logLen[term]! : 0);
+    return this.packedLength(term) + this.loggedLength(term);
   }
 
   private packedLength(term: number): number {
     return term < this.packedTerms ? this.offsets[term + 1]! - this.offsets[term]! : 0;
+  }
+
+  private loggedLength(term: number): number {
+    return term < this.logLen.length ? this.logLen[term]! : 0;
   }
 
   /** Calls visit(slot, tf) for each entry of the term, oldest first. */
@@ -62,13 +70,20 @@ export class PostingsField {
       const tfs = this.tfs;
       for (let i = this.offsets[term]!, end = this.offsets[term + 1]!; i < end; i++) visit(slots[i]!, tfs[i]!);
     }
-    if (term >= this.first.length) return;
-    const { logSlot, logTf, logNext } = this;
-    for (let j = this.first[term]!; j >= 0; ) {
-      const b = j >>> LOG_BLOCK_BITS;
-      const o = j & LOG_BLOCK_MASK;
-      visit(logSlot[b]![o]!, logTf[b]![o]!);
-      j = logNext[b]![o]!;
+    let left = this.loggedLength(term);
+    if (left === 0) return;
+    const { logTerm, logTf, runSlot, runStart, runs, logUsed } = this;
+    for (let b = 0, r = 0; left > 0 && b < logTerm.length; b++) {
+      const terms = logTerm[b]!;
+      const base = b << LOG_BLOCK_BITS;
+      for (let o = 0, end = Math.min(LOG_BLOCK, logUsed - base); o < end; o++) {
+        if (terms[o] !== term) continue;
+        // The entry's run: runs only move forward as the scan does.
+        const j = base + o;
+        while (r + 1 < runs && runStart[r + 1]! <= j) r++;
+        visit(runSlot[r]!, logTf[b]![o]!);
+        if (--left === 0) return;
+      }
     }
   }
 
@@ -79,34 +94,34 @@ export class PostingsField {
 
   /** Entries the log has room for before it takes another block (for tests). */
   get logCapacity(): number {
-    return this.logSlot.length * LOG_BLOCK;
+    return this.logTerm.length * LOG_BLOCK;
+  }
+
+  /** Bytes the log holds: its blocks, its runs and its per-term counts (for tests and benchmarks). */
+  get logBytes(): number {
+    return this.logCapacity * 6 + this.runSlot.byteLength + this.runStart.byteLength + this.logLen.byteLength;
   }
 
   push(term: number, slot: number, tf: number): void {
-    if (term >= this.first.length) {
-      const n = Math.max(term + 1, this.first.length * 2);
-      const first = new Int32Array(n).fill(-1);
-      first.set(this.first);
-      this.first = first;
-      this.last = grow(this.last, n, (k) => new Int32Array(k));
-      this.logLen = grow(this.logLen, n, (k) => new Int32Array(k));
-    }
+    if (term >= this.logLen.length) this.logLen = grow(this.logLen, term + 1, (k) => new Int32Array(k));
     const j = this.logUsed++;
     const b = j >>> LOG_BLOCK_BITS;
     const o = j & LOG_BLOCK_MASK;
-    if (b === this.logSlot.length) {
-      this.logSlot.push(new Uint32Array(LOG_BLOCK));
+    if (b === this.logTerm.length) {
+      this.logTerm.push(new Uint32Array(LOG_BLOCK));
       this.logTf.push(new Uint16Array(LOG_BLOCK));
-      this.logNext.push(new Int32Array(LOG_BLOCK));
     }
-    this.logSlot[b]![o] = slot;
+    this.logTerm[b]![o] = term;
     this.logTf[b]![o] = tf > 65535 ? 65535 : tf;
-    this.logNext[b]![o] = -1;
-    const prev = this.last[term]!;
-    if (this.first[term]! < 0) this.first[term] = j;
-    else this.logNext[prev >>> LOG_BLOCK_BITS]![prev & LOG_BLOCK_MASK] = j;
-    this.last[term] = j;
     this.logLen[term]!++;
+    if (this.runs === 0 || this.runSlot[this.runs - 1] !== slot) {
+      if (this.runs === this.runSlot.length) {
+        this.runSlot = grow(this.runSlot, this.runs + 1, (k) => new Uint32Array(k));
+        this.runStart = grow(this.runStart, this.runs + 1, (k) => new Uint32Array(k));
+      }
+      this.runSlot[this.runs] = slot;
+      this.runStart[this.runs++] = j;
+    }
   }
 
   /**
@@ -114,53 +129,67 @@ export class PostingsField {
    * rejects. Entries keep their order (packed ones first, then the log's).
    */
   merge(terms: number, alive: (slot: number) => boolean): void {
+    const { slots: oldSlots, tfs: oldTfs, offsets: oldOffsets, packedTerms, logTerm, logTf, runSlot, runStart, runs, logUsed } = this;
+    // Where each run's slot lives, once per run rather than once per entry.
+    const runAlive = new Uint8Array(runs);
+    for (let r = 0; r < runs; r++) runAlive[r] = alive(runSlot[r]!) ? 1 : 0;
+    // Count what each term keeps, then lay the terms out: `next` is where a term's next entry goes.
+    const next = new Uint32Array(terms + 1);
+    for (let t = 0; t < Math.min(terms, packedTerms); t++)
+      for (let i = oldOffsets[t]!, end = oldOffsets[t + 1]!; i < end; i++) if (alive(oldSlots[i]!)) next[t]!++;
+    for (let r = 0; r < runs; r++) {
+      if (!runAlive[r]) continue;
+      for (let j = runStart[r]!, end = r + 1 < runs ? runStart[r + 1]! : logUsed; j < end; j++) {
+        const t = logTerm[j >>> LOG_BLOCK_BITS]![j & LOG_BLOCK_MASK]!;
+        if (t < terms) next[t]!++;
+      }
+    }
     const offsets = new Uint32Array(terms + 1);
     let total = 0;
     for (let t = 0; t < terms; t++) {
       offsets[t] = total;
-      total += this.lengthOf(t);
+      total += next[t]!;
+      next[t] = offsets[t]!;
     }
+    offsets[terms] = total;
     const slots = new Uint32Array(total);
     const tfs = new Uint16Array(total);
-    let w = 0;
-    const { slots: oldSlots, tfs: oldTfs, logSlot, logTf, logNext, first } = this;
-    for (let t = 0; t < terms; t++) {
-      offsets[t] = w;
-      if (t < this.packedTerms)
-        for (let i = this.offsets[t]!, end = this.offsets[t + 1]!; i < end; i++) {
-          const s = oldSlots[i]!;
-          if (!alive(s)) continue;
-          slots[w] = s;
-          tfs[w++] = oldTfs[i]!;
-        }
-      if (t < first.length)
-        for (let j = first[t]!; j >= 0; ) {
-          const b = j >>> LOG_BLOCK_BITS;
-          const o = j & LOG_BLOCK_MASK;
-          const s = logSlot[b]![o]!;
-          if (alive(s)) {
-            slots[w] = s;
-            tfs[w++] = logTf[b]![o]!;
-          }
-          j = logNext[b]![o]!;
-        }
+    for (let t = 0; t < Math.min(terms, packedTerms); t++)
+      for (let i = oldOffsets[t]!, end = oldOffsets[t + 1]!; i < end; i++) {
+        const s = oldSlots[i]!;
+        if (!alive(s)) continue;
+        const w = next[t]!++;
+        slots[w] = s;
+        tfs[w] = oldTfs[i]!;
+      }
+    // The log in the order it came: each term's entries land after its packed ones, oldest first.
+    for (let r = 0; r < runs; r++) {
+      if (!runAlive[r]) continue;
+      const s = runSlot[r]!;
+      for (let j = runStart[r]!, end = r + 1 < runs ? runStart[r + 1]! : logUsed; j < end; j++) {
+        const b = j >>> LOG_BLOCK_BITS;
+        const o = j & LOG_BLOCK_MASK;
+        const t = logTerm[b]![o]!;
+        if (t >= terms) continue;
+        const w = next[t]!++;
+        slots[w] = s;
+        tfs[w] = logTf[b]![o]!;
+      }
     }
-    offsets[terms] = w;
     this.offsets = offsets;
     this.packedTerms = terms;
-    // Exactly sized when nothing was dropped (the usual case after a build).
-    this.slots = w === total ? slots : slots.slice(0, w);
-    this.tfs = w === total ? tfs : tfs.slice(0, w);
+    this.slots = slots;
+    this.tfs = tfs;
     this.clearLog();
   }
 
   private clearLog(): void {
-    this.logSlot = [];
+    this.logTerm = [];
     this.logTf = [];
-    this.logNext = [];
     this.logUsed = 0;
-    this.first = new Int32Array(1024).fill(-1);
-    this.last = new Int32Array(1024);
+    this.runSlot = new Uint32Array(1024);
+    this.runStart = new Uint32Array(1024);
+    this.runs = 0;
     this.logLen = new Int32Array(1024);
   }
 
