@@ -74,10 +74,11 @@ export class PostingsField {
     if (left === 0) return;
     const { logTerm, logTf, runSlot, runStart, runs, logUsed } = this;
     for (let b = 0, r = 0; left > 0 && b < logTerm.length; b++) {
+      // Native indexOf finds the term in a block several times faster than a loop over it.
       const terms = logTerm[b]!;
       const base = b << LOG_BLOCK_BITS;
-      for (let o = 0, end = Math.min(LOG_BLOCK, logUsed - base); o < end; o++) {
-        if (terms[o] !== term) continue;
+      const end = Math.min(LOG_BLOCK, logUsed - base);
+      for (let o = terms.indexOf(term); o >= 0 && o < end; o = terms.indexOf(term, o + 1)) {
         // The entry's run: runs only move forward as the scan does.
         const j = base + o;
         while (r + 1 < runs && runStart[r + 1]! <= j) r++;
