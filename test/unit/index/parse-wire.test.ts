@@ -163,3 +163,20 @@ describe('parse wire: identifiers travel once per worker table', () => {
     });
   });
 });
+
+describe('parse wire: chunk specs', () => {
+  test('symbols and names come back as they went, and a symbol that is its chunk\'s first name travels once', () => {
+    const chunks = [
+      { startLine: 1, endLine: 4, tokens: 30, symbol: 'Widget', names: ['Widget', 'Widget.render', 'Widget.props'] },
+      { startLine: 5, endLine: 9, tokens: 40, symbol: 'Widget', names: ['Widget.update'] }, // a class's later members
+      { startLine: 10, endLine: 12, tokens: 12, symbol: 'helpers' }, // a symbol and no names
+      { startLine: 13, endLine: 14, tokens: 8, names: [] },
+      { startLine: 15, endLine: 20, tokens: 50 },
+    ];
+    const { batch } = encodeResults(3, [{ method: 'syntax', chunks }]);
+    assert.deepEqual(batch.strings, ['Widget', 'Widget.render', 'Widget.props', 'Widget', 'Widget.update', 'helpers']);
+    const [back] = decodeResults(batch, 1) as ChunkResult[];
+    assert.deepEqual(back!.chunks, chunks);
+    assert.equal(back!.method, 'syntax');
+  });
+});
