@@ -7,9 +7,10 @@
 // stores them (a reopen takes the arrays as they load). The log: entries added since the last
 // pack, as (term, tf) in the order they come, in blocks of a fixed size so adding never copies
 // what is there. Entries come a chunk at a time, so the log keeps a slot once per run of entries
-// (a chunk's terms) instead of once per entry: 6 bytes an entry where a per-term chain (slot, tf,
-// next) took 10, and the log is the largest thing a big build holds (18.7M body entries on a
-// 105k-file tree). merge() folds the log into the packed part with a counting sort, leaving out
+// (a chunk's terms) instead of once per entry, and an entry takes 4 bytes: the term's low 16 bits,
+// its high 8 and a one-byte tf, the rare wider term or larger tf kept beside the blocks. A per-term
+// chain (slot, tf, next) took 10 bytes an entry, and the log is the largest thing a big build
+// holds (18.7M body entries on a 105k-file tree). merge() folds the log into the packed part with a counting sort, leaving out
 // dead slots; the index merges after a build and before a save, never in the middle of a build:
 // a merge holds the log and the new packed arrays at once, and mid-build that came on top of the
 // parse workers' memory. Reading one term's logged entries scans the log; only a search while a
@@ -28,10 +29,15 @@ export interface PackedPostings {
   tfs: Uint16Array;
 }
 
-/** Log entry j is at offset j & LOG_BLOCK_MASK of block j >>> LOG_BLOCK_BITS (32k entries, 192 KB). */
+/** Log entry j is at offset j & LOG_BLOCK_MASK of block j >>> LOG_BLOCK_BITS (32k entries, 128 KB). */
 const LOG_BLOCK_BITS = 15;
 const LOG_BLOCK = 1 << LOG_BLOCK_BITS;
 const LOG_BLOCK_MASK = LOG_BLOCK - 1;
+/** A high byte of WIDE: the entry's term is WIDE_TERMS or more, and in `wideTerms`. */
+const WIDE = 255;
+const WIDE_TERMS = WIDE << 16;
+/** A tf byte of BIG_TF: the entry's tf is BIG_TF or more, and in `bigTfs`. */
+const BIG_TF = 255;
 
 export class PostingsField {
   // The packed part: `offsets` covers the first `packedTerms` terms.
@@ -39,10 +45,13 @@ export class PostingsField {
   private packedTerms = 0;
   private slots: U32 = new Uint32Array(0);
   private tfs: U16 = new Uint16Array(0);
-  // The log, in blocks: entry j is (term, tf).
-  private logTerm: Uint32Array[] = [];
-  private logTf: Uint16Array[] = [];
+  // The log, in blocks: entry j is (term, tf), the term split in its low 16 bits and high 8.
+  private logLo: Uint16Array[] = [];
+  private logHi: Uint8Array[] = [];
+  private logTf: Uint8Array[] = [];
   private logUsed = 0;
+  private wideTerms = new Map<number, number>();
+  private bigTfs = new Map<number, number>();
   // Its runs: run r's entries, from runStart[r] up to the next run's start, belong to runSlot[r].
   private runSlot: U32 = new Uint32Array(1024);
   private runStart: U32 = new Uint32Array(1024);
@@ -72,17 +81,22 @@ export class PostingsField {
     }
     let left = this.loggedLength(term);
     if (left === 0) return;
-    const { logTerm, logTf, runSlot, runStart, runs, logUsed } = this;
-    for (let b = 0, r = 0; left > 0 && b < logTerm.length; b++) {
-      // Native indexOf finds the term in a block several times faster than a loop over it.
-      const terms = logTerm[b]!;
+    const { logLo, logHi, logTf, runSlot, runStart, runs, logUsed, wideTerms, bigTfs } = this;
+    const lo = term & 0xffff;
+    const hi = term >= WIDE_TERMS ? WIDE : term >>> 16;
+    for (let b = 0, r = 0; left > 0 && b < logLo.length; b++) {
+      // Native indexOf finds the low bits in a block several times faster than a loop over it.
+      const los = logLo[b]!;
+      const his = logHi[b]!;
       const base = b << LOG_BLOCK_BITS;
       const end = Math.min(LOG_BLOCK, logUsed - base);
-      for (let o = terms.indexOf(term); o >= 0 && o < end; o = terms.indexOf(term, o + 1)) {
-        // The entry's run: runs only move forward as the scan does.
+      for (let o = los.indexOf(lo); o >= 0 && o < end; o = los.indexOf(lo, o + 1)) {
         const j = base + o;
+        if (his[o] !== hi || (hi === WIDE && wideTerms.get(j) !== term)) continue;
+        // The entry's run: runs only move forward as the scan does.
         while (r + 1 < runs && runStart[r + 1]! <= j) r++;
-        visit(runSlot[r]!, logTf[b]![o]!);
+        const tf = logTf[b]![o]!;
+        visit(runSlot[r]!, tf === BIG_TF ? bigTfs.get(j)! : tf);
         if (--left === 0) return;
       }
     }
@@ -95,12 +109,12 @@ export class PostingsField {
 
   /** Entries the log has room for before it takes another block (for tests). */
   get logCapacity(): number {
-    return this.logTerm.length * LOG_BLOCK;
+    return this.logLo.length * LOG_BLOCK;
   }
 
-  /** Bytes the log holds: its blocks, its runs and its per-term counts (for tests and benchmarks). */
+  /** Bytes the log's arrays hold: its blocks, its runs and its per-term counts (for tests). */
   get logBytes(): number {
-    return this.logCapacity * 6 + this.runSlot.byteLength + this.runStart.byteLength + this.logLen.byteLength;
+    return this.logCapacity * 4 + this.runSlot.byteLength + this.runStart.byteLength + this.logLen.byteLength;
   }
 
   push(term: number, slot: number, tf: number): void {
@@ -108,12 +122,22 @@ export class PostingsField {
     const j = this.logUsed++;
     const b = j >>> LOG_BLOCK_BITS;
     const o = j & LOG_BLOCK_MASK;
-    if (b === this.logTerm.length) {
-      this.logTerm.push(new Uint32Array(LOG_BLOCK));
-      this.logTf.push(new Uint16Array(LOG_BLOCK));
+    if (b === this.logLo.length) {
+      this.logLo.push(new Uint16Array(LOG_BLOCK));
+      this.logHi.push(new Uint8Array(LOG_BLOCK));
+      this.logTf.push(new Uint8Array(LOG_BLOCK));
     }
-    this.logTerm[b]![o] = term;
-    this.logTf[b]![o] = tf > 65535 ? 65535 : tf;
+    this.logLo[b]![o] = term & 0xffff;
+    if (term < WIDE_TERMS) this.logHi[b]![o] = term >>> 16;
+    else {
+      this.logHi[b]![o] = WIDE;
+      this.wideTerms.set(j, term);
+    }
+    if (tf < BIG_TF) this.logTf[b]![o] = tf;
+    else {
+      this.logTf[b]![o] = BIG_TF;
+      this.bigTfs.set(j, tf > 65535 ? 65535 : tf);
+    }
     this.logLen[term]!++;
     if (this.runs === 0 || this.runSlot[this.runs - 1] !== slot) {
       if (this.runs === this.runSlot.length) {
@@ -130,7 +154,7 @@ export class PostingsField {
    * rejects. Entries keep their order (packed ones first, then the log's).
    */
   merge(terms: number, alive: (slot: number) => boolean): void {
-    const { slots: oldSlots, tfs: oldTfs, offsets: oldOffsets, packedTerms, logTerm, logTf, runSlot, runStart, runs, logUsed } = this;
+    const { slots: oldSlots, tfs: oldTfs, offsets: oldOffsets, packedTerms, runSlot, runStart, runs, logUsed } = this;
     // Where each run's slot lives, once per run rather than once per entry.
     const runAlive = new Uint8Array(runs);
     for (let r = 0; r < runs; r++) runAlive[r] = alive(runSlot[r]!) ? 1 : 0;
@@ -141,7 +165,7 @@ export class PostingsField {
     for (let r = 0; r < runs; r++) {
       if (!runAlive[r]) continue;
       for (let j = runStart[r]!, end = r + 1 < runs ? runStart[r + 1]! : logUsed; j < end; j++) {
-        const t = logTerm[j >>> LOG_BLOCK_BITS]![j & LOG_BLOCK_MASK]!;
+        const t = this.termAt(j);
         if (t < terms) next[t]!++;
       }
     }
@@ -168,13 +192,11 @@ export class PostingsField {
       if (!runAlive[r]) continue;
       const s = runSlot[r]!;
       for (let j = runStart[r]!, end = r + 1 < runs ? runStart[r + 1]! : logUsed; j < end; j++) {
-        const b = j >>> LOG_BLOCK_BITS;
-        const o = j & LOG_BLOCK_MASK;
-        const t = logTerm[b]![o]!;
+        const t = this.termAt(j);
         if (t >= terms) continue;
         const w = next[t]!++;
         slots[w] = s;
-        tfs[w] = logTf[b]![o]!;
+        tfs[w] = this.tfAt(j);
       }
     }
     this.offsets = offsets;
@@ -184,9 +206,24 @@ export class PostingsField {
     this.clearLog();
   }
 
+  private termAt(j: number): number {
+    const b = j >>> LOG_BLOCK_BITS;
+    const o = j & LOG_BLOCK_MASK;
+    const hi = this.logHi[b]![o]!;
+    return hi === WIDE ? this.wideTerms.get(j)! : this.logLo[b]![o]! | (hi << 16);
+  }
+
+  private tfAt(j: number): number {
+    const tf = this.logTf[j >>> LOG_BLOCK_BITS]![j & LOG_BLOCK_MASK]!;
+    return tf === BIG_TF ? this.bigTfs.get(j)! : tf;
+  }
+
   private clearLog(): void {
-    this.logTerm = [];
+    this.logLo = [];
+    this.logHi = [];
     this.logTf = [];
+    this.wideTerms = new Map();
+    this.bigTfs = new Map();
     this.logUsed = 0;
     this.runSlot = new Uint32Array(1024);
     this.runStart = new Uint32Array(1024);

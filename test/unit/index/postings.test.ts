@@ -71,8 +71,8 @@ describe('postings field', () => {
       if (i % 9_973 === 0) assert.ok(f.logCapacity > f.logged && f.logCapacity - f.logged <= 1 << 15, `room ${f.logCapacity} for ${f.logged} entries`);
     }
     assert.equal(f.logged, n, 'nothing was merged along the way');
-    // 6 bytes an entry of room and a slot per run; a per-term chain (slot, tf, next) took 10.
-    assert.ok(f.logBytes / f.logCapacity < 6.5, `${(f.logBytes / f.logCapacity).toFixed(2)} bytes an entry`);
+    // 4 bytes an entry of room and a slot per run; a per-term chain (slot, tf, next) took 10.
+    assert.ok(f.logBytes / f.logCapacity < 4.5, `${(f.logBytes / f.logCapacity).toFixed(2)} bytes an entry`);
     // Every entry is where it belongs: term 7 got slots 0, 20, 40, ... across every block.
     const seven: [number, number][] = [];
     for (let i = 7; i < n; i += 1000) seven.push([Math.floor(i / 50), 1 + (i % 3)]);
@@ -82,6 +82,22 @@ describe('postings field', () => {
     assert.deepEqual(entries(f, 7), seven.filter(([s]) => s % 2 === 1));
     assert.equal(f.logged, 0);
     assert.equal(f.logCapacity, 0, 'the merged log gives its blocks back');
+  });
+
+  test('terms past 24 bits and tfs past one byte are kept exactly, and never taken for others', () => {
+    const f = new PostingsField();
+    const wide = (255 << 16) + 7; // past the high byte's range
+    const alias = 7; // the same low 16 bits
+    const pushes: [number, number, number][] = [
+      [alias, 1, 3], [wide, 1, 300], [wide + 65536, 1, 1], [(254 << 16) + 7, 2, 254], [alias, 2, 255], [wide, 3, 70_000], [1 << 25, 3, 2],
+    ];
+    for (const [t, s, tf] of pushes) f.push(t, s, tf);
+    const want = (t: number) => pushes.filter(([pt]) => pt === t).map(([, s, tf]): [number, number] => [s, Math.min(tf, 65535)]);
+    const all = [...new Set(pushes.map(([t]) => t))];
+    for (const t of all) assert.deepEqual(entries(f, t), want(t), `term ${t}`);
+    assert.deepEqual(entries(f, (255 << 16) + 8), []);
+    f.merge((1 << 25) + 1, () => true);
+    for (const t of all) assert.deepEqual(entries(f, t), want(t), `term ${t} after the merge`);
   });
 
   test('a term past the packed part, or never seen, has no entries', () => {
