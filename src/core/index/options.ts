@@ -33,7 +33,7 @@ export interface OpenIndexOptions {
   parseIn?: ParsePlace;
   /** Per-file parse time budget in ms before falling back to line chunks (default 2000). */
   parseBudgetMs?: number;
-  /** Text a build holds in memory before it spools new texts beside the cache (default 64 Mi characters). */
+  /** Text a build holds in memory before it spools new texts beside the cache (default 16 Mi characters, SPOOL_AFTER_CHARS). */
   spoolAfterChars?: number;
   /**
    * The caller owns its process (a CLI, a server): a build then tells V8 not to optimise the

@@ -122,9 +122,13 @@ const BATCHES_PER_WORKER = 2;
  * A wasm memory only grows: one big file leaves its worker holding the memory its tree needed
  * for the rest of the build (~200 MB after a node_modules' largest files). A worker past this is
  * retired once its batches are back and replaced by a fresh one (the grammars' compiled code is
- * shared within the process, so a new worker starts in tens of milliseconds).
+ * shared within the process, so a new thread starts in tens of milliseconds). A fresh worker's
+ * isolate holds ~36-40 MB of external memory (the runtime and its JavaScript/TypeScript
+ * grammars); a ~1 MB file adds ~30-40. At 64 MB the 105k-file tree's cold CLI index retires 4
+ * workers (none at 128) and peaks 30-40 MB lower; at 40 MB a 13-language tree retired 18 and
+ * took 6% longer.
  */
-export const RECYCLE_EXTERNAL_BYTES = 128 * 1024 * 1024;
+export const RECYCLE_EXTERNAL_BYTES = 64 * 1024 * 1024;
 
 /**
  * A parse thread's young generation (V8's default is sized for a whole process). What a worker

@@ -18,9 +18,11 @@ const SAVE_DELAY_MS = 30_000;
 /**
  * Text a build holds in memory before it spools the rest (see spool()). 64 Mi put the 104k-file
  * tree's peak at 990-1070 MB over eight cold builds, 32 Mi at 904-979 MB over four, in the same
- * time; a tree of prettier's size (19M characters) spools nothing either way.
+ * time (both in the extension host's arrangement). In the CLI's, on the 105k-file tree, 16 Mi
+ * took the peak from 1,039-1,051 to 1,005-1,025 thousand KiB (four runs each); prettier's 19M
+ * characters spool their last ~3M.
  */
-export const SPOOL_AFTER_CHARS = 32 * 1024 * 1024;
+export const SPOOL_AFTER_CHARS = 16 * 1024 * 1024;
 
 /** What the index keeps besides its records, and the cache fills on open. */
 export interface IndexMemory {
