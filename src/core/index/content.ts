@@ -7,6 +7,7 @@ import { sha1 } from './sha1';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChunkSpec } from './chunk-types';
+import { StoredSpecs } from './spec-columns';
 
 /**
  * A cache file as this process wrote or read it. Its inode and size tell a file saved over it
@@ -84,11 +85,14 @@ export class IndexedContent {
    */
   private heldBytes: Uint8Array | undefined;
   private place: TextPlace | undefined;
+  /** The chunk specs, once decoded (a content read from the cache keeps them stored until asked). */
+  private specList: readonly ChunkSpec[] | undefined;
+  private storedSpecs: StoredSpecs | undefined;
 
   constructor(
     readonly hash: string,
     readonly language: string,
-    readonly specs: readonly ChunkSpec[],
+    specs: readonly ChunkSpec[] | StoredSpecs,
     /** `bytes`: the file's bytes, which decode to the text exactly (see heldBytes). */
     source: { text: string } | { place: TextPlace } | { bytes: Uint8Array },
     /** A document read in part: why, and what to do (PDF page cap, time budget). */
@@ -102,6 +106,32 @@ export class IndexedContent {
     if ('text' in source) this.held = source.text;
     else if ('bytes' in source) this.heldBytes = source.bytes;
     else this.place = source.place;
+    if (specs instanceof StoredSpecs) this.storedSpecs = specs;
+    else this.specList = specs;
+  }
+
+  get specs(): readonly ChunkSpec[] {
+    if (!this.specList) {
+      this.specList = this.storedSpecs!.decode();
+      this.storedSpecs = undefined;
+    }
+    return this.specList;
+  }
+
+  /** How many chunks, without decoding stored specs. */
+  get specCount(): number {
+    return this.specList ? this.specList.length : this.storedSpecs!.count;
+  }
+
+  /** The last chunk's end line (0 for none), without decoding stored specs. */
+  get lastLine(): number {
+    const list = this.specList;
+    return list ? (list.length ? list[list.length - 1]!.endLine : 0) : this.storedSpecs!.lastLine;
+  }
+
+  /** The specs as a save writes them: still stored if never decoded (copied as they are). */
+  get specsToStore(): readonly ChunkSpec[] | StoredSpecs {
+    return this.specList ?? this.storedSpecs!;
   }
 
   get text(): string {

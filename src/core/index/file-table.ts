@@ -59,7 +59,6 @@ export class FileTable {
       ? savedSlots
       : this.lexical.addChunks(slot, identifiers ?? this.identifiersOf(hash, content), content.specs.map((s) => s.names ?? []));
     if (!savedSlots) this.lexical.addFile(slot, file.path);
-    const specs = content.specs;
     const record: FileRecord = {
       slot,
       path: file.path,
@@ -70,7 +69,7 @@ export class FileTable {
       mtimeMs: file.mtimeMs,
       hash,
       content,
-      lines: specs.length ? specs[specs.length - 1]!.endLine : 0,
+      lines: content.lastLine,
       bytes: file.size,
       chunkSlots,
       secondary: isSecondaryPath(file.path),

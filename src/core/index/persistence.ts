@@ -72,7 +72,7 @@ export class IndexPersistence {
     const { table, contents } = this.memory;
     for (const r of live.records) {
       const c = contents.get(r.hash);
-      if (!c || c.specs.length !== r.chunkSlots.length || r.root >= this.roots.length) return false;
+      if (!c || c.specCount !== r.chunkSlots.length || r.root >= this.roots.length) return false;
     }
     table.lexical = LexicalIndex.restore(live.lexical);
     for (const r of live.records) {

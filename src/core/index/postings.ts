@@ -7,14 +7,14 @@
 // stores them (a reopen takes the arrays as they load). The log: entries added since the last
 // pack, as (term, tf) in the order they come, in blocks of a fixed size so adding never copies
 // what is there. Entries come a chunk at a time, so the log keeps a slot once per run of entries
-// (a chunk's terms) instead of once per entry, and an entry takes 4 bytes: the term's low 16 bits,
-// its high 8 and a one-byte tf, the rare wider term or larger tf kept beside the blocks. A per-term
-// chain (slot, tf, next) took 10 bytes an entry, and the log is the largest thing a big build
-// holds (18.7M body entries on a 105k-file tree). merge() folds the log into the packed part with a counting sort, leaving out
-// dead slots; the index merges after a build and before a save, never in the middle of a build:
-// a merge holds the log and the new packed arrays at once, and mid-build that came on top of the
-// parse workers' memory. Reading one term's logged entries scans the log; only a search while a
-// build runs meets a long one.
+// (a chunk's terms) instead of once per entry, and an entry takes 4 bytes: the term's low 16
+// bits, its high 8 and a one-byte tf, the rare wider term or larger tf kept beside the blocks. A
+// per-term chain (slot, tf, next) took 10 bytes an entry, and the log is the largest thing a big
+// build holds (18.7M body entries on a 105k-file tree). merge() folds the log into the packed
+// part with a counting sort, leaving out dead slots; the index merges after a build and before a
+// save, never in the middle of a build: a merge holds the log and the new packed arrays at once,
+// and mid-build that came on top of the parse workers' memory. Reading one term's logged entries
+// scans the log; only a search while a build runs meets a long one.
 import { grow } from './typed-arrays';
 
 export type U32 = Uint32Array<ArrayBufferLike>;

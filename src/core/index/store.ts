@@ -10,9 +10,10 @@ import { serialize, deserialize } from 'node:v8';
 import type { ChunkSpec } from './chunk-types';
 import { CacheFileRef, IndexedContent, textSum, type TextPlace } from './content';
 import type { LexicalSnapshot } from './lexical';
+import { SpecFrameWriter, StoredSpecs, type SpecFrame } from './spec-columns';
 
 /** Bump when chunking, term extraction or this layout changes so old caches are rebuilt, not trusted. */
-export const CACHE_FORMAT = 9;
+export const CACHE_FORMAT = 10;
 
 export type CachedContent = IndexedContent;
 
@@ -64,21 +65,33 @@ function cacheFile(cacheDir: string, key: string): string {
 
 // File layout: a sequence of frames, each a 4-byte little-endian length and a v8-serialised
 // value. First the header {format, key, files, live?, skipped?, batches, rawMarks} and its big
-// typed arrays raw (see RAW_ARRAY_BYTES); then `batches` content
-// frames, each {items: [hash, meta][], textBytes} followed by `textBytes` bytes: the UTF-8 texts
-// of the frame's items, in item order, each `meta.len` long. A derived text (PDF, notebook) is
-// kept inline in its meta instead. Writing frame by frame keeps the memory a save needs to one
-// batch; reading skips the text bytes, which are read back per content when needed.
+// typed arrays raw (see RAW_ARRAY_BYTES); then `batches` content frames (ContentFrame) each
+// followed by `textBytes` bytes: the UTF-8 texts of the frame's contents, in order, each `lens[i]`
+// long. A derived text (PDF, notebook) is kept in the frame instead. Writing frame by frame keeps
+// the memory a save needs to one batch; reading skips the text bytes, which are read back per
+// content when needed.
 const CONTENT_BATCH = 500;
 
-interface ContentMeta {
-  language: string;
-  specs: readonly ChunkSpec[];
-  note?: { reason: string; hint: string };
-  /** Bytes of text after the frame, and their checksum; absent for a derived text, which is `text`. */
-  len?: number;
-  sum?: string;
-  text?: string;
+/**
+ * A frame's contents in columns, not an object per content and per chunk: a reopen deserialises
+ * a few arrays and strings per frame, and a content's specs stay stored until asked for
+ * (spec-columns.ts).
+ */
+interface ContentFrame {
+  /** Joined by NUL. */
+  hashes: string;
+  languages: string[];
+  languageOf: Uint16Array;
+  /** Bytes of text after the frame; -1 for a derived text, which is in `texts`. */
+  lens: Float64Array;
+  /** The texts' checksums, joined by NUL. */
+  sums: string;
+  notes: [number, { reason: string; hint: string }][];
+  texts: [number, string][];
+  specs: SpecFrame;
+  /** Contents whose specs are stored as objects (documents: page and cell places). */
+  objectSpecs: [number, readonly ChunkSpec[]][];
+  textBytes: number;
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
@@ -221,12 +234,20 @@ export function readSnapshot(cacheDir: string, key: string): CacheSnapshot | und
     const live = head.live ? { ...head.live, records: decodeRecords(head.live.records) } : undefined;
     const contents = new Map<string, CachedContent>();
     for (let b = 0; b < head.batches; b++) {
-      const frame = readFrame(fd, pos, size) as { items: [string, ContentMeta][]; textBytes: number };
+      const frame = readFrame(fd, pos, size) as ContentFrame;
+      const hashes = frame.hashes ? frame.hashes.split('\0') : [];
+      const sums = frame.sums.split('\0');
+      const notes = new Map(frame.notes);
+      const texts = new Map(frame.texts);
+      const objectSpecs = new Map(frame.objectSpecs);
+      if (frame.lens.length !== hashes.length || frame.specs.rowStarts.length !== hashes.length + 1) throw new Error('damaged cache');
       let at = pos.at;
-      for (const [hash, m] of frame.items) {
-        const source = m.len === undefined ? { text: m.text ?? '' } : { place: { file, at, len: m.len, sum: m.sum ?? '' } };
-        contents.set(hash, new IndexedContent(hash, m.language, m.specs, source, m.note, m.len === undefined));
-        at += m.len ?? 0;
+      for (let i = 0; i < hashes.length; i++) {
+        const len = frame.lens[i]!;
+        const source = len < 0 ? { text: texts.get(i) ?? '' } : { place: { file, at, len, sum: sums[i] ?? '' } };
+        const specs = objectSpecs.get(i) ?? new StoredSpecs(frame.specs, i);
+        contents.set(hashes[i]!, new IndexedContent(hashes[i]!, frame.languages[frame.languageOf[i]!]!, specs, source, notes.get(i), len < 0));
+        if (len > 0) at += len;
       }
       if (at !== pos.at + frame.textBytes || at > size) throw new Error('damaged cache');
       pos.at = at;
@@ -322,12 +343,9 @@ export async function writeSnapshot(cacheDir: string, snap: Omit<CacheSnapshot, 
       const batch = entries.slice(b * CONTENT_BATCH, (b + 1) * CONTENT_BATCH);
       const texts = batch.map(([, c]) => (c.derived ? undefined : c.textBytes()));
       const sums = texts.map((t, i) => (t ? (batch[i]![1].knownSum ?? textSum(t)) : ''));
-      const items = batch.map(([hash, c], i): [string, ContentMeta] => {
-        const meta: ContentMeta = { language: c.language, specs: c.specs, ...(c.note ? { note: c.note } : {}) };
-        return [hash, texts[i] ? { ...meta, len: texts[i].length, sum: sums[i] } : { ...meta, text: c.text }];
-      });
-      const textBytes = texts.reduce((n, t) => n + (t?.length ?? 0), 0);
-      at += writeFrame(fd, { items, textBytes });
+      const frame = contentFrame(batch, texts, sums);
+      const textBytes = frame.textBytes;
+      at += writeFrame(fd, frame);
       const written: Uint8Array[] = [];
       for (let i = 0; i < batch.length; i++) {
         const t = texts[i];
@@ -348,6 +366,30 @@ export async function writeSnapshot(cacheDir: string, snap: Omit<CacheSnapshot, 
   renameSync(temp, target);
   removeOlderFormats(cacheDir, snap.key);
   return new Map(placed.map(([c, at, len, sum]) => [c, { file, at, len, sum }]));
+}
+
+/** A batch of contents as a frame stores them; `texts[i]` is written after it (undefined: derived, kept in the frame). */
+function contentFrame(batch: readonly [string, CachedContent][], texts: readonly (Uint8Array | undefined)[], sums: readonly string[]): ContentFrame {
+  const languages: string[] = [];
+  const languageOf = new Uint16Array(batch.length);
+  const lens = new Float64Array(batch.length);
+  const notes: ContentFrame['notes'] = [];
+  const derived: ContentFrame['texts'] = [];
+  const specs = new SpecFrameWriter();
+  const objectSpecs: ContentFrame['objectSpecs'] = [];
+  let textBytes = 0;
+  batch.forEach(([, c], i) => {
+    let l = languages.indexOf(c.language);
+    if (l < 0) l = languages.push(c.language) - 1;
+    languageOf[i] = l;
+    const t = texts[i];
+    lens[i] = t ? t.length : -1;
+    textBytes += t ? t.length : 0;
+    if (!t) derived.push([i, c.text]);
+    if (c.note) notes.push([i, c.note]);
+    if (!specs.add(c.specsToStore)) objectSpecs.push([i, c.specs]);
+  });
+  return { hashes: batch.map(([h]) => h).join('\0'), languages, languageOf, lens, sums: sums.join('\0'), notes, texts: derived, specs: specs.frame(), objectSpecs, textBytes };
 }
 
 /** Drops this configuration's caches of earlier formats: they are never read again. */

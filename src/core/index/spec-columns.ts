@@ -1,0 +1,115 @@
+// Chunk specs as the cache stores them: a frame's specs in two columns (numbers, and the symbols
+// and names joined), decoded into objects per content when first asked for. A reopen of a
+// 105k-file tree deserialised 363k spec objects and their name lists (0.4 s, and most of the
+// 0.67 s of garbage collection that came with it) to use only each content's chunk count and
+// last line; a search, a job or a save decodes the contents it touches.
+import type { ChunkSpec } from './chunk-types';
+
+/** Numbers per spec: startLine, endLine, tokens, symbol (0 none, 1 its own string, 2 the first name), name count (-1: no list). */
+const ROW = 5;
+/** Ends each stored string (a chunk's symbol and names are identifiers and headings, never a NUL). */
+const END = '\0';
+
+/** One frame's specs: content i's are rows rowStarts[i]..rowStarts[i+1] and strings charStarts[i]..charStarts[i+1]. */
+export interface SpecFrame {
+  rows: Int32Array;
+  rowStarts: Uint32Array;
+  strings: string;
+  charStarts: Uint32Array;
+}
+
+/** A content's specs in a frame, until they are decoded. */
+export class StoredSpecs {
+  constructor(
+    private readonly frame: SpecFrame,
+    private readonly index: number,
+  ) {}
+
+  get count(): number {
+    return this.frame.rowStarts[this.index + 1]! - this.frame.rowStarts[this.index]!;
+  }
+
+  /** The last chunk's end line, 0 for none. */
+  get lastLine(): number {
+    const end = this.frame.rowStarts[this.index + 1]!;
+    return end > this.frame.rowStarts[this.index]! ? this.frame.rows[(end - 1) * ROW + 1]! : 0;
+  }
+
+  decode(): ChunkSpec[] {
+    const { rows, rowStarts, strings, charStarts } = this.frame;
+    const i = this.index;
+    const texts = strings.slice(charStarts[i]!, charStarts[i + 1]!).split(END);
+    const out: ChunkSpec[] = [];
+    let s = 0;
+    for (let r = rowStarts[i]! * ROW, end = rowStarts[i + 1]! * ROW; r < end; r += ROW) {
+      const spec: ChunkSpec = { startLine: rows[r]!, endLine: rows[r + 1]!, tokens: rows[r + 2]! };
+      const symbol = rows[r + 3]!;
+      const names = rows[r + 4]!;
+      if (symbol === 1) spec.symbol = texts[s++]!;
+      else if (symbol === 2) spec.symbol = texts[s]!;
+      if (names >= 0) {
+        spec.names = texts.slice(s, s + names);
+        s += names;
+      }
+      out.push(spec);
+    }
+    return out;
+  }
+
+  /** Its rows and strings as stored (a save copies them without decoding). */
+  raw(): { rows: Int32Array; strings: string } {
+    const { rows, rowStarts, strings, charStarts } = this.frame;
+    const i = this.index;
+    return { rows: rows.subarray(rowStarts[i]! * ROW, rowStarts[i + 1]! * ROW), strings: strings.slice(charStarts[i]!, charStarts[i + 1]!) };
+  }
+}
+
+/** Builds a frame's columns, content by content. */
+export class SpecFrameWriter {
+  private rows: number[] = [];
+  private rowStarts: number[] = [0];
+  private strings: string[] = [];
+  private chars = 0;
+  private charStarts: number[] = [0];
+
+  /**
+   * Adds the next content's specs (decoded or stored); false, and nothing added, when they must be
+   * stored as objects instead: a document's page or cell places, or a NUL in a string.
+   */
+  add(specs: readonly ChunkSpec[] | StoredSpecs): boolean {
+    if (specs instanceof StoredSpecs) {
+      const { rows, strings } = specs.raw();
+      for (const n of rows) this.rows.push(n);
+      this.push(strings);
+      return this.close();
+    }
+    if (specs.some((s) => s.page !== undefined || s.pages !== undefined || s.cell !== undefined || s.lineOffset !== undefined || s.symbol?.includes(END) || s.names?.some((n) => n.includes(END)))) {
+      this.rowStarts.push(this.rowStarts[this.rowStarts.length - 1]!);
+      this.charStarts.push(this.chars);
+      return false;
+    }
+    for (const s of specs) {
+      const names = s.names;
+      const symbol = s.symbol === undefined ? 0 : names && s.symbol === names[0] ? 2 : 1;
+      this.rows.push(s.startLine, s.endLine, s.tokens, symbol, names ? names.length : -1);
+      if (symbol === 1) this.push(s.symbol! + END);
+      for (const n of names ?? []) this.push(n + END);
+    }
+    return this.close();
+  }
+
+  private push(text: string): void {
+    this.strings.push(text);
+    this.chars += text.length;
+  }
+
+  private close(): true {
+    this.rowStarts.push(this.rows.length / ROW);
+    this.charStarts.push(this.chars);
+    return true;
+  }
+
+  frame(): SpecFrame {
+    return { rows: Int32Array.from(this.rows), rowStarts: Uint32Array.from(this.rowStarts), strings: this.strings.join(''), charStarts: Uint32Array.from(this.charStarts) };
+  }
+}
