@@ -6,6 +6,7 @@
 import type { ChunkRequest, ChunkResult } from './chunker';
 import type { ChunkSpec } from './chunk-types';
 import type { ChunkIdentifiers, IdentInterner, IdentTable } from './terms';
+import { symbolKind } from './spec-columns';
 
 /** What a parse worker is started with (its workerData): the runtime to instantiate, compiled by the pool's thread (wasm-tiering.ts). */
 export interface ParseWorkerData {
@@ -86,10 +87,10 @@ export function decodeRequests(b: RequestBatch): ChunkRequest[] {
 
 /**
  * Layout of `nums`, per result: method, chunk count, then per chunk startLine, endLine,
- * tokens, symbol (0 none, 1 its own string, 2 the chunk's first name), name count; then
+ * tokens, symbol (symbolKind: 0 none, 1 its own string, 2 the first name), name count; then
  * identifier count (-1 for none) and use count. `strings` holds, in the same order, each chunk's
  * symbol (when it is its own string) and names. A symbol that is its chunk's first name (a
- * definition's chunk) travels and is held once: on a 105k-file tree, 363k chunks. A result's
+ * definition's chunk) travels and is held once. A result's
  * distinct identifiers are the next identifier-count entries of `refs`, indices into the
  * worker's table (or past it, into the batch's other identifiers).
  */
@@ -121,7 +122,7 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
     nums.push(Math.max(0, METHODS.indexOf(r.method)), r.chunks.length);
     for (const c of r.chunks) {
       const names = c.names ?? [];
-      const symbol = c.symbol === undefined ? 0 : c.symbol === names[0] ? 2 : 1;
+      const symbol = symbolKind(c);
       nums.push(c.startLine, c.endLine, c.tokens, symbol, c.names ? names.length : -1);
       if (symbol === 1) strings.push(c.symbol!);
       for (const n of names) strings.push(n);

@@ -5,8 +5,16 @@
 // last line; a search, a job or a save decodes the contents it touches.
 import type { ChunkSpec } from './chunk-types';
 
-/** Numbers per spec: startLine, endLine, tokens, symbol (0 none, 1 its own string, 2 the first name), name count (-1: no list). */
+/** Numbers per spec: startLine, endLine, tokens, symbolKind, name count (-1: no list). */
 const ROW = 5;
+
+/**
+ * How a spec's symbol is stored (here and on the parse wire): 0 none, 1 its own string, 2 its
+ * first name (a definition's chunk), which is then stored once.
+ */
+export function symbolKind(spec: ChunkSpec): 0 | 1 | 2 {
+  return spec.symbol === undefined ? 0 : spec.names && spec.symbol === spec.names[0] ? 2 : 1;
+}
 /** Ends each stored string (a chunk's symbol and names are identifiers and headings, never a NUL). */
 const END = '\0';
 
@@ -90,7 +98,7 @@ export class SpecFrameWriter {
     }
     for (const s of specs) {
       const names = s.names;
-      const symbol = s.symbol === undefined ? 0 : names && s.symbol === names[0] ? 2 : 1;
+      const symbol = symbolKind(s);
       this.rows.push(s.startLine, s.endLine, s.tokens, symbol, names ? names.length : -1);
       if (symbol === 1) this.push(s.symbol! + END);
       for (const n of names ?? []) this.push(n + END);
