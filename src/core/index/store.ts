@@ -344,7 +344,6 @@ export async function writeSnapshot(cacheDir: string, snap: Omit<CacheSnapshot, 
       const texts = batch.map(([, c]) => (c.derived ? undefined : c.textBytes()));
       const sums = texts.map((t, i) => (t ? (batch[i]![1].knownSum ?? textSum(t)) : ''));
       const frame = contentFrame(batch, texts, sums);
-      const textBytes = frame.textBytes;
       at += writeFrame(fd, frame);
       const written: Uint8Array[] = [];
       for (let i = 0; i < batch.length; i++) {
