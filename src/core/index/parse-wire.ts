@@ -6,7 +6,7 @@
 import type { ChunkRequest, ChunkResult } from './chunker';
 import type { ChunkSpec } from './chunk-types';
 import type { ChunkIdentifiers, IdentInterner, IdentTable } from './terms';
-import { symbolKind } from './spec-columns';
+import { readSpec, SPEC_ROW, writeSpec } from './spec-columns';
 
 /** What a parse worker is started with (its workerData): the runtime to instantiate, compiled by the pool's thread (wasm-tiering.ts). */
 export interface ParseWorkerData {
@@ -86,11 +86,10 @@ export function decodeRequests(b: RequestBatch): ChunkRequest[] {
 }
 
 /**
- * Layout of `nums`, per result: method, chunk count, then per chunk startLine, endLine,
- * tokens, symbol (symbolKind: 0 none, 1 its own string, 2 the first name), name count; then
- * identifier count (-1 for none) and use count. `strings` holds, in the same order, each chunk's
- * symbol (when it is its own string) and names. A symbol that is its chunk's first name (a
- * definition's chunk) travels and is held once. A result's
+ * Layout of `nums`, per result: method, chunk count, then per chunk its spec's row (writeSpec);
+ * then identifier count (-1 for none) and use count. `strings` holds, in the same order, each
+ * chunk's strings (writeSpec: a symbol that is its chunk's first name travels and is held once).
+ * A result's
  * distinct identifiers are the next identifier-count entries of `refs`, indices into the
  * worker's table (or past it, into the batch's other identifiers).
  */
@@ -120,13 +119,7 @@ export function encodeResults(id: number, results: readonly (ChunkResult | Error
     if (r.text !== undefined || r.unreadable || r.partial)
       docs.push([i, { text: r.text, unreadable: r.unreadable, partial: r.partial, places: r.chunks.map((c) => ({ page: c.page, pages: c.pages, cell: c.cell, lineOffset: c.lineOffset })) }]);
     nums.push(Math.max(0, METHODS.indexOf(r.method)), r.chunks.length);
-    for (const c of r.chunks) {
-      const names = c.names ?? [];
-      const symbol = symbolKind(c);
-      nums.push(c.startLine, c.endLine, c.tokens, symbol, c.names ? names.length : -1);
-      if (symbol === 1) strings.push(c.symbol!);
-      for (const n of names) strings.push(n);
-    }
+    for (const c of r.chunks) writeSpec(c, nums, strings);
     const ids = r.identifiers;
     if (ids && sharedTable && ids.table === sharedTable && ids.refs) {
       nums.push(ids.refs.length, ids.uses.length);
@@ -215,7 +208,7 @@ export function decodeResults(b: ResultBatch, count: number, received: ReceivedI
   const failed = new Map(b.errors ?? []);
   const out: (ChunkResult | Error)[] = [];
   let n = 0;
-  let s = 0;
+  const string = { next: 0 };
   let r = 0;
   let o = 0;
   let f = 0;
@@ -232,21 +225,7 @@ export function decodeResults(b: ResultBatch, count: number, received: ReceivedI
     }
     const chunkCount = b.nums[n++]!;
     const chunks: ChunkSpec[] = [];
-    for (let c = 0; c < chunkCount; c++) {
-      const startLine = b.nums[n++]!;
-      const endLine = b.nums[n++]!;
-      const tokens = b.nums[n++]!;
-      const symbol = b.nums[n++]!;
-      const nameCount = b.nums[n++]!;
-      const spec: ChunkSpec = { startLine, endLine, tokens };
-      if (symbol === 1) spec.symbol = b.strings[s++]!;
-      else if (symbol === 2) spec.symbol = b.strings[s]!;
-      if (nameCount >= 0) {
-        spec.names = b.strings.slice(s, s + nameCount);
-        s += nameCount;
-      }
-      chunks.push(spec);
-    }
+    for (let c = 0; c < chunkCount; c++, n += SPEC_ROW) chunks.push(readSpec(b.nums, n, b.strings, string));
     const identCount = b.nums[n++]!;
     const useCount = b.nums[n++]!;
     const result: ChunkResult = { chunks, method: METHODS[method]! };

@@ -6,15 +6,39 @@
 import type { ChunkSpec } from './chunk-types';
 
 /** Numbers per spec: startLine, endLine, tokens, symbolKind, name count (-1: no list). */
-const ROW = 5;
+export const SPEC_ROW = 5;
 
 /**
- * How a spec's symbol is stored (here and on the parse wire): 0 none, 1 its own string, 2 its
- * first name (a definition's chunk), which is then stored once.
+ * How a spec's symbol is stored: 0 none, 1 its own string, 2 its first name (a definition's
+ * chunk), which is then stored once.
  */
-export function symbolKind(spec: ChunkSpec): 0 | 1 | 2 {
+function symbolKind(spec: ChunkSpec): 0 | 1 | 2 {
   return spec.symbol === undefined ? 0 : spec.names && spec.symbol === spec.names[0] ? 2 : 1;
 }
+
+/** Appends a spec as the parse wire and the cache store it: SPEC_ROW numbers, then its symbol (own string only) and names. */
+export function writeSpec(spec: ChunkSpec, nums: number[], strings: string[]): void {
+  const kind = symbolKind(spec);
+  const names = spec.names;
+  nums.push(spec.startLine, spec.endLine, spec.tokens, kind, names ? names.length : -1);
+  if (kind === 1) strings.push(spec.symbol!);
+  if (names) for (const n of names) strings.push(n);
+}
+
+/** The spec writeSpec stored at nums[row..], its strings from strings[at.next] on (advanced past them). */
+export function readSpec(nums: ArrayLike<number>, row: number, strings: readonly string[], at: { next: number }): ChunkSpec {
+  const spec: ChunkSpec = { startLine: nums[row]!, endLine: nums[row + 1]!, tokens: nums[row + 2]! };
+  const kind = nums[row + 3]!;
+  const names = nums[row + 4]!;
+  if (kind === 1) spec.symbol = strings[at.next++]!;
+  else if (kind === 2) spec.symbol = strings[at.next]!;
+  if (names >= 0) {
+    spec.names = strings.slice(at.next, at.next + names);
+    at.next += names;
+  }
+  return spec;
+}
+
 /** Ends each stored string (a chunk's symbol and names are identifiers and headings, never a NUL). */
 const END = '\0';
 
@@ -40,27 +64,16 @@ export class StoredSpecs {
   /** The last chunk's end line, 0 for none. */
   get lastLine(): number {
     const end = this.frame.rowStarts[this.index + 1]!;
-    return end > this.frame.rowStarts[this.index]! ? this.frame.rows[(end - 1) * ROW + 1]! : 0;
+    return end > this.frame.rowStarts[this.index]! ? this.frame.rows[(end - 1) * SPEC_ROW + 1]! : 0;
   }
 
   decode(): ChunkSpec[] {
     const { rows, rowStarts, strings, charStarts } = this.frame;
     const i = this.index;
     const texts = strings.slice(charStarts[i]!, charStarts[i + 1]!).split(END);
+    const at = { next: 0 };
     const out: ChunkSpec[] = [];
-    let s = 0;
-    for (let r = rowStarts[i]! * ROW, end = rowStarts[i + 1]! * ROW; r < end; r += ROW) {
-      const spec: ChunkSpec = { startLine: rows[r]!, endLine: rows[r + 1]!, tokens: rows[r + 2]! };
-      const symbol = rows[r + 3]!;
-      const names = rows[r + 4]!;
-      if (symbol === 1) spec.symbol = texts[s++]!;
-      else if (symbol === 2) spec.symbol = texts[s]!;
-      if (names >= 0) {
-        spec.names = texts.slice(s, s + names);
-        s += names;
-      }
-      out.push(spec);
-    }
+    for (let r = rowStarts[i]! * SPEC_ROW, end = rowStarts[i + 1]! * SPEC_ROW; r < end; r += SPEC_ROW) out.push(readSpec(rows, r, texts, at));
     return out;
   }
 
@@ -68,7 +81,7 @@ export class StoredSpecs {
   raw(): { rows: Int32Array; strings: string } {
     const { rows, rowStarts, strings, charStarts } = this.frame;
     const i = this.index;
-    return { rows: rows.subarray(rowStarts[i]! * ROW, rowStarts[i + 1]! * ROW), strings: strings.slice(charStarts[i]!, charStarts[i + 1]!) };
+    return { rows: rows.subarray(rowStarts[i]! * SPEC_ROW, rowStarts[i + 1]! * SPEC_ROW), strings: strings.slice(charStarts[i]!, charStarts[i + 1]!) };
   }
 }
 
@@ -96,13 +109,9 @@ export class SpecFrameWriter {
       this.charStarts.push(this.chars);
       return false;
     }
-    for (const s of specs) {
-      const names = s.names;
-      const symbol = symbolKind(s);
-      this.rows.push(s.startLine, s.endLine, s.tokens, symbol, names ? names.length : -1);
-      if (symbol === 1) this.push(s.symbol! + END);
-      for (const n of names ?? []) this.push(n + END);
-    }
+    const texts: string[] = [];
+    for (const s of specs) writeSpec(s, this.rows, texts);
+    for (const t of texts) this.push(t + END);
     return this.close();
   }
 
@@ -112,7 +121,7 @@ export class SpecFrameWriter {
   }
 
   private close(): true {
-    this.rowStarts.push(this.rows.length / ROW);
+    this.rowStarts.push(this.rows.length / SPEC_ROW);
     this.charStarts.push(this.chars);
     return true;
   }
