@@ -84,6 +84,43 @@ export class RuleScreen {
     return screen;
   }
 
+  /** A folder's standing at the set's own folder: nothing matched yet, every anchored rule still in play. */
+  origin(): ScreenPoint {
+    return { all: false, depth: 0, alive: this.anchored.map((_, i) => i) };
+  }
+
+  /**
+   * mayMatch() of a folder's entry, from the folder's standing (`at`) and the entry's lower-cased
+   * name: a walk tests every name once instead of every segment of every path. `lower` is the
+   * entry's whole lower-cased path relative to the set's folder (the `**` rules' literal may span
+   * segments).
+   */
+  entryMayMatch(at: ScreenPoint, name: string, lower: string): boolean {
+    if (at.all) return true;
+    for (const p of this.containing) if (lower.includes(p)) return true;
+    for (const g of this.anywhere) if (g.matches(name)) return true;
+    for (const i of at.alive) {
+      const globs = this.anchored[i]!;
+      if (globs.length === at.depth + 1 && globs[at.depth]!.matches(name)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The standing of a sub-folder named `name`, whose entryMayMatch() was `may`. A path that may
+   * match leaves every path under it the same (they contain it), so they are not screened; else
+   * only the anchored rules longer than it whose next segment matches the name stay in play.
+   */
+  below(at: ScreenPoint, name: string, may: boolean): ScreenPoint {
+    if (at.all || may) return ALL_MAY_MATCH;
+    const alive: number[] = [];
+    for (const i of at.alive) {
+      const globs = this.anchored[i]!;
+      if (globs.length > at.depth + 1 && globs[at.depth]!.matches(name)) alive.push(i);
+    }
+    return { all: false, depth: at.depth + 1, alive };
+  }
+
   /** False when no rule of the set can match `lower` (a lower-cased path relative to the set's folder) or a folder above it. */
   mayMatch(lower: string): boolean {
     for (const p of this.containing) if (lower.includes(p)) return true;
@@ -99,6 +136,18 @@ export class RuleScreen {
   }
 }
 
+/**
+ * Where a folder's path stands against a set's screen (RuleScreen.below): every path under it may
+ * match (`all`), or the anchored rules whose first `depth` segments matched its own.
+ */
+export interface ScreenPoint {
+  readonly all: boolean;
+  readonly depth: number;
+  readonly alive: readonly number[];
+}
+
+const ALL_MAY_MATCH: ScreenPoint = { all: true, depth: 0, alive: [] };
+
 function readRules(file: string): string | undefined {
   try {
     return readFileSync(file, 'utf8');
@@ -109,6 +158,23 @@ function readRules(file: string): string | undefined {
 
 function ruleSet(base: string, text: string): RuleSet {
   return { base, rules: ignore({ allowRelativePaths: true }).add(text), screen: RuleScreen.of(text) };
+}
+
+/** The rule set of a folder's own ignore files (`names`: the folder's entries), if it has any. */
+function folderRuleSet(dirAbs: string, dirRel: string, names: ReadonlySet<string>): RuleSet | undefined {
+  const texts: string[] = [];
+  for (const name of IGNORE_FILE_NAMES) {
+    if (!names.has(name)) continue;
+    const t = readRules(join(dirAbs, name));
+    if (t !== undefined) texts.push(t);
+  }
+  return texts.length ? ruleSet(dirRel, texts.join('\n')) : undefined;
+}
+
+/** One set's verdict on a path: ignored, re-included, or neither (the sets below decide). */
+function applySet(set: RuleSet, local: string, isDir: boolean, ignored: boolean): boolean {
+  const r = set.rules.test(isDir ? local + '/' : local);
+  return r.ignored ? true : r.unignored ? false : ignored;
 }
 
 export class IgnoreStack {
@@ -123,14 +189,8 @@ export class IgnoreStack {
 
   /** The stack for a sub-directory: this one plus the directory's own ignore files, if any. */
   enter(dirAbs: string, dirRel: string, names: ReadonlySet<string>): IgnoreStack {
-    const texts: string[] = [];
-    for (const name of IGNORE_FILE_NAMES) {
-      if (!names.has(name)) continue;
-      const t = readRules(join(dirAbs, name));
-      if (t !== undefined) texts.push(t);
-    }
-    if (texts.length === 0) return this;
-    return new IgnoreStack([...this.sets, ruleSet(dirRel, texts.join('\n'))]);
+    const own = folderRuleSet(dirAbs, dirRel, names);
+    return own ? new IgnoreStack([...this.sets, own]) : this;
   }
 
   /** `rel` is root-relative with `/` separators; directories are tested with `isDir`. */
@@ -139,14 +199,89 @@ export class IgnoreStack {
     // Lower-cased once for every set's screen; a path whose length that changes is not screened.
     let lower: string | undefined;
     for (const set of this.sets) {
-      const local = set.base === '' ? rel : rel.slice(set.base.length + 1);
       if (set.screen) {
         lower ??= rel.toLowerCase();
         if (lower.length === rel.length && !set.screen.mayMatch(set.base === '' ? lower : lower.slice(set.base.length + 1))) continue;
       }
-      const r = set.rules.test(isDir ? local + '/' : local);
-      if (r.ignored) ignored = true;
-      else if (r.unignored) ignored = false;
+      ignored = applySet(set, set.base === '' ? rel : rel.slice(set.base.length + 1), isDir, ignored);
+    }
+    return ignored;
+  }
+
+  /** These rules as a walk meets them in the folder `dirRel` (root-relative; '' for the root). */
+  inFolder(dirRel: string): FolderRules {
+    const lowerDir = dirRel.toLowerCase();
+    const points = this.sets.map((set) => {
+      if (!set.screen || lowerDir.length !== dirRel.length) return set.screen && ALL_MAY_MATCH;
+      let at = set.screen.origin();
+      const local = set.base === '' ? lowerDir : lowerDir.slice(set.base.length + 1);
+      if (local === '') return at;
+      const segments = local.split('/');
+      for (let i = 0; i < segments.length; i++) at = set.screen.below(at, segments[i]!, set.screen.entryMayMatch(at, segments[i]!, segments.slice(0, i + 1).join('/')));
+      return at;
+    });
+    return new FolderRules(this.sets, points, dirRel, lowerDir);
+  }
+}
+
+/**
+ * The ignore rules in one folder of a walk, and where the folder stands against each set's
+ * screen (RuleScreen.below), so that an entry is screened by its name alone: a walk screened
+ * every segment of every path it met, a tenth of a warm reopen of prettier/prettier.
+ * Same verdicts as IgnoreStack.ignores.
+ */
+export class FolderRules {
+  constructor(
+    private readonly sets: readonly RuleSet[],
+    /** Per set: its folder's standing; undefined for a set without a screen. */
+    private readonly points: readonly (ScreenPoint | undefined)[],
+    private readonly dirRel: string,
+    /** dirRel lower-cased (only read where it kept its length: see the points). */
+    private readonly lowerDir: string,
+  ) {}
+
+  /** The folder's entry `name` (`rel` its root-relative path), a file: ignored? */
+  ignoresFile(name: string, rel: string): boolean {
+    return this.verdict(name, rel, false, undefined);
+  }
+
+  /** The folder's entry `name` (`rel` its root-relative path), a folder: its rules, or undefined when it is ignored. */
+  folder(name: string, rel: string): FolderRules | undefined {
+    const points = new Array<ScreenPoint | undefined>(this.sets.length);
+    if (this.verdict(name, rel, true, points)) return undefined;
+    return new FolderRules(this.sets, points, rel, this.lowerDir === '' ? name.toLowerCase() : `${this.lowerDir}/${name.toLowerCase()}`);
+  }
+
+  /** These rules plus the folder's own ignore files, if any (`abs`: the folder; `names`: its entries). */
+  enter(abs: string, names: ReadonlySet<string>): FolderRules {
+    const own = folderRuleSet(abs, this.dirRel, names);
+    if (!own) return this;
+    return new FolderRules([...this.sets, own], [...this.points, own.screen?.origin()], this.dirRel, this.lowerDir);
+  }
+
+  /** Whether the sets ignore the entry; with `below`, each set's standing in it (a folder's) is filled in. */
+  private verdict(name: string, rel: string, isDir: boolean, below: (ScreenPoint | undefined)[] | undefined): boolean {
+    let ignored = false;
+    let lowerName: string | undefined;
+    for (let i = 0; i < this.sets.length; i++) {
+      const set = this.sets[i]!;
+      const screen = set.screen;
+      const at = this.points[i];
+      let may = true;
+      if (screen && at) {
+        let next = ALL_MAY_MATCH;
+        if (!at.all) {
+          lowerName ??= name.toLowerCase();
+          // A name whose length lower-casing changes is not screened, nor is anything under it.
+          if (lowerName.length === name.length) {
+            const lower = this.lowerDir === '' ? lowerName : `${this.lowerDir}/${lowerName}`;
+            may = screen.entryMayMatch(at, lowerName, set.base === '' ? lower : lower.slice(set.base.length + 1));
+            if (below) next = screen.below(at, lowerName, may);
+          }
+        }
+        if (below) below[i] = next;
+      }
+      if (may) ignored = applySet(set, set.base === '' ? rel : rel.slice(set.base.length + 1), isDir, ignored);
     }
     return ignored;
   }

@@ -6,7 +6,7 @@ import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { normalize, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import { MinionsError } from '../errors';
-import { IgnoreStack } from './ignore-rules';
+import { IgnoreStack, type FolderRules } from './ignore-rules';
 import { isSecretFileName } from './secrets';
 import { hasBinaryExtension } from './binary';
 import { nameRoots, rootPrefix } from './paths';
@@ -104,7 +104,7 @@ export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions
   for (let r = 0; r < roots.length; r++) {
     if (options.startAt && options.startAt.root !== r) continue;
     const root = roots[r]!;
-    const stack: { abs: string; rel: string; rules: IgnoreStack }[] = [startOf(root, options.startAt?.rel ?? '')];
+    const stack: { abs: string; rel: string; rules: FolderRules }[] = [startOf(root, options.startAt?.rel ?? '')];
     while (stack.length) {
       const dir = stack.pop()!;
       if (++sinceYield >= 64) {
@@ -120,7 +120,7 @@ export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions
         continue;
       }
       const names = new Set(entries.map((e) => e.name));
-      const rules = dir.rel === '' ? dir.rules : dir.rules.enter(dir.abs, dir.rel, names);
+      const rules = dir.rel === '' ? dir.rules : dir.rules.enter(dir.abs, names);
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const subdirs: typeof stack = [];
       for (const e of entries) {
@@ -135,9 +135,10 @@ export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions
         }
         if (e.isDirectory()) {
           if (ALWAYS_SKIPPED_DIRS.has(e.name)) continue;
-          if (rules.ignores(rel, true)) skip(path, 'ignored');
+          const below = rules.folder(e.name, rel);
+          if (!below) skip(path, 'ignored');
           else if (globs.excludesDir(rel) || (root.prefix && globs.excludesDir(path))) skip(path, 'excluded');
-          else subdirs.push({ abs, rel, rules });
+          else subdirs.push({ abs, rel, rules: below });
           continue;
         }
         if (!e.isFile()) continue;
@@ -145,7 +146,7 @@ export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions
           skip(path, 'secret');
           continue;
         }
-        if (rules.ignores(rel, false)) {
+        if (rules.ignoresFile(e.name, rel)) {
           skip(path, 'ignored');
           continue;
         }
@@ -183,13 +184,13 @@ export async function walkRoots(roots: readonly WalkRoot[], options: WalkOptions
 }
 
 /** The walk's starting frame for a folder: the ignore rules of every folder above it applied. */
-function startOf(root: WalkRoot, rel: string): { abs: string; rel: string; rules: IgnoreStack } {
+function startOf(root: WalkRoot, rel: string): { abs: string; rel: string; rules: FolderRules } {
   let rules = IgnoreStack.forRoot(root.abs);
-  if (!rel) return { abs: root.abs, rel: '', rules };
+  if (!rel) return { abs: root.abs, rel: '', rules: rules.inFolder('') };
   const parts = rel.split('/');
   for (let i = 1; i < parts.length; i++) {
     const dirRel = parts.slice(0, i).join('/');
     rules = rules.enter(absPath(root, dirRel), dirRel, new Set(['.gitignore', '.minionsignore']));
   }
-  return { abs: absPath(root, rel), rel, rules };
+  return { abs: absPath(root, rel), rel, rules: rules.inFolder(rel) };
 }
