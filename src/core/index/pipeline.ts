@@ -151,8 +151,9 @@ export class Index implements WorkspaceIndex {
     let done = 0;
     let lastReport = 0;
     const report = (force = false, phase: IndexProgress['phase'] = feed.done ? 'chunk' : 'walk') => {
+      if (!onProgress) return;
       const now = performance.now();
-      if (onProgress && (force || now - lastReport > 100)) {
+      if (force || now - lastReport > 100) {
         lastReport = now;
         onProgress({ done, total: feed.count, phase });
       }
@@ -171,7 +172,18 @@ export class Index implements WorkspaceIndex {
     for await (const batch of feed.batches()) {
       if (first) report(true, 'walk'); // the first files are found, none read yet
       first = false;
-      for (const file of batch) await start(file);
+      for (const file of batch) {
+        // Unchanged since the cache (most files of a reopen): nothing to read, no slot taken.
+        const live = this.table.records.get(file.path);
+        if (live && sameStat(live, file)) {
+          done++;
+          report();
+          const due = ahead.pass();
+          if (due) await due;
+          continue;
+        }
+        await start(file);
+      }
     }
     const walked = await feed.files;
     report(true);

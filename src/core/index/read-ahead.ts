@@ -14,11 +14,14 @@ export interface ReadAheadLimits {
 
 /** Files started in one go between yields when no limit is reached. */
 const STARTS_PER_YIELD = 32;
+/** Files that need no work (see pass()) between yields: each costs a map lookup, not a read. */
+const PASSES_PER_YIELD = 1024;
 
 export class ReadAhead {
   private readonly inFlight = new Set<Promise<void>>();
   private bytes = 0;
   private sinceYield = 0;
+  private passesSinceYield = 0;
   private sliceStart = performance.now();
 
   constructor(private readonly limits: ReadAheadLimits) {}
@@ -38,6 +41,22 @@ export class ReadAhead {
       this.sinceYield = 0;
       await yieldToLoop();
     }
+    await this.paced();
+  }
+
+  /**
+   * A file that needs no work (unchanged since the cache): it takes no slot, and no await unless
+   * a yield or the pacing is due (then the promise to wait for). A reopen meets little else: on
+   * prettier/prettier, add()'s promises for its 9.2k unchanged files were ~8% of a warm reopen.
+   */
+  pass(): Promise<void> | undefined {
+    if (++this.passesSinceYield < PASSES_PER_YIELD) return undefined;
+    this.passesSinceYield = 0;
+    checkAborted(this.limits.signal);
+    return yieldToLoop().then(() => this.paced());
+  }
+
+  private async paced(): Promise<void> {
     const pace = this.limits.pace;
     if (pace && performance.now() - this.sliceStart >= PACE_SLICE_MS) {
       await pace();

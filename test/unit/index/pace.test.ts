@@ -3,6 +3,8 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openIndex } from '../../../src/core/index/index';
+import { ReadAhead } from '../../../src/core/index/read-ahead';
+import { PACE_SLICE_MS } from '../../../src/core/index/options';
 import { makeWorkspace, removeWorkspace } from './workspace';
 
 const made: string[] = [];
@@ -58,5 +60,26 @@ describe('index pacing', () => {
     } finally {
       await plain.dispose();
     }
+  });
+
+  test('files that need no work still yield, see a cancellation and pace, without an await each', async () => {
+    let paced = 0;
+    const stop = new AbortController();
+    const ahead = new ReadAhead({ files: 4, bytes: 1 << 20, signal: stop.signal, pace: async () => void paced++ });
+    // Past a slice of work: the next due pass paces.
+    const t0 = performance.now();
+    while (performance.now() - t0 <= PACE_SLICE_MS);
+    let due: Promise<void> | undefined;
+    let passes = 0;
+    for (; passes < 100_000 && !(due = ahead.pass()); passes++);
+    assert.ok(due, 'no pass ever yielded');
+    assert.ok(passes >= 100, `${passes} passes before the first yield`);
+    await due;
+    assert.equal(paced, 1);
+    // The next due pass after a cancellation throws it.
+    stop.abort();
+    assert.throws(() => {
+      for (let i = 0; i < 100_000; i++) ahead.pass();
+    }, /cancel/i);
   });
 });
