@@ -164,10 +164,13 @@ export class IndexPersistence {
     if (!cacheDir || !this.dirty) return;
     this.dirty = false;
     const m = this.memory;
+    // The live records themselves, not copies: writeSnapshot reads them into columns before its
+    // first await, so the snapshot is of this moment (a copy of each was ~36 MB at the peak of a
+    // 105k-file build's save).
     const records: CachedRecord[] = [];
     const contents = new Map<string, CachedContent>();
     for (const r of m.table.records.values()) {
-      records.push({ path: r.path, size: r.size, mtimeMs: r.mtimeMs, hash: r.hash, root: r.root, rel: r.rel, slot: r.slot, chunkSlots: r.chunkSlots });
+      records.push(r);
       const c = m.contents.get(r.hash);
       if (c) contents.set(r.hash, c);
     }

@@ -325,6 +325,7 @@ let tempCounter = 0;
  * Writes a snapshot to a temporary file, then renames it over the cache file (a reader never sees
  * half a cache). Between frames it awaits `pause`, so a big save does not hold the thread.
  * Returns where each content's text now sits (derived texts excepted), in the renamed file.
+ * The records are read into columns before the first await: a caller may hand over live ones.
  */
 export async function writeSnapshot(cacheDir: string, snap: Omit<CacheSnapshot, 'file'>, pause: () => Promise<void> = async () => {}): Promise<Map<CachedContent, TextPlace>> {
   mkdirSync(cacheDir, { recursive: true });
