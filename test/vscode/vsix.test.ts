@@ -121,6 +121,7 @@ describe('packaged .vsix', () => {
   it('ships a parse process that chunks a batch by syntax on its own', async () => {
     const { fork } = await import('node:child_process');
     const { encodeRequests, decodeResults } = await import('../../src/core/index/parse-wire');
+    const { specList } = await import('../../src/core/index/spec-columns');
     const child = fork(join(REPO_ROOT, 'dist/parse-process.js'), [], { execArgv: [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     try {
       const text = 'export class Greeter {\n  greet() {\n    return 1;\n  }\n}\n';
@@ -132,7 +133,7 @@ describe('packaged .vsix', () => {
       const [result] = decodeResults(await reply, 1);
       assert.ok(result && !(result instanceof Error), String(result));
       assert.equal(result.method, 'syntax');
-      assert.deepEqual(result.chunks.map((c) => c.names), [['Greeter', 'Greeter.greet']]);
+      assert.deepEqual(specList(result.chunks).map((c) => c.names), [['Greeter', 'Greeter.greet']]);
     } finally {
       child.kill();
     }

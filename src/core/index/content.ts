@@ -118,6 +118,14 @@ export class IndexedContent {
     return this.specList;
   }
 
+  /**
+   * The specs for one use: stored ones are decoded and not kept (a build reads a content's names
+   * once, for the lexical index, and a search decodes only the contents it hits).
+   */
+  specsOnce(): readonly ChunkSpec[] {
+    return this.specList ?? this.storedSpecs!.decode();
+  }
+
   /** How many chunks, without decoding stored specs. */
   get specCount(): number {
     return this.specList ? this.specList.length : this.storedSpecs!.count;

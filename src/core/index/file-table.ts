@@ -57,7 +57,7 @@ export class FileTable {
     // cache creates none, which is most of what keeps it fast.
     const chunkSlots = savedSlots
       ? savedSlots
-      : this.lexical.addChunks(slot, identifiers ?? this.identifiersOf(hash, content), content.specs.map((s) => s.names ?? []));
+      : this.lexical.addChunks(slot, identifiers ?? this.identifiersOf(hash, content), content.specsOnce().map((s) => s.names ?? []));
     if (!savedSlots) this.lexical.addFile(slot, file.path);
     const record: FileRecord = {
       slot,
@@ -82,7 +82,7 @@ export class FileTable {
     const kept = this.copiedContents.get(hash);
     if (kept) return kept;
     const text = content.text;
-    const ids = identifiersOfChunks(sliceLines(text, content.specs));
+    const ids = identifiersOfChunks(sliceLines(text, content.specsOnce()));
     if (text.length <= COPIED_CONTENT_MAX_CHARS) {
       if (this.copiedContents.size >= COPIED_CONTENTS_KEPT) this.copiedContents.clear();
       this.copiedContents.set(hash, ids);

@@ -5,8 +5,8 @@ import type { Worker } from 'node:worker_threads';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { startIndexProcess, startIndexWorker } from './worker-start';
-import { chunkText, type ChunkRequest, type ChunkResult } from './chunker';
-import { decodeResults, encodeRequests, type ParseWorkerData, type ReceivedIdents, type RequestBatch, type ResultBatch } from './parse-wire';
+import { chunkText, type ChunkRequest } from './chunker';
+import { decodeResults, encodeRequests, type ParseWorkerData, type ReceivedIdents, type ReceivedResult, type RequestBatch, type ResultBatch } from './parse-wire';
 import { optimisedRuntime } from './wasm-tiering';
 
 /** Where parse workers run: threads of this process, or processes of their own. */
@@ -14,7 +14,7 @@ export type ParsePlace = 'threads' | 'processes';
 
 export interface ChunkRunner {
   readonly workers: number;
-  chunk(req: ChunkRequest): Promise<ChunkResult>;
+  chunk(req: ChunkRequest): Promise<ReceivedResult>;
   /**
    * Starts the workers ahead of the first request, when a build knows it will parse (a cold
    * one): they boot while the walk runs. A worker compiles no wasm until its first batch.
@@ -31,7 +31,7 @@ export interface ChunkRunner {
 
 interface Pending {
   req: ChunkRequest;
-  resolve: (r: ChunkResult) => void;
+  resolve: (r: ReceivedResult) => void;
   reject: (e: Error) => void;
 }
 
@@ -141,7 +141,7 @@ const PARSE_THREAD_YOUNG_MB = 8;
 class InlineRunner implements ChunkRunner {
   readonly workers = 0;
   readonly running = 0;
-  chunk(req: ChunkRequest): Promise<ChunkResult> {
+  chunk(req: ChunkRequest): Promise<ReceivedResult> {
     return chunkText(req);
   }
   prepare(): void {}
@@ -275,7 +275,7 @@ class WorkerPool implements ChunkRunner {
     this.flush();
   }
 
-  chunk(req: ChunkRequest): Promise<ChunkResult> {
+  chunk(req: ChunkRequest): Promise<ReceivedResult> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.pool.length === 0) this.start();
     return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@
 import type { ChunkRequest, ChunkResult } from './chunker';
 import type { ChunkSpec } from './chunk-types';
 import type { ChunkIdentifiers, IdentInterner, IdentTable } from './terms';
-import { readSpec, SPEC_ROW, writeSpec } from './spec-columns';
+import { readSpec, SPEC_ROW, SpecFrameWriter, StoredSpecs, writeSpec } from './spec-columns';
 
 /** What a parse worker is started with (its workerData): the runtime to instantiate, compiled by the pool's thread (wasm-tiering.ts). */
 export interface ParseWorkerData {
@@ -26,6 +26,13 @@ export interface RequestBatch {
 
 type DocumentRequest = Pick<ChunkRequest, 'document' | 'bytes' | 'pdfLimits'>;
 type ChunkPlace = Pick<ChunkSpec, 'page' | 'pages' | 'cell' | 'lineOffset'>;
+
+/**
+ * A result as the index's thread receives it: its chunk specs stay in the batch's columns
+ * (StoredSpecs) until something asks for them, as a content read from the cache does. A build
+ * of a 105k-file tree held 363k spec objects, their name lists and strings.
+ */
+export type ReceivedResult = Omit<ChunkResult, 'chunks'> & { chunks: readonly ChunkSpec[] | StoredSpecs };
 /** What a document result adds: its derived text, notes, and each chunk's page or cell. */
 type DocumentResult = Pick<ChunkResult, 'text' | 'unreadable' | 'partial'> & { places: ChunkPlace[] };
 
@@ -204,9 +211,13 @@ function identsOf(ids: ChunkIdentifiers): readonly string[] {
 }
 
 /** `received`: the worker's table as this thread knows it (kept per worker across its batches; a batch that starts a table needs none). */
-export function decodeResults(b: ResultBatch, count: number, received: ReceivedIdents = {}): (ChunkResult | Error)[] {
+export function decodeResults(b: ResultBatch, count: number, received: ReceivedIdents = {}): (ReceivedResult | Error)[] {
   const failed = new Map(b.errors ?? []);
-  const out: (ChunkResult | Error)[] = [];
+  const docs = new Map(b.docs ?? []);
+  const out: (ReceivedResult | Error)[] = [];
+  // The batch's specs, one frame for all its results (documents' excepted: theirs carry places).
+  const frame = new SpecFrameWriter();
+  const stored: [ReceivedResult, number][] = [];
   let n = 0;
   const string = { next: 0 };
   let r = 0;
@@ -224,11 +235,21 @@ export function decodeResults(b: ResultBatch, count: number, received: ReceivedI
       continue;
     }
     const chunkCount = b.nums[n++]!;
-    const chunks: ChunkSpec[] = [];
-    for (let c = 0; c < chunkCount; c++, n += SPEC_ROW) chunks.push(readSpec(b.nums, n, b.strings, string));
+    const result: ReceivedResult = { chunks: [], method: METHODS[method]! };
+    const index = frame.count;
+    const doc = docs.get(i);
+    if (!doc && frame.addRows(b.nums, n, chunkCount, b.strings, string)) stored.push([result, index]);
+    else {
+      const chunks: ChunkSpec[] = [];
+      for (let c = 0; c < chunkCount; c++) chunks.push(readSpec(b.nums, n + c * SPEC_ROW, b.strings, string));
+      result.chunks = doc ? chunks.map((c, j) => withPlace(c, doc.places[j])) : chunks;
+      if (doc?.text !== undefined) result.text = doc.text;
+      if (doc?.unreadable) result.unreadable = doc.unreadable;
+      if (doc?.partial) result.partial = doc.partial;
+    }
+    n += chunkCount * SPEC_ROW;
     const identCount = b.nums[n++]!;
     const useCount = b.nums[n++]!;
-    const result: ChunkResult = { chunks, method: METHODS[method]! };
     if (identCount >= 0) {
       result.identifiers = {
         table,
@@ -243,13 +264,9 @@ export function decodeResults(b: ResultBatch, count: number, received: ReceivedI
     }
     out.push(result);
   }
-  for (const [i, d] of b.docs ?? []) {
-    const r = out[i];
-    if (!r || r instanceof Error) continue;
-    if (d.text !== undefined) r.text = d.text;
-    if (d.unreadable) r.unreadable = d.unreadable;
-    if (d.partial) r.partial = d.partial;
-    r.chunks = r.chunks.map((c, j) => withPlace(c, d.places[j]));
+  if (stored.length) {
+    const specs = frame.frame();
+    for (const [result, index] of stored) result.chunks = new StoredSpecs(specs, index);
   }
   return out;
 }

@@ -85,6 +85,11 @@ export class StoredSpecs {
   }
 }
 
+/** Specs as a list, decoded if they are stored. */
+export function specList(specs: readonly ChunkSpec[] | StoredSpecs): readonly ChunkSpec[] {
+  return specs instanceof StoredSpecs ? specs.decode() : specs;
+}
+
 /** Builds a frame's columns, content by content. */
 export class SpecFrameWriter {
   private rows: number[] = [];
@@ -113,6 +118,26 @@ export class SpecFrameWriter {
     for (const s of specs) writeSpec(s, this.rows, texts);
     for (const t of texts) this.push(t + END);
     return this.close();
+  }
+
+  /**
+   * Adds the next content's specs as the parse wire laid them out (writeSpec): `count` rows of
+   * `nums` from `row` on, their strings from `strings[at.next]` on (advanced past them). False,
+   * with nothing added and `at` left where it was, when a string holds a NUL (see add()).
+   */
+  addRows(nums: ArrayLike<number>, row: number, count: number, strings: readonly string[], at: { next: number }): boolean {
+    let used = 0;
+    for (let r = row, end = row + count * SPEC_ROW; r < end; r += SPEC_ROW) used += (nums[r + 3] === 1 ? 1 : 0) + Math.max(0, nums[r + 4]!);
+    for (let k = at.next; k < at.next + used; k++) if (strings[k]!.includes(END)) return false;
+    for (let r = row, end = row + count * SPEC_ROW; r < end; r++) this.rows.push(nums[r]!);
+    if (used > 0) this.push(strings.slice(at.next, at.next + used).join(END) + END);
+    at.next += used;
+    return this.close();
+  }
+
+  /** Contents added so far (the next one's index in the frame). */
+  get count(): number {
+    return this.rowStarts.length - 1;
   }
 
   private push(text: string): void {

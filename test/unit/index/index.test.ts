@@ -7,7 +7,9 @@ import { deserialize } from 'node:v8';
 import { openIndex, clearIndexCache, type WorkspaceIndex } from '../../../src/core/index/index';
 import { MinionsError } from '../../../src/core/errors';
 import { createChunkRunner } from '../../../src/core/index/parse-pool';
-import type { ChunkRequest, ChunkResult } from '../../../src/core/index/chunker';
+import type { ChunkRequest } from '../../../src/core/index/chunker';
+import type { ReceivedResult } from '../../../src/core/index/parse-wire';
+import { specList } from '../../../src/core/index/spec-columns';
 import { makeWorkspace, recordOpens, removeWorkspace, writeFiles } from './workspace';
 
 const made: string[] = [];
@@ -24,13 +26,13 @@ function tempDir(): string {
 }
 
 /** A pool whose parse processes run `script` (and exit with code 3): threads take their files over and give the inline chunks. */
-async function threadsTakeOver(script: string, reqs: ChunkRequest[], direct: ChunkResult[]): Promise<void> {
+async function threadsTakeOver(script: string, reqs: ChunkRequest[], direct: ReceivedResult[]): Promise<void> {
   const { fork } = await import('node:child_process');
   const file = join(tempDir(), 'parse-process-stand-in.js');
   writeFileSync(file, script);
   const pool = createChunkRunner(2, { place: 'processes', startProcess: () => fork(file, [], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] }) });
   try {
-    assert.deepEqual((await Promise.all(reqs.map((r) => pool.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
+    assert.deepEqual((await Promise.all(reqs.map((r) => pool.chunk(r)))).map((r) => specList(r.chunks)), direct.map((r) => specList(r.chunks)));
     assert.equal(pool.runsIn, 'threads');
     assert.match(String(pool.fallback), /parse process exited \(code 3\)/);
   } finally {
@@ -536,7 +538,7 @@ describe('progress, cancellation, workers, roots', () => {
     // Real parse processes: they answer, and closing the pool ends them.
     const started: import('node:child_process').ChildProcess[] = [];
     const pool = createChunkRunner(2, { place: 'processes', startProcess: () => { const c = startIndexProcess('parse-process'); started.push(c); return c; } });
-    assert.deepEqual((await Promise.all(reqs.map((r) => pool.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
+    assert.deepEqual((await Promise.all(reqs.map((r) => pool.chunk(r)))).map((r) => specList(r.chunks)), direct.map((r) => specList(r.chunks)));
     assert.equal(pool.runsIn, 'processes');
     assert.equal(started.length, 2);
     await pool.close();
@@ -600,17 +602,17 @@ describe('progress, cancellation, workers, roots', () => {
         Array.from({ length: 30 }, (_, i) => ({ text: `${text}\n// copy ${i}\n`, language: path.endsWith('.py') ? 'python' : path.endsWith('.md') ? 'markdown' : 'typescript', grammar: path.endsWith('.py') ? 'python' : path.endsWith('.md') ? undefined : 'typescript', chunkTokens: 40, parseBudgetMs: 120_000 })),
       );
       const direct = await Promise.all(reqs.map((r) => inline.chunk(r)));
-      assert.deepEqual((await Promise.all(reqs.map((r) => runner.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
+      assert.deepEqual((await Promise.all(reqs.map((r) => runner.chunk(r)))).map((r) => specList(r.chunks)), direct.map((r) => specList(r.chunks)));
       assert.equal(runner.running, 2);
       await runner.release(1);
       assert.equal(runner.running, 1);
-      assert.deepEqual((await runner.chunk(reqs[0]!)).chunks, direct[0]!.chunks);
+      assert.deepEqual(specList((await runner.chunk(reqs[0]!)).chunks), specList(direct[0]!.chunks));
       assert.equal(runner.running, 1, 'one file at a time: the kept worker is enough');
-      assert.deepEqual((await Promise.all(reqs.map((r) => runner.chunk(r)))).map((r) => r.chunks), direct.map((r) => r.chunks));
+      assert.deepEqual((await Promise.all(reqs.map((r) => runner.chunk(r)))).map((r) => specList(r.chunks)), direct.map((r) => specList(r.chunks)));
       assert.equal(runner.running, 2, 'a burst grew the pool back');
       await runner.release(0);
       assert.equal(runner.running, 0);
-      assert.deepEqual((await runner.chunk(reqs[1]!)).chunks, direct[1]!.chunks, 'and after a full release, requests start it again');
+      assert.deepEqual(specList((await runner.chunk(reqs[1]!)).chunks), specList(direct[1]!.chunks), 'and after a full release, requests start it again');
     } finally {
       await runner.close();
       await inline.close();
@@ -634,10 +636,10 @@ describe('progress, cancellation, workers, roots', () => {
         Array.from({ length: 40 }, (_, i) => ({ text: `${text}\n// copy ${i}\n`, language: path.endsWith('.py') ? 'python' : path.endsWith('.md') ? 'markdown' : 'typescript', grammar: path.endsWith('.py') ? 'python' : path.endsWith('.md') ? undefined : 'typescript', chunkTokens: 40, parseBudgetMs: 120_000 })),
       );
       const [pooled, direct] = await Promise.all([Promise.all(reqs.map((r) => runner.chunk(r))), Promise.all(reqs.map((r) => inline.chunk(r)))]);
-      assert.deepEqual(pooled.map((r) => r.chunks), direct.map((r) => r.chunks));
+      assert.deepEqual(pooled.map((r) => specList(r.chunks)), direct.map((r) => specList(r.chunks)));
       assert.ok((runner.recycled ?? 0) >= 2, `workers replaced: ${runner.recycled}`);
       // And after the swaps, the pool still answers.
-      assert.deepEqual((await runner.chunk(reqs[0]!)).chunks, direct[0]!.chunks);
+      assert.deepEqual(specList((await runner.chunk(reqs[0]!)).chunks), specList(direct[0]!.chunks));
     } finally {
       await runner.close();
       await inline.close();

@@ -1,10 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeResults, encodeResults, encodeRequests, type ReceivedIdents } from '../../../src/core/index/parse-wire';
+import { decodeResults, encodeResults, encodeRequests, type ReceivedIdents, type ReceivedResult } from '../../../src/core/index/parse-wire';
 import { chunkBatch } from '../../../src/core/index/parse-batch';
 import { IdentInterner, identifiersOfChunks, type ChunkIdentifiers } from '../../../src/core/index/terms';
 import { LexicalIndex } from '../../../src/core/index/lexical';
 import type { ChunkResult } from '../../../src/core/index/chunker';
+import { specList, StoredSpecs } from '../../../src/core/index/spec-columns';
 
 const files = [
   ['export function parseConfig(path) { return readConfig(path); }', 'const retryPolicy = { attempts: 3 };'],
@@ -138,10 +139,10 @@ describe('parse wire: identifiers travel once per worker table', () => {
     assert.ok(!b.idents.includes('loadSettings'), 'sent once');
     assert.ok(b.idents.includes('argv'));
     const received: ReceivedIdents = {};
-    const [ra] = decodeResults(a, 1, received) as ChunkResult[];
-    const [rb] = decodeResults(b, 1, received) as ChunkResult[];
+    const [ra] = decodeResults(a, 1, received) as ReceivedResult[];
+    const [rb] = decodeResults(b, 1, received) as ReceivedResult[];
     for (const [r, text] of [[ra!, texts[0]!], [rb!, texts[1]!]] as const) {
-      const own = identifiersOfChunks(r.chunks.map((c) => text.split('\n').slice(c.startLine - 1, c.endLine).join('\n')));
+      const own = identifiersOfChunks(specList(r.chunks).map((c) => text.split('\n').slice(c.startLine - 1, c.endLine).join('\n')));
       assert.deepEqual(occurrencesOf(r.identifiers!), occurrencesOf(own));
     }
   });
@@ -176,7 +177,32 @@ describe('parse wire: chunk specs', () => {
     const { batch } = encodeResults(3, [{ method: 'syntax', chunks }]);
     assert.deepEqual(batch.strings, ['Widget', 'Widget.render', 'Widget.props', 'Widget', 'Widget.update', 'helpers']);
     const [back] = decodeResults(batch, 1) as ChunkResult[];
-    assert.deepEqual(back!.chunks, chunks);
+    assert.deepEqual(specList(back!.chunks), chunks);
     assert.equal(back!.method, 'syntax');
+  });
+
+  test("a batch's specs stay in its columns until asked for, several results to one frame; a name with a NUL and a document's places come back as objects", () => {
+    const a = [{ startLine: 1, endLine: 3, tokens: 20, symbol: 'load', names: ['load', 'load.inner'] }, { startLine: 4, endLine: 4, tokens: 2 }];
+    const b = [{ startLine: 1, endLine: 9, tokens: 70, symbol: 'Config', names: ['Config'] }];
+    const withNul = [{ startLine: 1, endLine: 2, tokens: 5, symbol: 'odd\0name', names: ['odd\0name'] }];
+    const doc = [{ startLine: 1, endLine: 5, tokens: 40, page: 2, pages: 3, lineOffset: 10 }];
+    const { batch } = encodeResults(4, [
+      { method: 'syntax', chunks: a },
+      { method: 'syntax', chunks: b },
+      { method: 'syntax', chunks: withNul },
+      { method: 'pdf', chunks: doc, text: 'page text' },
+      { method: 'lines', chunks: [] },
+    ]);
+    const back = decodeResults(batch, 5) as Exclude<ReturnType<typeof decodeResults>[number], Error>[];
+    assert.ok(back[0]!.chunks instanceof StoredSpecs && back[1]!.chunks instanceof StoredSpecs && back[4]!.chunks instanceof StoredSpecs);
+    assert.deepEqual(specList(back[0]!.chunks), a);
+    assert.deepEqual(specList(back[1]!.chunks), b);
+    assert.deepEqual(specList(back[4]!.chunks), []);
+    assert.ok(Array.isArray(back[2]!.chunks) && Array.isArray(back[3]!.chunks));
+    assert.deepEqual(back[2]!.chunks, withNul);
+    assert.deepEqual(back[3]!.chunks, doc);
+    assert.equal(back[3]!.text, 'page text');
+    assert.equal((back[0]!.chunks as StoredSpecs).count, 2);
+    assert.equal((back[0]!.chunks as StoredSpecs).lastLine, 4);
   });
 });
