@@ -1,8 +1,8 @@
 // How batches of chunk requests and results cross between the main thread and a parse worker.
 // Structured cloning costs per object and per property, so a batch travels as a few flat
 // arrays: numbers in one Int32Array (transferred, not copied) and strings in one string array,
-// in a fixed order. Fresh strings come out on the other side (no slices of one big string that
-// would keep it alive from every chunk name).
+// in a fixed order. On the index's side a batch's chunk specs go into one frame of columns
+// (spec-columns.ts), which its contents share for as long as they live.
 import type { ChunkRequest, ChunkResult } from './chunker';
 import type { ChunkSpec } from './chunk-types';
 import type { ChunkIdentifiers, IdentInterner, IdentTable } from './terms';

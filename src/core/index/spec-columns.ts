@@ -2,7 +2,8 @@
 // and names joined), decoded into objects per content when first asked for. A reopen of a
 // 105k-file tree deserialised 363k spec objects and their name lists (0.4 s, and most of the
 // 0.67 s of garbage collection that came with it) to use only each content's chunk count and
-// last line; a search, a job or a save decodes the contents it touches.
+// last line; a search, a job or a save decodes the contents it touches. A build keeps the specs
+// its parse workers send the same way, a frame per batch (parse-wire.ts).
 import type { ChunkSpec } from './chunk-types';
 
 /** Numbers per spec: startLine, endLine, tokens, symbolKind, name count (-1: no list). */
