@@ -41,7 +41,8 @@ export class ReadAhead {
       this.sinceYield = 0;
       await yieldToLoop();
     }
-    await this.paced();
+    const paced = this.paced();
+    if (paced) await paced;
   }
 
   /**
@@ -56,12 +57,13 @@ export class ReadAhead {
     return yieldToLoop().then(() => this.paced());
   }
 
-  private async paced(): Promise<void> {
+  /** The caller's pacing, when a slice of work has passed (the promise to wait for), else undefined. */
+  private paced(): Promise<void> | undefined {
     const pace = this.limits.pace;
-    if (pace && performance.now() - this.sliceStart >= PACE_SLICE_MS) {
-      await pace();
+    if (!pace || performance.now() - this.sliceStart < PACE_SLICE_MS) return undefined;
+    return pace().then(() => {
       this.sliceStart = performance.now();
-    }
+    });
   }
 
   /** Waits for everything started; the first failure rejects. */
