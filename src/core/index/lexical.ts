@@ -3,11 +3,16 @@
 // file-level statistics). Postings live in typed arrays; a removed chunk is a tombstone until
 // enough of them pile up, then postings are merged without them and the slots reused.
 import { computeTermsOfIdentifier, forEachTerm, identifiersOfChunks, type ChunkIdentifiers, type IdentTable, type ResolvedIdents } from './terms';
-import type { QueryTerm } from './query';
 import { PostingsField, type I32, type PackedPostings, type U32, type U8 } from './postings';
 import { grow } from './typed-arrays';
 
 export type { PackedPostings } from './postings';
+
+/** A term the lexical index scores, with its weight in the query (query.ts makes them from a question). */
+export interface QueryTerm {
+  readonly term: string;
+  readonly weight: number;
+}
 
 /** BM25's term-frequency saturation (query.ts sizes its whole-identifier boost by it). */
 export const K1 = 1.2;

@@ -1,13 +1,8 @@
 // Turns a question (often an issue text with code, tracebacks and paths) into weighted terms.
 // Code-like tokens (identifiers with `_`, `.` or inner capitals, backticked spans, file paths,
 // traceback frames) say more about where the answer is than prose does, so they weigh more.
-import { K1 } from './lexical';
+import { K1, type QueryTerm } from './lexical';
 import { compoundWords, scanIdentifiers, termsOfIdentifier } from './terms';
-
-export interface QueryTerm {
-  readonly term: string;
-  readonly weight: number;
-}
 
 export interface ParsedQuery {
   readonly terms: QueryTerm[];
