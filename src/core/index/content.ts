@@ -7,7 +7,7 @@ import { sha1 } from './sha1';
 import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChunkSpec } from './chunk-types';
-import { StoredSpecs } from './spec-columns';
+import { specList, StoredSpecs } from './spec-columns';
 
 /**
  * A cache file as this process wrote or read it. Its inode and size tell a file saved over it
@@ -123,7 +123,7 @@ export class IndexedContent {
    * once, for the lexical index, and a search decodes only the contents it hits).
    */
   specsOnce(): readonly ChunkSpec[] {
-    return this.specList ?? this.storedSpecs!.decode();
+    return specList(this.specsToStore);
   }
 
   /** How many chunks, without decoding stored specs. */

@@ -263,6 +263,8 @@ export class FolderRules {
   private verdict(name: string, rel: string, isDir: boolean, below: (ScreenPoint | undefined)[] | undefined): boolean {
     let ignored = false;
     let lowerName: string | undefined;
+    // The entry's lower-cased path, made once for every set that screens it.
+    let lower: string | undefined;
     for (let i = 0; i < this.sets.length; i++) {
       const set = this.sets[i]!;
       const screen = set.screen;
@@ -274,7 +276,7 @@ export class FolderRules {
           lowerName ??= name.toLowerCase();
           // A name whose length lower-casing changes is not screened, nor is anything under it.
           if (lowerName.length === name.length) {
-            const lower = this.lowerDir === '' ? lowerName : `${this.lowerDir}/${lowerName}`;
+            lower ??= this.lowerDir === '' ? lowerName : `${this.lowerDir}/${lowerName}`;
             may = screen.entryMayMatch(at, lowerName, set.base === '' ? lower : lower.slice(set.base.length + 1));
             if (below) next = screen.below(at, lowerName, may);
           }

@@ -174,8 +174,7 @@ export class Index implements WorkspaceIndex {
       first = false;
       for (const file of batch) {
         // Unchanged since the cache (most files of a reopen): nothing to read, no slot taken.
-        const live = this.table.records.get(file.path);
-        if (live && sameStat(live, file)) {
+        if (this.unchanged(file)) {
           done++;
           report();
           const due = ahead.pass();
@@ -217,9 +216,9 @@ export class Index implements WorkspaceIndex {
    */
   private async indexFile(file: WalkedFile, onSkip: (path: string, reason: SkipReason) => void, trustStat = true): Promise<void> {
     const { contents, priorFiles, skippedByContent } = this.memory;
+    if (trustStat && this.unchanged(file)) return;
     const live = this.table.records.get(file.path);
     if (trustStat) {
-      if (live && sameStat(live, file)) return;
       const prior = priorFiles.get(file.path);
       if (!live && prior && sameStat(prior, file)) {
         const content = contents.get(prior.hash);
@@ -293,6 +292,12 @@ export class Index implements WorkspaceIndex {
     this.table.add(file, read.hash, content, identifiers);
     this.cache.spool(content);
     this.cache.dirty = true;
+  }
+
+  /** Indexed already, with the stat the walk found: a walk trusts it (see indexFile). */
+  private unchanged(file: WalkedFile): boolean {
+    const live = this.table.records.get(file.path);
+    return live !== undefined && sameStat(live, file);
   }
 
   private rememberSkip(file: WalkedFile, reason: SkipReason, note?: { reason: string; hint: string }): void {

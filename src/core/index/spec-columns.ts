@@ -26,6 +26,11 @@ export function writeSpec(spec: ChunkSpec, nums: number[], strings: string[]): v
   if (names) for (const n of names) strings.push(n);
 }
 
+/** How many strings writeSpec stored for the spec at nums[row..]. */
+function stringsOfRow(nums: ArrayLike<number>, row: number): number {
+  return (nums[row + 3] === 1 ? 1 : 0) + Math.max(0, nums[row + 4]!);
+}
+
 /** The spec writeSpec stored at nums[row..], its strings from strings[at.next] on (advanced past them). */
 export function readSpec(nums: ArrayLike<number>, row: number, strings: readonly string[], at: { next: number }): ChunkSpec {
   const spec: ChunkSpec = { startLine: nums[row]!, endLine: nums[row + 1]!, tokens: nums[row + 2]! };
@@ -100,8 +105,9 @@ export class SpecFrameWriter {
   private charStarts: number[] = [0];
 
   /**
-   * Adds the next content's specs (decoded or stored); false, and nothing added, when they must be
-   * stored as objects instead: a document's page or cell places, or a NUL in a string.
+   * Adds the next content's specs (decoded or stored); false, with an empty entry in its place,
+   * when they must be kept as objects instead: a document's page or cell places, or a NUL in a
+   * string.
    */
   add(specs: readonly ChunkSpec[] | StoredSpecs): boolean {
     if (specs instanceof StoredSpecs) {
@@ -110,11 +116,7 @@ export class SpecFrameWriter {
       this.push(strings);
       return this.close();
     }
-    if (specs.some((s) => s.page !== undefined || s.pages !== undefined || s.cell !== undefined || s.lineOffset !== undefined || s.symbol?.includes(END) || s.names?.some((n) => n.includes(END)))) {
-      this.rowStarts.push(this.rowStarts[this.rowStarts.length - 1]!);
-      this.charStarts.push(this.chars);
-      return false;
-    }
+    if (specs.some((s) => s.page !== undefined || s.pages !== undefined || s.cell !== undefined || s.lineOffset !== undefined || s.symbol?.includes(END) || s.names?.some((n) => n.includes(END)))) return this.skip();
     const texts: string[] = [];
     for (const s of specs) writeSpec(s, this.rows, texts);
     for (const t of texts) this.push(t + END);
@@ -124,13 +126,14 @@ export class SpecFrameWriter {
   /**
    * Adds the next content's specs as the parse wire laid them out (writeSpec): `count` rows of
    * `nums` from `row` on, their strings from `strings[at.next]` on (advanced past them). False,
-   * with nothing added and `at` left where it was, when a string holds a NUL (see add()).
+   * as add(), when a string holds a NUL; `at` is then left where it was.
    */
   addRows(nums: ArrayLike<number>, row: number, count: number, strings: readonly string[], at: { next: number }): boolean {
+    const end = row + count * SPEC_ROW;
     let used = 0;
-    for (let r = row, end = row + count * SPEC_ROW; r < end; r += SPEC_ROW) used += (nums[r + 3] === 1 ? 1 : 0) + Math.max(0, nums[r + 4]!);
-    for (let k = at.next; k < at.next + used; k++) if (strings[k]!.includes(END)) return false;
-    for (let r = row, end = row + count * SPEC_ROW; r < end; r++) this.rows.push(nums[r]!);
+    for (let r = row; r < end; r += SPEC_ROW) used += stringsOfRow(nums, r);
+    for (let k = at.next; k < at.next + used; k++) if (strings[k]!.includes(END)) return this.skip();
+    for (let r = row; r < end; r++) this.rows.push(nums[r]!);
     if (used > 0) this.push(strings.slice(at.next, at.next + used).join(END) + END);
     at.next += used;
     return this.close();
@@ -144,6 +147,13 @@ export class SpecFrameWriter {
   private push(text: string): void {
     this.strings.push(text);
     this.chars += text.length;
+  }
+
+  /** An empty entry, so that the contents after it keep their indices. */
+  private skip(): false {
+    this.rowStarts.push(this.rowStarts[this.rowStarts.length - 1]!);
+    this.charStarts.push(this.chars);
+    return false;
   }
 
   private close(): true {
