@@ -11,12 +11,15 @@
 //   Options: --corpus DIR, --workers N, --repeat N (cold runs, default 3),
 //   --baseline REF (also bundle git REF's index and alternate old/new cold runs: A/B ratios
 //   measured in the same run), --no-profile.
+//   --memory DIR (repeatable): only how a cold CLI index's peak RSS grows with files and bytes,
+//   over the trees given (index-memory.ts).
 import { spawnSync, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { GRAMMAR_NAMES } from '../../src/core/index/languages';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { breakdown, CATEGORIES, type Breakdown } from './index-profile';
+import { measureMemory, printMemoryGrowth } from './index-memory';
 
 const ROOT = join(__dirname, '../..');
 const args = process.argv.slice(2);
@@ -255,6 +258,12 @@ function benchCorpus(label: string, dir: string, withWarm: boolean): void {
 
 function main(): void {
   console.log(`bench:index  node ${process.version}  ${cpus().length} cores  load average ${loadavg().map(f2).join(' ')}  workers ${workers ?? 'default'}`);
+  const memoryTrees = args.flatMap((a, i) => (a === '--memory' && args[i + 1] ? [args[i + 1]!] : []));
+  if (memoryTrees.length) {
+    const current = bundle(ROOT, false);
+    printMemoryGrowth(memoryTrees.map((dir) => measureMemory(current, dir, ROOT)));
+    return;
+  }
   const corpus = flag('--corpus');
   if (corpus) {
     benchCorpus('corpus', corpus, true);

@@ -1,0 +1,46 @@
+// bench:index --memory fits peak RSS on files and bytes: the fit must give back the plane the
+// points lie on, and refuse what cannot be fitted rather than print a number.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fitMemory, predicted, type MemoryPoint } from '../../../scripts/bench/index-memory';
+
+const point = (files: number, bytes: number, peakRssMiB: number): MemoryPoint => ({ dir: `t${files}`, files, bytes, peakRssMiB, ms: 0 });
+
+describe('bench:index memory fit', () => {
+  test('recovers the plane that exact points lie on, for random planes and trees', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 50; trial++) {
+      const base = 50 + rand() * 300;
+      const perK = rand() * 5;
+      const perMB = rand() * 3;
+      const points = Array.from({ length: 3 + Math.floor(rand() * 4) }, () => {
+        const files = Math.round(1000 + rand() * 100_000);
+        const bytes = Math.round(1e6 + rand() * 5e8);
+        return point(files, bytes, base + perK * (files / 1000) + perMB * (bytes / 1e6));
+      });
+      const fit = fitMemory(points);
+      assert.ok(fit, `trial ${trial}: no fit`);
+      assert.ok(Math.abs(fit.baseMiB - base) < 1e-6 * (1 + base), `trial ${trial}: base ${fit.baseMiB} vs ${base}`);
+      assert.ok(Math.abs(fit.perThousandFilesMiB - perK) < 1e-6 * (1 + perK), `trial ${trial}: per 1k files ${fit.perThousandFilesMiB} vs ${perK}`);
+      assert.ok(Math.abs(fit.perMBMiB - perMB) < 1e-6 * (1 + perMB), `trial ${trial}: per MB ${fit.perMBMiB} vs ${perMB}`);
+      for (const p of points) assert.ok(Math.abs(predicted(fit, p) - p.peakRssMiB) < 1e-6 * p.peakRssMiB);
+    }
+  });
+
+  test('minimises the squared residuals when the points are off any plane', () => {
+    const points = [point(9238, 19e6, 251), point(4603, 46e6, 490), point(55353, 158e6, 770), point(45000, 280e6, 650), point(101000, 482e6, 890)];
+    const fit = fitMemory(points)!;
+    const sse = (f: typeof fit) => points.reduce((s, p) => s + (predicted(f, p) - p.peakRssMiB) ** 2, 0);
+    const best = sse(fit);
+    // Any nudge of a coefficient makes the fit worse.
+    for (const key of ['baseMiB', 'perThousandFilesMiB', 'perMBMiB'] as const)
+      for (const d of [-0.01, 0.01]) assert.ok(sse({ ...fit, [key]: fit[key] + d }) > best, `${key} ${d}`);
+  });
+
+  test('gives no fit below three trees, or when files and bytes are in proportion', () => {
+    assert.equal(fitMemory([]), undefined);
+    assert.equal(fitMemory([point(1000, 1e6, 100), point(2000, 2e6, 150)]), undefined);
+    assert.equal(fitMemory([point(1000, 1e6, 100), point(2000, 2e6, 150), point(4000, 4e6, 260)]), undefined);
+  });
+});
