@@ -4,10 +4,10 @@
 // the process itself as it exits: peak-rss.cjs) is reported with the files and bytes the CLI
 // indexed. With three trees or more, a least-squares fit says how much each thousand files and
 // each MB of text adds on top of a fixed part, and how far each tree is from that fit.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from './cli-run';
 
 /** One tree's cold index through the CLI. */
 export interface MemoryPoint {
@@ -32,13 +32,10 @@ const PEAK_MARK = 'peak-rss-kib ';
 export function measureMemory(bundleDir: string, dir: string, cwd: string): MemoryPoint {
   const cache = mkdtempSync(join(tmpdir(), 'minions-bench-cache-'));
   try {
-    const t = performance.now();
-    const r = spawnSync(process.execPath, ['--require', join(__dirname, 'peak-rss.cjs'), join(bundleDir, 'cli.js'), 'index', '--workspace', dir, '--cache', cache, '--json'], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
-    const ms = performance.now() - t;
-    if (r.status !== 0) throw new Error(`minions index --workspace ${dir} failed:\n${r.stderr}`);
-    const peak = r.stderr.split('\n').find((l) => l.startsWith(PEAK_MARK));
-    if (!peak) throw new Error(`no peak RSS came back from the index of ${dir}:\n${r.stderr}`);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { files: number; bytes: number };
+    const { ms, stdout, stderr } = runCli(bundleDir, ['index', '--workspace', dir, '--cache', cache, '--json'], cwd, ['--require', join(__dirname, 'peak-rss.cjs')]);
+    const peak = stderr.split('\n').find((l) => l.startsWith(PEAK_MARK));
+    if (!peak) throw new Error(`no peak RSS came back from the index of ${dir}:\n${stderr}`);
+    const out = JSON.parse(stdout.trim().split('\n').pop()!) as { files: number; bytes: number };
     return { dir, files: out.files, bytes: out.bytes, peakRssMiB: Number(peak.slice(PEAK_MARK.length)) / 1024, ms };
   } finally {
     rmSync(cache, { recursive: true, force: true });

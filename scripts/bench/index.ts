@@ -20,13 +20,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { breakdown, CATEGORIES, type Breakdown } from './index-profile';
 import { measureMemory, printMemoryGrowth } from './index-memory';
+import { runCli } from './cli-run';
 
 const ROOT = join(__dirname, '../..');
 const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
+/** Every value given for a flag (`--memory A --memory B`); flag() is the first. */
+const flagValues = (name: string) => args.flatMap((a, i) => (a === name && args[i + 1] !== undefined ? [args[i + 1]!] : []));
+const flag = (name: string): string | undefined => flagValues(name)[0];
 const workers = flag('--workers');
 const repeat = Math.max(1, Number(flag('--repeat') ?? 3));
 const baselineRef = flag('--baseline');
@@ -79,11 +79,7 @@ function child<T>(bundleDir: string, script: string, argv: string[], nodeArgs: s
 
 /** Wall time of one CLI command, process start to exit. */
 function timeCli(bundleDir: string, argv: string[]): number {
-  const t = performance.now();
-  const r = spawnSync(process.execPath, [join(bundleDir, 'cli.js'), ...argv], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
-  const ms = performance.now() - t;
-  if (r.status !== 0) throw new Error(`minions ${argv.join(' ')} failed:\n${r.stderr}`);
-  return ms;
+  return runCli(bundleDir, argv, ROOT).ms;
 }
 
 const median = (xs: number[]) => {
@@ -258,7 +254,7 @@ function benchCorpus(label: string, dir: string, withWarm: boolean): void {
 
 function main(): void {
   console.log(`bench:index  node ${process.version}  ${cpus().length} cores  load average ${loadavg().map(f2).join(' ')}  workers ${workers ?? 'default'}`);
-  const memoryTrees = args.flatMap((a, i) => (a === '--memory' && args[i + 1] ? [args[i + 1]!] : []));
+  const memoryTrees = flagValues('--memory');
   if (memoryTrees.length) {
     const current = bundle(ROOT, false);
     printMemoryGrowth(memoryTrees.map((dir) => measureMemory(current, dir, ROOT)));

@@ -171,6 +171,11 @@ function folderRuleSet(dirAbs: string, dirRel: string, names: ReadonlySet<string
   return texts.length ? ruleSet(dirRel, texts.join('\n')) : undefined;
 }
 
+/** A root-relative path (or one lower-cased) as seen from the set's folder. */
+function relativeTo(set: RuleSet, path: string): string {
+  return set.base === '' ? path : path.slice(set.base.length + 1);
+}
+
 /** One set's verdict on a path: ignored, re-included, or neither (the sets below decide). */
 function applySet(set: RuleSet, local: string, isDir: boolean, ignored: boolean): boolean {
   const r = set.rules.test(isDir ? local + '/' : local);
@@ -201,9 +206,9 @@ export class IgnoreStack {
     for (const set of this.sets) {
       if (set.screen) {
         lower ??= rel.toLowerCase();
-        if (lower.length === rel.length && !set.screen.mayMatch(set.base === '' ? lower : lower.slice(set.base.length + 1))) continue;
+        if (lower.length === rel.length && !set.screen.mayMatch(relativeTo(set, lower))) continue;
       }
-      ignored = applySet(set, set.base === '' ? rel : rel.slice(set.base.length + 1), isDir, ignored);
+      ignored = applySet(set, relativeTo(set, rel), isDir, ignored);
     }
     return ignored;
   }
@@ -214,7 +219,7 @@ export class IgnoreStack {
     const points = this.sets.map((set) => {
       if (!set.screen || lowerDir.length !== dirRel.length) return set.screen && ALL_MAY_MATCH;
       let at = set.screen.origin();
-      const local = set.base === '' ? lowerDir : lowerDir.slice(set.base.length + 1);
+      const local = relativeTo(set, lowerDir);
       if (local === '') return at;
       const segments = local.split('/');
       for (let i = 0; i < segments.length; i++) at = set.screen.below(at, segments[i]!, set.screen.entryMayMatch(at, segments[i]!, segments.slice(0, i + 1).join('/')));
@@ -277,13 +282,13 @@ export class FolderRules {
           // A name whose length lower-casing changes is not screened, nor is anything under it.
           if (lowerName.length === name.length) {
             lower ??= this.lowerDir === '' ? lowerName : `${this.lowerDir}/${lowerName}`;
-            may = screen.entryMayMatch(at, lowerName, set.base === '' ? lower : lower.slice(set.base.length + 1));
+            may = screen.entryMayMatch(at, lowerName, relativeTo(set, lower));
             if (below) next = screen.below(at, lowerName, may);
           }
         }
         if (below) below[i] = next;
       }
-      if (may) ignored = applySet(set, set.base === '' ? rel : rel.slice(set.base.length + 1), isDir, ignored);
+      if (may) ignored = applySet(set, relativeTo(set, rel), isDir, ignored);
     }
     return ignored;
   }

@@ -116,11 +116,11 @@ export class SpecFrameWriter {
       this.push(strings);
       return this.close();
     }
-    if (specs.some((s) => s.page !== undefined || s.pages !== undefined || s.cell !== undefined || s.lineOffset !== undefined || s.symbol?.includes(END) || s.names?.some((n) => n.includes(END)))) return this.skip();
-    const texts: string[] = [];
-    for (const s of specs) writeSpec(s, this.rows, texts);
-    for (const t of texts) this.push(t + END);
-    return this.close();
+    if (specs.some((s) => s.page !== undefined || s.pages !== undefined || s.cell !== undefined || s.lineOffset !== undefined)) return this.skip();
+    const nums: number[] = [];
+    const strings: string[] = [];
+    for (const s of specs) writeSpec(s, nums, strings);
+    return this.addRows(nums, 0, specs.length, strings, { next: 0 });
   }
 
   /**
