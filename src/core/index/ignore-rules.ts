@@ -107,6 +107,21 @@ export class RuleScreen {
   }
 
   /**
+   * The standing of the folder at `lower` (lower-cased, relative to the set's folder; '' for
+   * that folder itself), reached segment by segment as a walk would reach it.
+   */
+  pointAt(lower: string): ScreenPoint {
+    let at = this.origin();
+    if (lower === '') return at;
+    let path = '';
+    for (const name of lower.split('/')) {
+      path = path === '' ? name : `${path}/${name}`;
+      at = this.below(at, name, this.entryMayMatch(at, name, path));
+    }
+    return at;
+  }
+
+  /**
    * The standing of a sub-folder named `name`, whose entryMayMatch() was `may`. A path that may
    * match leaves every path under it the same (they contain it), so they are not screened; else
    * only the anchored rules longer than it whose next segment matches the name stay in play.
@@ -216,15 +231,9 @@ export class IgnoreStack {
   /** These rules as a walk meets them in the folder `dirRel` (root-relative; '' for the root). */
   inFolder(dirRel: string): FolderRules {
     const lowerDir = dirRel.toLowerCase();
-    const points = this.sets.map((set) => {
-      if (!set.screen || lowerDir.length !== dirRel.length) return set.screen && ALL_MAY_MATCH;
-      let at = set.screen.origin();
-      const local = relativeTo(set, lowerDir);
-      if (local === '') return at;
-      const segments = local.split('/');
-      for (let i = 0; i < segments.length; i++) at = set.screen.below(at, segments[i]!, set.screen.entryMayMatch(at, segments[i]!, segments.slice(0, i + 1).join('/')));
-      return at;
-    });
+    // A folder whose path lower-casing changes in length is not screened, nor is anything under it.
+    const screened = lowerDir.length === dirRel.length;
+    const points = this.sets.map((set) => set.screen && (screened ? set.screen.pointAt(relativeTo(set, lowerDir)) : ALL_MAY_MATCH));
     return new FolderRules(this.sets, points, dirRel, lowerDir);
   }
 }

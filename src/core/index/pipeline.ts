@@ -216,8 +216,8 @@ export class Index implements WorkspaceIndex {
    */
   private async indexFile(file: WalkedFile, onSkip: (path: string, reason: SkipReason) => void, trustStat = true): Promise<void> {
     const { contents, priorFiles, skippedByContent } = this.memory;
-    if (trustStat && this.unchanged(file)) return;
     const live = this.table.records.get(file.path);
+    if (trustStat && this.unchanged(file, live)) return;
     if (trustStat) {
       const prior = priorFiles.get(file.path);
       if (!live && prior && sameStat(prior, file)) {
@@ -295,8 +295,7 @@ export class Index implements WorkspaceIndex {
   }
 
   /** Indexed already, with the stat the walk found: a walk trusts it (see indexFile). */
-  private unchanged(file: WalkedFile): boolean {
-    const live = this.table.records.get(file.path);
+  private unchanged(file: WalkedFile, live = this.table.records.get(file.path)): boolean {
     return live !== undefined && sameStat(live, file);
   }
 
