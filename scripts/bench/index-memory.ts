@@ -120,7 +120,7 @@ export function printMemoryGrowth(points: readonly MemoryPoint[]): void {
   if (!fit) {
     console.log(
       points.length < MIN_FIT_TREES
-        ? `fit:          needs ${MIN_FIT_TREES} trees or more (--memory DIR, repeated): through ${points.length < 3 ? 'fewer than three' : 'three'}, a fit of a fixed part, files and bytes is exact and checks nothing`
+        ? `fit:          needs ${MIN_FIT_TREES} trees or more (--memory DIR, repeated): a fit of a fixed part, files and bytes ${points.length < 3 ? 'is not determined by fewer than three' : 'is exact through three, so it checks nothing'}`
         : "fit:          the trees' files and bytes are in proportion: no fit tells them apart",
     );
     return;

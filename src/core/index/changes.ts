@@ -6,7 +6,7 @@ import { sha1 } from './sha1';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { looksBinary, SNIFF_BYTES, hasBinaryExtension } from './binary';
-import { IGNORE_FILE_NAMES, IgnoreStack } from './ignore-rules';
+import { IgnoreStack } from './ignore-rules';
 import { isSecretFileName } from './secrets';
 import { absPath, type GlobFilter, type SkipReason, type WalkRoot } from './walk';
 
@@ -78,7 +78,7 @@ export function admits(root: WalkRoot, globs: GlobFilter, rel: string, isDir: bo
     if (rules.ignores(partRel, last ? isDir : true)) return false;
     if (!last) {
       dirRel = partRel;
-      rules = rules.enter(absPath(root, dirRel), dirRel, new Set(IGNORE_FILE_NAMES));
+      rules = rules.enter(absPath(root, dirRel), dirRel);
       if (globs.excludesDir(dirRel)) return false;
     }
   }

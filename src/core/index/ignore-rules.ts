@@ -175,11 +175,14 @@ function ruleSet(base: string, text: string): RuleSet {
   return { base, rules: ignore({ allowRelativePaths: true }).add(text), screen: RuleScreen.of(text) };
 }
 
-/** The rule set of a folder's own ignore files (`names`: the folder's entries), if it has any. */
-function folderRuleSet(dirAbs: string, dirRel: string, names: ReadonlySet<string>): RuleSet | undefined {
+/**
+ * The rule set of a folder's own ignore files, if it has any. `names`: the folder's entries, where
+ * the caller listed it; without them every ignore file name is tried.
+ */
+function folderRuleSet(dirAbs: string, dirRel: string, names: ReadonlySet<string> | undefined): RuleSet | undefined {
   const texts: string[] = [];
   for (const name of IGNORE_FILE_NAMES) {
-    if (!names.has(name)) continue;
+    if (names && !names.has(name)) continue;
     const t = readRules(join(dirAbs, name));
     if (t !== undefined) texts.push(t);
   }
@@ -207,8 +210,11 @@ export class IgnoreStack {
     return new IgnoreStack(present.length ? [ruleSet('', present.join('\n'))] : []);
   }
 
-  /** The stack for a sub-directory: this one plus the directory's own ignore files, if any. */
-  enter(dirAbs: string, dirRel: string, names: ReadonlySet<string>): IgnoreStack {
+  /**
+   * The stack for a sub-directory: this one plus the directory's own ignore files, if any
+   * (`names`: its entries, where known; see folderRuleSet).
+   */
+  enter(dirAbs: string, dirRel: string, names?: ReadonlySet<string>): IgnoreStack {
     const own = folderRuleSet(dirAbs, dirRel, names);
     return own ? new IgnoreStack([...this.sets, own]) : this;
   }

@@ -217,8 +217,8 @@ export class Index implements WorkspaceIndex {
   private async indexFile(file: WalkedFile, onSkip: (path: string, reason: SkipReason) => void, trustStat = true): Promise<void> {
     const { contents, priorFiles, skippedByContent } = this.memory;
     const live = this.table.records.get(file.path);
-    if (trustStat && this.unchanged(file, live)) return;
     if (trustStat) {
+      if (this.unchanged(file, live)) return;
       const prior = priorFiles.get(file.path);
       if (!live && prior && sameStat(prior, file)) {
         const content = contents.get(prior.hash);

@@ -6,7 +6,7 @@ import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { normalize, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import { MinionsError } from '../errors';
-import { IGNORE_FILE_NAMES, IgnoreStack, type FolderRules } from './ignore-rules';
+import { IgnoreStack, type FolderRules } from './ignore-rules';
 import { isSecretFileName } from './secrets';
 import { hasBinaryExtension } from './binary';
 import { nameRoots, rootPrefix } from './paths';
@@ -190,7 +190,7 @@ function startOf(root: WalkRoot, rel: string): { abs: string; rel: string; rules
   const parts = rel.split('/');
   for (let i = 1; i < parts.length; i++) {
     const dirRel = parts.slice(0, i).join('/');
-    rules = rules.enter(absPath(root, dirRel), dirRel, new Set(IGNORE_FILE_NAMES));
+    rules = rules.enter(absPath(root, dirRel), dirRel);
   }
   return { abs: absPath(root, rel), rel, rules: rules.inFolder(rel) };
 }
